@@ -1,0 +1,163 @@
+"""The base text environment: an observation is a prompt, an action is the model's completion.
+
+Every family env subclasses `TextEnv` and only supplies its task source and family name; the reward
+always comes from the family's verifier through `rlvr.dispatch`, the same path the server uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import gymnasium
+from gymnasium.spaces import Text
+
+from rlvr.errors import ConfigError
+from rlvr.results import VerifyResult
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+class UnicodeText(Text):
+    """A `Text` space that holds any string up to `max_length`.
+
+    Gymnasium's `Text.contains` only admits its sampling charset (alphanumerics), but prompts and
+    completions are arbitrary Unicode; sampling still draws from the charset.
+    """
+
+    def contains(self, x: Any) -> bool:
+        return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
+
+
+@dataclass(frozen=True)
+class Task:
+    """One problem: the prompt shown to the model and the reference its verifier checks against."""
+
+    id: str
+    prompt: str
+    reference: Mapping[str, Any]
+    system_prompt: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The prompt as chat messages, for chat-template models."""
+        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+        return [*system, {"role": "user", "content": self.prompt}]
+
+
+class TaskSource(Protocol):
+    """A sequence of tasks; procedural sources are endless in practice (len is their index range)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Task: ...
+
+
+class TextEnv(gymnasium.Env[str, str]):
+    """Single- or multi-turn text env scored by its family's verifier.
+
+    `reset(seed=..., options={"index": i} | {"task_id": s})` returns `(prompt, info)`; `step(completion)`
+    returns the Gymnasium five-tuple with the verifier's result in `info`. With `max_turns > 1`, a
+    completion that is not correct gets `feedback(result)` as the next observation until the turns run
+    out (then `truncated`).
+    """
+
+    metadata = {"render_modes": ["ansi"]}
+    family: str = ""
+
+    def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None):
+        if max_turns < 1:
+            raise ConfigError(f"max_turns must be >= 1, got {max_turns}")
+        if render_mode not in (None, "ansi"):
+            raise ConfigError(f"render_mode must be None or 'ansi', got {render_mode!r}")
+        self.tasks = tasks
+        self.max_turns = max_turns
+        self.render_mode = render_mode
+        self.observation_space = UnicodeText(max_length=MAX_TEXT_CHARS)
+        self.action_space = UnicodeText(max_length=MAX_TEXT_CHARS)
+        self._task: Task | None = None
+        self._turn = 0
+        self._last: tuple[str, VerifyResult] | None = None
+
+    @property
+    def task(self) -> Task:
+        if self._task is None:
+            raise gymnasium.error.ResetNeeded("call reset() before step()")
+        return self._task
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict]:
+        super().reset(seed=seed)
+        self._task = self._choose(options or {})
+        self._turn = 0
+        self._last = None
+        return self._task.prompt, self._task_info()
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
+        task = self.task
+        if not isinstance(action, str):
+            raise TypeError(f"an action is the completion text (str), got {type(action).__name__}")
+        self._turn += 1
+        result = self.score(action, task)
+        self._last = (action, result)
+        info = {**self._task_info(), "turn": self._turn, **result.to_dict()}
+        solved = result.status == "correct"
+        if solved or self.max_turns == 1:
+            return task.prompt, _reward(result), True, False, info
+        out_of_turns = self._turn >= self.max_turns
+        observation = task.prompt if out_of_turns else self.feedback(task, action, result)
+        return observation, _reward(result), False, out_of_turns, info
+
+    def score(self, completion: str, task: Task) -> VerifyResult:
+        """Verify through the shared dispatcher (worker pool or inline, as the family declares)."""
+        from rlvr.dispatch import verify_family
+
+        return verify_family(self.family, completion=completion, reference=task.reference)
+
+    def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
+        """The next observation in a multi-turn episode; families override it to say more."""
+        return (f"{task.prompt}\n\nYour previous attempt was not accepted ({result.status}: {result.reason}). "
+                "Try again.")
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi" or self._task is None:
+            return None
+        text = f"[{self._task.id}] {self._task.prompt}"
+        if self._last is not None:
+            completion, result = self._last
+            text += f"\n--- completion ---\n{completion}\n--- {result.status} ({result.reward}): {result.reason}"
+        return text
+
+    def _choose(self, options: Mapping[str, Any]) -> Task:
+        if "task_id" in options:
+            return self._by_id(str(options["task_id"]))
+        if "index" in options:
+            index = int(options["index"])
+            if not 0 <= index < len(self.tasks):
+                raise IndexError(f"task index {index} out of range [0, {len(self.tasks)})")
+            return self.tasks[index]
+        return self.tasks[int(self.np_random.integers(len(self.tasks)))]
+
+    def _by_id(self, task_id: str) -> Task:
+        lookup = getattr(self.tasks, "by_id", None)
+        if lookup is not None:
+            return lookup(task_id)
+        for index in range(len(self.tasks)):
+            if self.tasks[index].id == task_id:
+                return self.tasks[index]
+        raise KeyError(f"no task with id {task_id!r}")
+
+    def _task_info(self) -> dict[str, Any]:
+        task = self.task
+        return {"task_id": task.id, "reference": dict(task.reference), "messages": task.messages,
+                "metadata": dict(task.metadata)}
+
+
+def _reward(result: VerifyResult) -> float:
+    """Gymnasium needs a float; a check with no verdict scores 0.0 here and says so in `info["status"]`.
+
+    Trainers must mask those steps by status (the bundled trainer does); the HTTP API returns null.
+    """
+    return 0.0 if result.reward is None else float(result.reward)
+

@@ -1,0 +1,95 @@
+"""The one table of environments: it drives Gymnasium registration, `rlvr.verify` dispatch and `GET /envs`.
+
+Entry points are strings, as in `gymnasium/envs/registration.py`, so `import rlvr` stays cheap: an env's
+module is imported by `gym.make`, a verifier's module by its first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+import gymnasium
+
+from rlvr.errors import UnknownEnvError
+
+RunsIn = Literal["worker", "inline"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A task family: one pure verifier function shared by its envs and the server.
+
+    `runs_in="worker"` sends checks to the killable process pool (CPU-bound checks that can hang, such
+    as symbolic math); `"inline"` runs them in the caller, for verifiers that bound their own work
+    (string checks, or code that the sandbox limits).
+    """
+
+    name: str
+    verifier: str
+    runs_in: RunsIn
+    reference_format: str
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    id: str
+    entry_point: str
+    family: str
+    description: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+FAMILIES: dict[str, Family] = {
+    family.name: family
+    for family in (
+        Family(
+            name="math",
+            verifier="rlvr.verifiers.math:verify",
+            runs_in="worker",
+            reference_format='{"answer": "<gold: plain, LaTeX, $...$ or \\\\boxed{...}>"}',
+        ),
+    )
+}
+
+ENVS: dict[str, EnvEntry] = {
+    entry.id: entry
+    for entry in (
+        EnvEntry(
+            id="rlvr/Math-v0",
+            entry_point="rlvr.envs.math:MathEnv",
+            family="math",
+            description="Procedural arithmetic, fractions, linear equations and word problems, "
+            "or the user's own JSONL/Parquet/datasets files.",
+        ),
+    )
+}
+
+
+def env_entry(env_id: str) -> EnvEntry:
+    try:
+        return ENVS[env_id]
+    except KeyError:
+        known = ", ".join(sorted(ENVS))
+        raise UnknownEnvError(f"unknown env {env_id!r}; registered envs: {known}") from None
+
+
+def family_of(env_id: str) -> Family:
+    return FAMILIES[env_entry(env_id).family]
+
+
+@cache
+def load_verifier(family: str) -> Callable[..., Any]:
+    """Import a family's verifier function from its `module:function` string."""
+    module_name, _, attr = FAMILIES[family].verifier.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def register_all() -> None:
+    """Register every env with Gymnasium; safe to call more than once."""
+    for entry in ENVS.values():
+        if entry.id not in gymnasium.registry:
+            gymnasium.register(id=entry.id, entry_point=entry.entry_point, kwargs=dict(entry.kwargs))

@@ -1,0 +1,15 @@
+"""rlvr: reinforcement learning with verifiable rewards.
+
+`import rlvr` registers every environment with Gymnasium (`gym.make("rlvr/Math-v0")`) and exposes the
+one verification entry point shared by envs, the server and the trainer.
+"""
+
+from rlvr.dispatch import VerifyRequest, Verifier, verify, verify_batch
+from rlvr.envs.registry import register_all
+from rlvr.errors import RlvrError
+from rlvr.results import Status, VerifyResult
+
+__version__ = "0.1.0"
+__all__ = ["RlvrError", "Status", "VerifyRequest", "VerifyResult", "Verifier", "verify", "verify_batch"]
+
+register_all()

@@ -1,0 +1,38 @@
+"""Every error rlvr raises on purpose derives from RlvrError, so callers can catch ours and only ours."""
+
+from __future__ import annotations
+
+
+class RlvrError(Exception):
+    """Base of all rlvr errors."""
+
+
+class ConfigError(RlvrError, ValueError):
+    """A configuration value is invalid; the message says which and what to do."""
+
+
+class UnknownEnvError(RlvrError, KeyError):
+    """An env id that is not registered."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown env"
+
+
+class InvalidReferenceError(RlvrError, ValueError):
+    """A reference (the gold answer or task instance) is malformed for its env family."""
+
+
+class WorkerPoolError(RlvrError):
+    """The verification worker pool could not run a job."""
+
+
+class JobTimeout(WorkerPoolError):
+    """A job overran its time limit; its worker was killed and replaced."""
+
+
+class WorkerCrashed(WorkerPoolError):
+    """A worker process died while running a job (segfault, OOM kill, C-level abort)."""
+
+
+class PoolClosed(WorkerPoolError):
+    """The pool was closed before the job could run."""

@@ -1,0 +1,1 @@
+"""One pure verifier function per task family: `verify(*, completion, reference, config=None) -> VerifyResult`."""

@@ -1,0 +1,232 @@
+"""A pool of killable worker processes for CPU-bound checks that may hang.
+
+Each worker runs one job at a time in its own main thread, where a `setitimer` deadline interrupts
+Python-level work cleanly. Its dispatcher thread in the parent is the guarantee: if no answer comes by
+the deadline plus a grace period (C-level arithmetic that never returns to the interpreter), it kills
+the worker and starts a fresh one. So a call returns within its limit from any thread, asyncio loop or
+web handler, and one pathological input never poisons the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from rlvr.errors import ConfigError, JobTimeout, PoolClosed, WorkerCrashed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """Sizing and limits of a worker pool."""
+
+    workers: int = max(1, os.cpu_count() or 1)
+    grace_s: float = 1.0
+    memory_bytes: int = 4 << 30
+    max_jobs_per_worker: int = 5_000
+    preload: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ConfigError(f"workers must be >= 1, got {self.workers}")
+        if self.grace_s <= 0:
+            raise ConfigError(f"grace_s must be > 0, got {self.grace_s}")
+        if self.max_jobs_per_worker < 1:
+            raise ConfigError(f"max_jobs_per_worker must be >= 1, got {self.max_jobs_per_worker}")
+
+
+@dataclass
+class _Job:
+    fn: Callable[..., Any]
+    kwargs: dict[str, Any]
+    timeout_s: float
+    future: Future
+
+
+class _Deadline(BaseException):
+    """Raised inside a worker by its interval timer; a BaseException so user code rarely swallows it."""
+
+
+class WorkerPool:
+    """Runs picklable module-level functions in worker processes with a hard per-job time limit."""
+
+    def __init__(self, config: PoolConfig | None = None):
+        self.config = config or PoolConfig()
+        self._context = multiprocessing.get_context("forkserver")
+        if self.config.preload:
+            self._context.set_forkserver_preload(list(self.config.preload))
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._closed = False
+        self._busy = 0
+        self._lock = threading.Lock()
+        self.restarts = 0
+        self._threads = [
+            threading.Thread(target=self._dispatch, name=f"rlvr-worker-{i}", daemon=True)
+            for i in range(self.config.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[..., Any], /, *, timeout_s: float, **kwargs: Any) -> Future:
+        """Queue `fn(**kwargs)`; the future raises JobTimeout or WorkerCrashed when the job is lost."""
+        if timeout_s <= 0:
+            raise ConfigError(f"timeout_s must be > 0, got {timeout_s}")
+        future: Future = Future()
+        if self._closed:
+            future.set_exception(PoolClosed("the worker pool is closed"))
+            return future
+        self._jobs.put(_Job(fn, kwargs, timeout_s, future))
+        return future
+
+    def run(self, fn: Callable[..., Any], /, *, timeout_s: float, **kwargs: Any) -> Any:
+        return self.submit(fn, timeout_s=timeout_s, **kwargs).result()
+
+    async def run_async(self, fn: Callable[..., Any], /, *, timeout_s: float, **kwargs: Any) -> Any:
+        return await asyncio.wrap_future(self.submit(fn, timeout_s=timeout_s, **kwargs))
+
+    def map(self, fn: Callable[..., Any], items: Iterable[dict[str, Any]], *, timeout_s: float) -> list[Future]:
+        """Submit one job per kwargs dict; the futures come back in input order."""
+        return [self.submit(fn, timeout_s=timeout_s, **kwargs) for kwargs in items]
+
+    @property
+    def queue_depth(self) -> int:
+        return self._jobs.qsize()
+
+    @property
+    def busy(self) -> int:
+        return self._busy
+
+    def close(self) -> None:
+        """Stop accepting jobs, fail queued ones, and stop the workers."""
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _dispatch(self) -> None:
+        worker: _Worker | None = None
+        try:
+            while (job := self._jobs.get()) is not None:
+                if self._closed:
+                    job.future.set_exception(PoolClosed("the worker pool closed before the job ran"))
+                    continue
+                if not job.future.set_running_or_notify_cancel():
+                    continue
+                if worker is None or worker.jobs_done >= self.config.max_jobs_per_worker:
+                    if worker is not None:
+                        worker.stop()
+                    worker = _Worker(self._context, self.config)
+                with self._lock:
+                    self._busy += 1
+                try:
+                    worker = self._run_one(worker, job)
+                finally:
+                    with self._lock:
+                        self._busy -= 1
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    def _run_one(self, worker: _Worker, job: _Job) -> _Worker | None:
+        """Run a job; return the worker to keep, or None when it had to be killed."""
+        try:
+            worker.conn.send((job.fn, job.kwargs, job.timeout_s))
+            answered = worker.conn.poll(job.timeout_s + self.config.grace_s)
+            message = worker.conn.recv() if answered else None
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker, "crashed")
+            job.future.set_exception(WorkerCrashed(f"the worker died running the job (exit {worker.exitcode})"))
+            return None
+        if message is None:
+            self._replace(worker, "overran its deadline")
+            job.future.set_exception(JobTimeout(f"no answer within {job.timeout_s:g}s; worker killed"))
+            return None
+        worker.jobs_done += 1
+        kind, payload = message
+        if kind == "ok":
+            job.future.set_result(payload)
+        elif kind == "timeout":
+            job.future.set_exception(JobTimeout(f"job exceeded {job.timeout_s:g}s"))
+        else:
+            job.future.set_exception(WorkerCrashed(payload))
+        return worker
+
+    def _replace(self, worker: _Worker, why: str) -> None:
+        worker.kill()
+        self.restarts += 1
+        log.warning("verification worker %s; restarted (%d restarts so far)", why, self.restarts)
+
+
+class _Worker:
+    def __init__(self, context: Any, config: PoolConfig):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, config.memory_bytes), daemon=True)
+        self.process.start()
+        child.close()
+        self.jobs_done = 0
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.exitcode
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _worker_main(conn: Connection, memory_bytes: int) -> None:
+    """Worker loop: one job at a time in the main thread, interrupted by an interval timer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    signal.signal(signal.SIGALRM, _raise_deadline)
+    while (request := conn.recv()) is not None:
+        fn, kwargs, timeout_s = request
+        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+        try:
+            reply: tuple[str, Any] = ("ok", fn(**kwargs))
+        except _Deadline:
+            reply = ("timeout", None)
+        except MemoryError:
+            reply = ("error", "the job ran out of memory")
+        except Exception as exc:  # the job's own failure is reported, never raised across the pipe
+            reply = ("error", f"{type(exc).__name__} in verification job")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        conn.send(reply)
+
+
+def _raise_deadline(signum: int, frame: object) -> None:
+    raise _Deadline
