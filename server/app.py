@@ -1,0 +1,124 @@
+"""`create_app(settings)`: the FastAPI reward server. The lifespan owns the one Verifier and its pools."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from rlvr.envs.registry import FAMILIES
+from rlvr.server.auth import require_key
+from rlvr.server.errors import ApiError
+from rlvr.server.limits import BodyLimit
+from rlvr.server.metrics import Metrics
+from rlvr.server.routers import envs, health, openrlhf, verify
+from rlvr.server.scoring import Scorer
+from rlvr.server.sessions import SessionStore
+from rlvr.server.settings import Settings
+from starlette.exceptions import HTTPException
+
+from rlvr import __version__
+from rlvr.dispatch import Verifier
+from rlvr.workers import PoolConfig, WorkerPool
+
+log = logging.getLogger(__name__)
+_WARMUP_TIMEOUT_S = 60.0
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; pools start in the lifespan, so building is cheap and side-effect free."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="rlvr reward server",
+        version=__version__,
+        lifespan=_lifespan,
+        description="Verifiable rewards over HTTP. See docs/api.md.",
+    )
+    app.state.settings = settings
+    app.state.api_key = settings.api_key.encode()
+    app.state.metrics = Metrics()
+    app.state.readiness = lambda: {"worker_pool": False}
+    guarded = [Depends(require_key)]
+    for router in (verify.router, envs.router, openrlhf.router, health.metrics_router):
+        app.include_router(router, dependencies=guarded)
+    app.include_router(health.router)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    preload = tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
+    pool = WorkerPool(PoolConfig(workers=settings.workers, preload=preload))
+    verifier = Verifier(pool, timeout_s=settings.verify_timeout_s)
+    app.state.scorer = scorer = Scorer(verifier, settings, app.state.metrics)
+    app.state.sessions = sessions = SessionStore(
+        verifier,
+        max_sessions=settings.max_sessions,
+        ttl_s=settings.session_ttl_s,
+        retry_after_s=settings.retry_after_s,
+    )
+    warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
+    app.state.readiness = lambda: {"worker_pool": _warm(warmup)}
+    app.state.metrics.add_gauges(
+        lambda: {
+            "rlvr_pool_workers": ("Verification worker processes.", pool.config.workers),
+            "rlvr_pool_busy_workers": (
+                "Workers running a check now (saturation = busy / workers).",
+                pool.busy,
+            ),
+            "rlvr_pool_queue_depth": ("Checks queued for a worker.", pool.queue_depth),
+            "rlvr_pool_restarts": ("Workers killed and replaced (overran or crashed).", pool.restarts),
+            "rlvr_pending_items": (
+                "Items admitted and not yet verified (bounded by RLVR_MAX_PENDING).",
+                scorer.admission.pending,
+            ),
+            "rlvr_sessions_live": ("Live remote env sessions.", len(sessions)),
+        }
+    )
+    sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        sessions.close_all()
+        verifier.close()
+
+
+async def _sweep(sessions: SessionStore, every_s: float) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        sessions.sweep()
+
+
+def _warm(warmup: list[Future]) -> bool:
+    return all(f.done() and f.exception() is None for f in warmup)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    code = exc.code if isinstance(exc, ApiError) else _CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc, ApiError) else _MESSAGES.get(exc.status_code, "request failed")
+    return JSONResponse({"error": code, "message": message}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse(
+            {"error": "invalid_json", "message": "the request body is not valid JSON"}, status_code=400
+        )
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
+    return JSONResponse({"error": "invalid_request", "message": "; ".join(parts)}, status_code=422)
+
+
+_CODES = {404: "not_found", 405: "method_not_allowed"}
+_MESSAGES = {404: "no such route; see /docs", 405: "method not allowed on this route"}

@@ -1,0 +1,33 @@
+"""`rlvr serve`: run the reward server with uvicorn (one process; scale out with replicas)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="run the HTTP reward server (settings from RLVR_* variables)"
+    )
+    parser.add_argument("--host", help="bind address (default RLVR_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default RLVR_PORT or 8000)")
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import uvicorn
+    from rlvr.server import Settings, create_app
+
+    settings = Settings.from_env(host=args.host, port=args.port)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0

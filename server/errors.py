@@ -1,0 +1,64 @@
+"""Errors the server answers with. Each carries its HTTP status and a message written for the client.
+
+They derive from Starlette's HTTPException so that FastAPI passes them through untouched while it
+parses a body (it turns any other exception there into a vague 400), and from RlvrError like every
+error rlvr raises on purpose.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+
+from rlvr.errors import RlvrError
+
+
+class ApiError(HTTPException, RlvrError):
+    """An error with a stable machine-readable `code` and a message that never quotes internals."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None):
+        super().__init__(status_code=self.status, detail=message, headers=headers)
+
+
+class BadJson(ApiError):
+    code = "invalid_json"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str = "missing or wrong API key; send 'Authorization: Bearer <key>'"):
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class TooLarge(ApiError):
+    status = 413
+    code = "too_large"
+
+
+class Invalid(ApiError):
+    status = 422
+    code = "invalid_request"
+
+
+class Busy(ApiError):
+    """Backpressure: the bounded queue (or the session table) is full; retry after a moment."""
+
+    status = 429
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after_s: int):
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
+
+class NotReady(ApiError):
+    status = 503
+    code = "not_ready"

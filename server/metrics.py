@@ -1,0 +1,56 @@
+"""Prometheus metrics: verify latency per family, results by status, pool saturation and queue depth.
+
+Each app has its own registry, so several apps in one process (tests) never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.latency = Histogram(
+            "rlvr_verify_latency_seconds",
+            "Time from admission to result, per item.",
+            ["family"],
+            buckets=_BUCKETS,
+            registry=self.registry,
+        )
+        self.results = Counter(
+            "rlvr_verify_results",
+            "Verified items by family and status.",
+            ["family", "status"],
+            registry=self.registry,
+        )
+        self.rejected = Counter(
+            "rlvr_rejected_requests", "Requests refused with 429 (queue full).", registry=self.registry
+        )
+
+    def observe(self, family: str, status: str, seconds: float) -> None:
+        self.latency.labels(family).observe(seconds)
+        self.results.labels(family, status).inc()
+
+    def add_gauges(self, read: Callable[[], dict[str, tuple[str, float]]]) -> None:
+        """Expose live values read at scrape time: name -> (help, value)."""
+        self.registry.register(_LiveGauges(read))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _LiveGauges(Collector):
+    def __init__(self, read: Callable[[], dict[str, tuple[str, float]]]):
+        self._read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        for name, (help_text, value) in self._read().items():
+            yield GaugeMetricFamily(name, help_text, value=value)

@@ -1,0 +1,1 @@
+"""One router per resource: verify, envs (and sessions), health and metrics, OpenRLHF compatibility."""

@@ -1,0 +1,65 @@
+"""GET /envs, and remote env sessions: POST /envs/{id}/reset, POST /sessions/{sid}/step."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.encoders import jsonable_encoder
+from rlvr.envs.registry import ENVS, FAMILIES
+from rlvr.server.models import EnvsOut, ErrorOut, ResetIn, ResetOut, StepIn, StepOut
+from rlvr.server.sessions import SessionStore
+
+router = APIRouter(tags=["envs"])
+_ERRORS = {code: {"model": ErrorOut} for code in (401, 404, 422, 429)}
+
+
+@router.get("/envs", response_model=EnvsOut)
+async def list_envs() -> dict:
+    """The registered envs and the reference format each expects."""
+    return {
+        "envs": [
+            {
+                "id": e.id,
+                "family": e.family,
+                "description": e.description,
+                "reference_format": FAMILIES[e.family].reference_format,
+                "runs_in": FAMILIES[e.family].runs_in,
+            }
+            for e in ENVS.values()
+        ]
+    }
+
+
+@router.post("/envs/{env_id:path}/reset", response_model=ResetOut, responses=_ERRORS)
+async def reset(env_id: str, request: Request, body: ResetIn | None = None) -> dict:
+    """Start a session: `env.reset(seed, options)`; returns its id with the first observation and info."""
+    body = body or ResetIn()
+    store: SessionStore = request.app.state.sessions
+    session_id, observation, info = await store.reset(env_id, body.seed, body.options)
+    return {
+        "session_id": session_id,
+        "observation": observation,
+        "info": jsonable_encoder(info),
+        "expires_in_s": store.expires_in(session_id),
+    }
+
+
+@router.post("/sessions/{session_id}/step", response_model=StepOut, responses=_ERRORS)
+async def step(session_id: str, body: StepIn, request: Request) -> dict:
+    """`env.step(action)`: Gymnasium's five-tuple. After `terminated` or `truncated` the session is done."""
+    observation, reward, terminated, truncated, info = await request.app.state.sessions.step(
+        session_id, body.action
+    )
+    return {
+        "observation": observation,
+        "reward": float(reward),
+        "terminated": terminated,
+        "truncated": truncated,
+        "info": jsonable_encoder(info),
+    }
+
+
+@router.delete("/sessions/{session_id}", status_code=204, responses=_ERRORS)
+async def close(session_id: str, request: Request) -> Response:
+    """Close a session early (sessions also expire after RLVR_SESSION_TTL_S idle seconds)."""
+    request.app.state.sessions.close(session_id)
+    return Response(status_code=204)

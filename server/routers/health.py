@@ -1,0 +1,28 @@
+"""GET /healthz (the process answers), GET /readyz (pools up), GET /metrics (Prometheus)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from rlvr.server.metrics import CONTENT_TYPE
+
+router = APIRouter(tags=["health"])
+metrics_router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request, response: Response) -> dict:
+    """200 once the worker pool has answered a warm-up job from every worker; 503 before that."""
+    checks = request.app.state.readiness()
+    ready = all(checks.values())
+    response.status_code = 200 if ready else 503
+    return {"status": "ready" if ready else "not_ready", "checks": checks}
+
+
+@metrics_router.get("/metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE)

@@ -1,0 +1,76 @@
+"""OpenRLHF's remote reward protocol (`--remote_rm_url http://host:8000/openrlhf/reward`).
+
+OpenRLHF posts `{"query": [...], "prompts": [...], "labels": [...]}` where a query is the prompt plus
+the response, and needs a number for every item: an item whose check reached no verdict scores
+`unscored` (default 0.0) and is flagged in `extra_logs.rlvr_unscored` so it can be filtered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from rlvr.server.errors import Invalid, TooLarge
+from rlvr.server.models import ErrorOut, OpenRLHFIn, OpenRLHFOut
+from rlvr.server.scoring import Item, Scorer
+
+from rlvr.results import VerifyResult
+
+router = APIRouter(tags=["trainers"])
+
+
+@router.post(
+    "/openrlhf/reward",
+    response_model=OpenRLHFOut,
+    responses={code: {"model": ErrorOut} for code in (401, 413, 422, 429)},
+)
+async def openrlhf_reward(
+    body: OpenRLHFIn,
+    request: Request,
+    env: str | None = Query(None, description="env for labels that name none"),
+    unscored: float = Query(0.0, description="reward for items with no verdict"),
+) -> dict:
+    """Score OpenRLHF queries; a label is a reference object (JSON, may hold "env") or a bare answer."""
+    scorer: Scorer = request.app.state.scorer
+    n = len(body.query)
+    if n > scorer.settings.max_batch:
+        raise TooLarge(f"batch has {n} items; the limit is {scorer.settings.max_batch} (RLVR_MAX_BATCH)")
+    for name, values in (("prompts", body.prompts), ("labels", body.labels)):
+        if values is not None and len(values) != n:
+            raise Invalid(f"{name} has {len(values)} entries but query has {n}")
+    default_env = env or scorer.settings.default_env
+    items = [scorer.check_limits(_item(body, i, default_env)) for i in range(n)]
+    results = await scorer.score(items)
+    rewards = [unscored if r.reward is None else r.reward for r in results]
+    return {
+        "rewards": rewards,
+        "scores": rewards,
+        "extra_logs": {
+            "rlvr_correct": [float(r.status == "correct") for r in results],
+            "rlvr_unscored": [float(r.reward is None) for r in results],
+        },
+    }
+
+
+def _item(body: OpenRLHFIn, i: int, default_env: str) -> Item | VerifyResult:
+    query = body.query[i]
+    prompt = body.prompts[i] if body.prompts else ""
+    completion = query[len(prompt) :] if prompt and query.startswith(prompt) else query
+    reference = _reference(body.labels[i] if body.labels else None)
+    env = reference.pop("env", default_env)
+    return Item(env if isinstance(env, str) else default_env, completion, reference)
+
+
+def _reference(label: Any) -> dict[str, Any]:
+    """A dict or a JSON object string is the reference; anything else is the answer itself."""
+    if isinstance(label, dict):
+        return dict(label)
+    if isinstance(label, str):
+        try:
+            decoded = json.loads(label)
+        except ValueError:
+            return {"answer": label}
+        if isinstance(decoded, dict):
+            return decoded
+    return {} if label is None else {"answer": label if isinstance(label, str) else json.dumps(label)}

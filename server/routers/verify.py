@@ -1,0 +1,35 @@
+"""POST /verify and POST /verify/batch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from rlvr.server.errors import TooLarge
+from rlvr.server.models import BatchIn, BatchOut, ErrorOut, VerifyIn, VerifyOut
+from rlvr.server.scoring import Item, Scorer
+
+from rlvr.results import VerifyResult
+
+router = APIRouter(tags=["verify"])
+_ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 413, 422, 429)}
+
+
+@router.post("/verify", response_model=VerifyOut, responses=_ERRORS)
+async def verify(body: VerifyIn, request: Request) -> dict:
+    """Score one completion. An unknown env or a broken check is a 200 whose `status` says so."""
+    scorer: Scorer = request.app.state.scorer
+    item = scorer.check_limits(Item(body.env, body.completion, body.reference))
+    if isinstance(item, VerifyResult):
+        raise TooLarge(item.reason)
+    (result,) = await scorer.score([item])
+    return result.to_dict()
+
+
+@router.post("/verify/batch", response_model=BatchOut, responses=_ERRORS)
+async def verify_batch(body: BatchIn, request: Request) -> dict:
+    """Score many items; one result per item in order. A malformed item gets its own `error` result."""
+    scorer: Scorer = request.app.state.scorer
+    limit = scorer.settings.max_batch
+    if len(body.items) > limit:
+        raise TooLarge(f"batch has {len(body.items)} items; the limit is {limit} (RLVR_MAX_BATCH)")
+    results = await scorer.score([scorer.parse(raw) for raw in body.items])
+    return {"results": [result.to_dict() for result in results]}

@@ -1,0 +1,131 @@
+"""Remote env sessions: live Gymnasium envs keyed by an unguessable id, with idle expiry and a cap.
+
+An env's `step` is synchronous (it waits for its check), so it runs in a thread; a lock per session
+keeps one client's concurrent steps in order. Envs that score through the shared dispatcher are bound
+to the server's Verifier, so sessions and /verify share one worker pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import gymnasium
+from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.registry import ENVS
+from rlvr.server.errors import Busy, Invalid, NotFound
+
+from rlvr.dispatch import Verifier
+from rlvr.results import VerifyResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    env_id: str
+    env: gymnasium.Env
+    last_used: float
+    done: bool = False
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class SessionStore:
+    def __init__(self, verifier: Verifier, *, max_sessions: int, ttl_s: float, retry_after_s: int):
+        self.verifier = verifier
+        self.max_sessions = max_sessions
+        self.ttl_s = ttl_s
+        self.retry_after_s = retry_after_s
+        self._sessions: dict[str, Session] = {}
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    async def reset(
+        self, env_id: str, seed: int | None, options: dict[str, Any] | None
+    ) -> tuple[str, str, dict]:
+        """Make an env, reset it, and keep it; returns (session id, observation, info)."""
+        if env_id not in ENVS:
+            raise NotFound(f"unknown env {env_id!r}; GET /envs lists the registered ones")
+        self.sweep()
+        if len(self._sessions) >= self.max_sessions:
+            raise Busy(
+                f"{self.max_sessions} sessions are live (RLVR_MAX_SESSIONS); finish or DELETE some, "
+                "or retry when idle ones expire",
+                retry_after_s=self.retry_after_s,
+            )
+        env = await anyio.to_thread.run_sync(self._make, env_id)
+        try:
+            observation, info = await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
+        except (IndexError, KeyError, ValueError, TypeError):
+            env.close()
+            raise Invalid(
+                "reset failed: check `options` (index in range, known task_id) and `seed`"
+            ) from None
+        session_id = secrets.token_urlsafe(16)
+        self._sessions[session_id] = Session(env_id, env, time.monotonic())
+        return session_id, observation, info
+
+    async def step(self, session_id: str, action: str) -> tuple[str, float, bool, bool, dict]:
+        session = self._get(session_id)
+        async with session.lock:
+            if session.done:  # a concurrent step ended the episode while this one waited
+                raise NotFound("this episode has ended; POST /envs/{id}/reset starts a new session")
+            result = await anyio.to_thread.run_sync(session.env.step, action)
+            session.last_used = time.monotonic()
+            session.done = bool(result[2] or result[3])
+        if session.done:  # an ended episode frees its slot at once
+            self._drop(session, session_id)
+        return result
+
+    def close(self, session_id: str) -> None:
+        self._drop(self._get(session_id), session_id)
+
+    def sweep(self) -> int:
+        """Drop sessions idle longer than the TTL; returns how many."""
+        cutoff = time.monotonic() - self.ttl_s
+        expired = [sid for sid, s in self._sessions.items() if s.last_used < cutoff and not s.lock.locked()]
+        for session_id in expired:
+            self._drop(self._sessions[session_id], session_id)
+        return len(expired)
+
+    def close_all(self) -> None:
+        for session_id in list(self._sessions):
+            self._drop(self._sessions[session_id], session_id)
+
+    def expires_in(self, session_id: str) -> float:
+        return max(0.0, self._get(session_id).last_used + self.ttl_s - time.monotonic())
+
+    def _get(self, session_id: str) -> Session:
+        session = self._sessions.get(session_id)
+        if session is None or session.last_used < time.monotonic() - self.ttl_s:
+            raise NotFound(
+                "no such session (unknown, ended, closed or expired); POST /envs/{id}/reset starts one"
+            )
+        return session
+
+    def _drop(self, session: Session, session_id: str) -> None:
+        self._sessions.pop(session_id, None)
+        try:
+            session.env.close()
+        except Exception:  # a failing close must not keep the slot; log it for the env's owner
+            log.exception("closing env %s failed", session.env_id)
+
+    def _make(self, env_id: str) -> gymnasium.Env:
+        env = gymnasium.make(env_id)
+        inner = env.unwrapped
+        if isinstance(inner, TextEnv) and type(inner).score is TextEnv.score:
+            inner.score = _bound_score(self.verifier, inner.family)  # type: ignore[method-assign]
+        return env
+
+
+def _bound_score(verifier: Verifier, family: str):
+    def score(completion: str, task: Task) -> VerifyResult:
+        return verifier.submit_family(family, completion=completion, reference=task.reference).result()
+
+    return score

@@ -1,0 +1,76 @@
+"""Server settings: one frozen dataclass, read from `RLVR_*` environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rlvr.errors import ConfigError
+
+PREFIX = "RLVR_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Limits and wiring of one server process. Every field can be set as `RLVR_<FIELD>` (upper case).
+
+    `max_pending` bounds the items admitted but not yet verified (queued or running); a request that
+    would exceed it gets 429 with `Retry-After`. `api_key` switches on bearer auth when non-empty.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key: str = ""
+    workers: int = max(1, os.cpu_count() or 1)
+    verify_timeout_s: float = 5.0
+    max_body_bytes: int = 16 << 20
+    max_batch: int = 1024
+    max_completion_chars: int = 100_000
+    max_pending: int = 4096
+    retry_after_s: int = 1
+    max_sessions: int = 1024
+    session_ttl_s: float = 600.0
+    default_env: str = "rlvr/Math-v0"
+
+    def __post_init__(self) -> None:
+        for name in (
+            "port",
+            "workers",
+            "max_body_bytes",
+            "max_batch",
+            "max_completion_chars",
+            "max_pending",
+            "retry_after_s",
+            "max_sessions",
+        ):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be >= 1, got {getattr(self, name)}")
+        for name in ("verify_timeout_s", "session_ttl_s"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be > 0, got {getattr(self, name)}")
+        if self.max_batch > self.max_pending:
+            raise ConfigError(
+                f"{PREFIX}MAX_BATCH ({self.max_batch}) must not exceed {PREFIX}MAX_PENDING "
+                f"({self.max_pending}), or a full-size batch could never be admitted"
+            )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read `RLVR_<FIELD>` variables; keyword overrides (e.g. from CLI flags) win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(PREFIX + field.name.upper())
+            if raw is not None:
+                values[field.name] = _parse(field.name, raw, type(field.default))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _parse(name: str, raw: str, kind: type) -> object:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
