@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMANDS: tuple[str, ...] = (
     "rlvr.cli_verify",
     "rlvr.server.cli",
+    "rlvr.trainer.cli",
 )
 
 
