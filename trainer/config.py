@@ -1,0 +1,168 @@
+"""`TrainConfig`: every knob of a GRPO run, validated on construction, loadable from YAML."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from rlvr.trainer.errors import ConfigError
+from rlvr.trainer.grpo import LossConfig
+
+LR_SCHEDULES = ("constant", "constant_with_warmup", "linear", "cosine")
+AGGREGATIONS = ("token_mean", "seq_mean", "dr_grpo")
+BACKENDS = ("transformers", "vllm")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """A GRPO run. docs/training.md describes every field; YAML keys are the field names."""
+
+    model: str = "smollm2-135m"
+    tokenizer: str | None = None
+    envs: Mapping[str, float] = field(default_factory=lambda: {"rlvr/Math-v0": 1.0})
+    env_kwargs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    server: str | None = None
+    server_timeout_s: float = 120.0
+    server_batch_size: int = 256
+    server_concurrency: int = 4
+
+    steps: int = 100
+    prompts_per_step: int = 4
+    group_size: int = 8
+    max_prompt_tokens: int = 512
+    max_new_tokens: int = 128
+    temperature: float = 1.0
+    top_p: float = 1.0
+    top_k: int = 0
+
+    lr: float = 1e-6
+    lr_schedule: Literal["constant", "constant_with_warmup", "linear", "cosine"] = "constant"
+    warmup_steps: int = 0
+    weight_decay: float = 0.0
+    max_grad_norm: float = 1.0
+    inner_steps: int = 1
+    micro_batch_size: int = 8
+    beta: float = 0.0
+    clip_eps: float = 0.2
+    clip_eps_high: float | None = None
+    loss_aggregation: Literal["token_mean", "seq_mean", "dr_grpo"] = "token_mean"
+    advantage_scale: Literal["std", "none"] = "std"
+
+    backend: Literal["transformers", "vllm"] = "transformers"
+    device: str = "auto"
+    bf16: bool | Literal["auto"] = "auto"
+    gradient_checkpointing: bool = False
+    seed: int = 0
+
+    output_dir: str = "runs/grpo"
+    save_every: int = 0
+    resume_from: str | None = None
+    log_every: int = 1
+    tensorboard: bool = True
+    wandb_project: str | None = None
+    plots: bool = True
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "envs", _normalise_envs(self.envs))
+        object.__setattr__(self, "env_kwargs", {k: dict(v) for k, v in dict(self.env_kwargs).items()})
+        self._check_positive("steps", "prompts_per_step", "max_prompt_tokens", "max_new_tokens",
+                             "inner_steps", "micro_batch_size", "server_batch_size", "server_concurrency",
+                             "log_every")
+        self._check_non_negative("warmup_steps", "weight_decay", "beta", "save_every", "top_k", "clip_eps")
+        if self.group_size < 2:
+            raise ConfigError(f"group_size must be >= 2 (GRPO compares completions within a group), "
+                              f"got {self.group_size}")
+        if not 0 < self.temperature:
+            raise ConfigError(f"temperature must be > 0 (GRPO needs sampling), got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ConfigError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.lr <= 0 or self.max_grad_norm <= 0 or self.server_timeout_s <= 0:
+            raise ConfigError("lr, max_grad_norm and server_timeout_s must be > 0")
+        if self.clip_eps_high is not None and self.clip_eps_high < self.clip_eps:
+            raise ConfigError(f"clip_eps_high ({self.clip_eps_high}) must be >= clip_eps ({self.clip_eps}); "
+                              "leave it unset for symmetric clipping")
+        self._check_choice("lr_schedule", LR_SCHEDULES)
+        self._check_choice("loss_aggregation", AGGREGATIONS)
+        self._check_choice("advantage_scale", ("std", "none"))
+        self._check_choice("backend", BACKENDS)
+        if self.bf16 not in (True, False, "auto"):
+            raise ConfigError(f"bf16 must be true, false or 'auto', got {self.bf16!r}")
+        unknown = set(self.env_kwargs) - set(self.envs)
+        if unknown:
+            raise ConfigError(f"env_kwargs names envs that are not in envs: {sorted(unknown)}")
+
+    @property
+    def batch_size(self) -> int:
+        """Completions per step: prompts_per_step x group_size."""
+        return self.prompts_per_step * self.group_size
+
+    def loss_config(self) -> LossConfig:
+        return LossConfig(clip_eps=self.clip_eps, clip_eps_high=self.clip_eps_high, beta=self.beta,
+                          aggregation=self.loss_aggregation, max_tokens=self.max_new_tokens)
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrainConfig:
+        """Build from a mapping (a parsed YAML file); unknown keys are an error that lists the known ones."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(names)}")
+        return cls(**dict(data))
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
+        try:
+            data = yaml.safe_load(Path(path).read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from None
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"config {path} must be a YAML mapping of field: value")
+        return cls.from_dict({**data, **(overrides or {})})
+
+    def _check_positive(self, *names: str) -> None:
+        for name in names:
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
+
+    def _check_non_negative(self, *names: str) -> None:
+        for name in names:
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
+
+    def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
+        if getattr(self, name) not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {getattr(self, name)!r}")
+
+
+def _normalise_envs(envs: Any) -> dict[str, float]:
+    """Accept `"id"`, `["id", ...]` (equal weights) or `{"id": weight}`; weights are normalised to sum 1."""
+    if isinstance(envs, str):
+        envs = {envs: 1.0}
+    elif isinstance(envs, (list, tuple)):
+        envs = {env: 1.0 for env in envs}
+    if not isinstance(envs, Mapping) or not envs:
+        raise ConfigError("envs must be an env id, a list of ids or a mapping of id: weight "
+                          "(e.g. {'rlvr/Math-v0': 0.5, 'rlvr/Sudoku-v0': 0.5})")
+    weights = {str(k): float(v) for k, v in envs.items()}
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise ConfigError(f"env weights must be >= 0 with a positive sum, got {weights}")
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items() if w > 0}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

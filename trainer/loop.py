@@ -1,0 +1,398 @@
+"""The GRPO loop: sample prompts, roll out G completions each, score them, and take clipped policy steps.
+
+`GRPOTrainer` composes the pure functions of `rlvr.trainer.grpo` with a generator, a reward client
+and a task sampler; every piece can be passed in (tests pass a tiny model and a toy env).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from rlvr.results import Status, VerifyResult
+from rlvr.trainer.config import TrainConfig
+from rlvr.trainer.errors import CheckpointError
+from rlvr.trainer.generation import (
+    Generator,
+    Rollout,
+    SamplingConfig,
+    TransformersGenerator,
+    VLLMGenerator,
+    render_prompt,
+)
+from rlvr.trainer.grpo import (
+    LossConfig,
+    group_advantages,
+    grpo_loss,
+    token_entropy,
+    token_logprobs,
+    zero_signal_groups,
+)
+from rlvr.trainer.metrics import MetricsLogger
+from rlvr.trainer.models import load_model, prepare_tokenizer, resolve_model
+from rlvr.trainer.rewards import HttpRewards, LocalRewards, RewardClient
+from rlvr.trainer.tasks import Prompt, TaskSampler
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "trainer_state.pt"
+
+
+@dataclass
+class Batch:
+    """One step's scored rollout, ready for the optimiser."""
+
+    rollout: Rollout
+    prompts: list[Prompt]  # (B,) each prompt repeated G times
+    results: list[VerifyResult]  # (B,)
+    rewards: torch.Tensor  # (B,) NaN where masked
+    advantages: torch.Tensor  # (B,)
+    mask: torch.Tensor  # (B, C) completion tokens that count
+    reward_seconds: float = 0.0
+
+
+@dataclass
+class TrainResult:
+    history: list[dict[str, Any]] = field(default_factory=list)
+    output_dir: Path | None = None
+    plot: Path | None = None
+
+
+@dataclass
+class _Work:
+    """The optimiser's view of a batch: full sequences, the rows worth computing, global denominators.
+
+    With beta = 0 a completion whose advantage is 0 contributes exactly zero gradient, so its rows are
+    skipped (they still count in the denominators, so the gradient is the full batch's).
+    """
+
+    ids: torch.Tensor  # (B, P+C)
+    attn: torch.Tensor  # (B, P+C)
+    completion: torch.Tensor  # (B, C)
+    mask: torch.Tensor  # (B, C)
+    advantages: torch.Tensor  # (B,)
+    chunks: list[list[int]]
+    num_tokens: float
+    num_seqs: float
+    active: int
+    active_tokens: float
+    tokens: int
+
+    @classmethod
+    def of(cls, batch: Batch, micro_batch_size: int, *, skip_zero_advantage: bool) -> _Work:
+        r = batch.rollout
+        keep = batch.mask.sum(dim=1) > 0  # (B,)
+        if skip_zero_advantage:
+            keep &= batch.advantages != 0
+        rows = keep.nonzero().squeeze(1).tolist()
+        attn = torch.cat([r.prompt_mask, r.completion_mask], dim=1)  # (B, P+C)
+        ids = torch.cat([r.prompt_ids, r.completion_ids], dim=1)  # (B, P+C)
+        return cls(ids=ids, attn=attn, completion=r.completion_ids,
+                   mask=batch.mask, advantages=batch.advantages,
+                   chunks=[rows[i:i + micro_batch_size] for i in range(0, len(rows), micro_batch_size)],
+                   num_tokens=float(batch.mask.sum()), num_seqs=float((batch.mask.sum(dim=1) > 0).sum()),
+                   active=len(rows), active_tokens=max(float(batch.mask[rows].sum()), 1.0),
+                   tokens=int(attn[rows].sum()))
+
+
+class GRPOTrainer:
+    """GRPO with a frozen reference (when beta > 0), gradient accumulation, clipping and an LR schedule."""
+
+    def __init__(self, cfg: TrainConfig, *, model: Any = None, tokenizer: Any = None,
+                 rewards: RewardClient | None = None, sampler: TaskSampler | None = None):
+        self.cfg = cfg
+        seed_everything(cfg.seed)
+        self.device = resolve_device(cfg.device)
+        cuda = self.device.type == "cuda"
+        self.use_bf16 = cuda and cfg.bf16 is not False and torch.cuda.is_bf16_supported()
+        if model is None:
+            model, tokenizer = load_model(cfg.model, cfg.tokenizer)
+        self.model = model.to(self.device)
+        self.tokenizer = prepare_tokenizer(tokenizer)
+        if cfg.gradient_checkpointing:
+            self.model.gradient_checkpointing_enable()
+        self.ref_model = copy.deepcopy(self.model).eval().requires_grad_(False) if cfg.beta > 0 else None
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.scheduler = _scheduler(cfg, self.optimizer)
+        self.loss_cfg: LossConfig = cfg.loss_config()
+        self.step = 0
+        if cfg.resume_from:
+            self._resume(cfg.resume_from)
+        self.sampler = sampler or TaskSampler(cfg.envs, cfg.env_kwargs, seed=cfg.seed)
+        self.rewards = rewards or _reward_client(cfg, self.sampler)
+        self.generator = self._generator()
+
+    def train(self, callback: Callable[[int, dict[str, Any]], None] | None = None) -> TrainResult:
+        """Run the remaining steps; metrics go to JSONL/TensorBoard, checkpoints and a PNG to output_dir."""
+        out = Path(self.cfg.output_dir)
+        logger = MetricsLogger(out, tensorboard=self.cfg.tensorboard, wandb_project=self.cfg.wandb_project,
+                               config=self.cfg.to_dict())
+        result = TrainResult(output_dir=out)
+        bar = _progress(self.cfg, self.step)
+        try:
+            while self.step < self.cfg.steps:
+                metrics = self.train_step()
+                result.history.append({"step": self.step, **metrics})
+                if self.step % self.cfg.log_every == 0 or self.step == self.cfg.steps:
+                    logger.log(self.step, metrics)
+                if callback is not None:
+                    callback(self.step, metrics)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(reward=f"{metrics['reward_mean']:.3f}", kl=f"{metrics['kl']:.3g}",
+                                    len=f"{metrics['completion_len']:.0f}")
+                if self.cfg.save_every and self.step % self.cfg.save_every == 0:
+                    self.save(out / f"checkpoint-{self.step}")
+            self.save(out / "final")
+        finally:
+            if bar is not None:
+                bar.close()
+            logger.close()
+        if self.cfg.plots:
+            from rlvr.trainer.plots import plot_run
+
+            result.plot = plot_run(logger.path, out / "training.png")
+        return result
+
+    def train_step(self) -> dict[str, Any]:
+        """One GRPO step: roll out, score, then `inner_steps` optimiser steps on the batch."""
+        start = time.perf_counter()
+        batch = self.rollout()
+        train_start = time.perf_counter()
+        opt_metrics = self.optimise(batch)
+        self.generator.sync_weights(self.model)
+        self.step += 1
+        train_seconds = time.perf_counter() - train_start
+        metrics = _batch_metrics(batch, self.cfg.group_size)
+        metrics.update(opt_metrics)
+        metrics.update(
+            lr=self.scheduler.get_last_lr()[0],
+            gen_seconds=batch.rollout.seconds, reward_seconds=batch.reward_seconds,
+            train_seconds=train_seconds,
+            step_seconds=time.perf_counter() - start,
+            gen_tokens_per_s=batch.rollout.completion_tokens / max(batch.rollout.seconds, 1e-9),
+            train_tokens_per_s=opt_metrics["train_tokens"] / max(train_seconds, 1e-9))
+        return metrics
+
+    def rollout(self) -> Batch:
+        prompts = self.sampler.sample(self.step, self.cfg.prompts_per_step)
+        texts = [render_prompt(self.tokenizer, p.task) for p in prompts]
+        rollout = self.generator.generate(texts, self.cfg.group_size)
+        expanded = [p for p in prompts for _ in range(self.cfg.group_size)]  # (B,)
+        reward_start = time.perf_counter()
+        results = self.rewards.score(expanded, rollout.texts)
+        reward_seconds = time.perf_counter() - reward_start
+        rewards = torch.tensor([math.nan if r.reward is None else float(r.reward) for r in results])  # (B,)
+        advantages = group_advantages(rewards, self.cfg.group_size, self.cfg.advantage_scale)  # (B,)
+        scored = (~torch.isnan(rewards)).to(rollout.completion_mask.device)  # (B,)
+        mask = rollout.completion_mask * scored.unsqueeze(1)  # (B, C): masked rewards drop out entirely
+        return Batch(rollout, expanded, results, rewards, advantages.to(mask.device), mask, reward_seconds)
+
+    def optimise(self, batch: Batch) -> dict[str, Any]:
+        """`inner_steps` optimiser steps over the batch, each accumulating gradients over micro-batches."""
+        work = _Work.of(batch, self.cfg.micro_batch_size, skip_zero_advantage=self.cfg.beta == 0)
+        stats: dict[str, Any] = {"loss": 0.0, "kl": 0.0, "clip_frac": 0.0, "entropy": math.nan,
+                                 "grad_norm": 0.0, "active_completions": work.active, "train_tokens": 0}
+        if not work.chunks:
+            for _ in range(self.cfg.inner_steps):
+                self.scheduler.step()
+            return stats
+        ref_logp = self._logprobs(self.ref_model, work) if self.ref_model is not None else None
+        old_logp = self._logprobs(self.model, work) if self.cfg.inner_steps > 1 else None
+        self.model.train()
+        for inner in range(self.cfg.inner_steps):
+            stats.update(self._inner_step(work, old_logp, ref_logp, with_entropy=inner == 0))
+            stats["train_tokens"] += work.tokens
+        return stats
+
+    def _inner_step(self, work: _Work, old_logp: list[torch.Tensor] | None,
+                    ref_logp: list[torch.Tensor] | None, with_entropy: bool) -> dict[str, float]:
+        """One optimiser step: accumulate every micro-batch's gradient, clip, step, advance the schedule."""
+        self.optimizer.zero_grad(set_to_none=True)
+        sums = {"loss": 0.0, "kl": 0.0, "clip_frac": 0.0, "entropy": 0.0}
+        for index, chunk in enumerate(work.chunks):
+            logits, logp = self._forward(self.model, work, chunk)  # (b, C, V), (b, C)
+            mask = work.mask[chunk]  # (b, C)
+            old = old_logp[index] if old_logp is not None else logp.detach()  # (b, C)
+            ref = ref_logp[index] if ref_logp is not None else None  # (b, C)
+            loss, m = grpo_loss(logp, old, ref, work.advantages[chunk], mask, self.loss_cfg,
+                                num_tokens=work.num_tokens, num_seqs=work.num_seqs)
+            loss.backward()
+            share = float(mask.sum()) / work.active_tokens
+            sums["loss"] += float(loss.detach())
+            sums["kl"] += m["kl"] * share
+            sums["clip_frac"] += m["clip_frac"] * share
+            if with_entropy:
+                with torch.no_grad():
+                    entropy = token_entropy(logits.detach(), self.cfg.temperature)  # (b, C)
+                    sums["entropy"] += float((entropy * mask).sum()) / work.active_tokens
+            del logits, logp, loss
+        grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.max_grad_norm)
+        self.optimizer.step()
+        self.scheduler.step()
+        if not with_entropy:
+            del sums["entropy"]
+        return {**sums, "grad_norm": float(grad_norm)}
+
+    def _forward(self, model: Any, work: _Work, rows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits and log-probs of the completion tokens of `rows`; prompt padding shared by all is cut."""
+        ids, attn = work.ids[rows], work.attn[rows]  # (b, L)
+        completion = work.completion[rows]  # (b, C)
+        first = int(attn.any(dim=0).nonzero()[0])  # leading columns that are padding in every row
+        ids, attn = ids[:, first:], attn[:, first:]  # (b, L')
+        positions = (attn.cumsum(dim=1) - 1).clamp(min=0)  # (b, L') left padding must not shift positions
+        width = completion.shape[1]
+        with self._autocast():
+            out = model(input_ids=ids, attention_mask=attn, position_ids=positions, logits_to_keep=width + 1,
+                        use_cache=False)
+        logits = out.logits[:, :-1]  # (b, C, V): the logit at t predicts token t+1
+        return logits, token_logprobs(logits, completion, self.cfg.temperature)  # (b, C, V), (b, C)
+
+    @torch.no_grad()
+    def _logprobs(self, model: Any, work: _Work) -> list[torch.Tensor]:
+        return [self._forward(model, work, chunk)[1] for chunk in work.chunks]
+
+    def save(self, path: str | Path) -> Path:
+        """A loadable model folder (`save_pretrained`) plus the optimiser, schedule, step and RNG states."""
+        path = Path(path)
+        self.model.save_pretrained(path)
+        self.tokenizer.save_pretrained(path)
+        state = {"step": self.step, "optimizer": self.optimizer.state_dict(), "rng": _rng_state(),
+                 "scheduler": self.scheduler.state_dict(), "config": self.cfg.to_dict()}
+        torch.save(state, path / STATE_FILE)
+        return path
+
+    def _resume(self, where: str) -> None:
+        path = find_checkpoint(Path(self.cfg.output_dir), where)
+        from transformers import AutoModelForCausalLM
+
+        saved = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+        self.model.load_state_dict(saved.state_dict())
+        state = torch.load(path / STATE_FILE, map_location=self.device, weights_only=False)
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.step = int(state["step"])
+        _set_rng_state(state["rng"])
+        log.info("resumed from %s at step %d", path, self.step)
+
+    def _generator(self) -> Generator:
+        sampling = SamplingConfig(self.cfg.max_prompt_tokens, self.cfg.max_new_tokens, self.cfg.temperature,
+                                  self.cfg.top_p, self.cfg.top_k)
+        if self.cfg.backend == "vllm":
+            return VLLMGenerator(resolve_model(self.cfg.model), self.tokenizer, sampling, self.device)
+        return TransformersGenerator(self.model, self.tokenizer, sampling, self._autocast)
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        if self.use_bf16:
+            return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def close(self) -> None:
+        self.rewards.close()
+        self.sampler.close()
+
+
+def train(cfg: TrainConfig, **parts: Any) -> TrainResult:
+    """Build a `GRPOTrainer` from `cfg` (parts such as model/tokenizer/rewards may be passed) and run it."""
+    trainer = GRPOTrainer(cfg, **parts)
+    try:
+        return trainer.train()
+    finally:
+        trainer.close()
+
+
+def find_checkpoint(out_dir: Path, where: str) -> Path:
+    """`where` is a checkpoint folder, or "latest" for the newest checkpoint-N (or final) in out_dir."""
+    if where == "latest":
+        found = sorted(out_dir.glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+        candidates = [p for p in [*found, out_dir / "final"] if (p / STATE_FILE).exists()]
+        if not candidates:
+            raise CheckpointError(f"no checkpoint with {STATE_FILE} in {out_dir}")
+        return max(candidates, key=lambda p: torch.load(p / STATE_FILE, weights_only=False)["step"])
+    path = Path(where)
+    if not (path / STATE_FILE).exists():
+        raise CheckpointError(f"{path} is not a trainer checkpoint (no {STATE_FILE}); "
+                              "pass a checkpoint-N folder or 'latest'")
+    return path
+
+
+def _batch_metrics(batch: Batch, group_size: int) -> dict[str, Any]:
+    scored = ~torch.isnan(batch.rewards)
+    values = batch.rewards[scored]
+    groups = batch.rewards.numel() // group_size
+    zero = zero_signal_groups(batch.rewards, group_size)
+    lengths = batch.rollout.completion_mask.sum(dim=1).float()
+    metrics: dict[str, Any] = {
+        "reward_mean": float(values.mean()) if values.numel() else math.nan,
+        "reward_std": float(values.std()) if values.numel() > 1 else 0.0,
+        "pass_rate": sum(r.status == Status.CORRECT for r in batch.results) / len(batch.results),
+        "masked": int((~scored).sum()), "zero_signal_groups": zero, "zero_signal_frac": zero / groups,
+        "completion_len": float(lengths.mean()), "completion_len_max": int(lengths.max()),
+        "truncated_frac": float((batch.rollout.completion_mask[:, -1] == 1).float().mean()),
+    }
+    for env_id in sorted({p.env_id for p in batch.prompts}):
+        own = torch.tensor([p.env_id == env_id for p in batch.prompts]) & scored
+        if own.any():
+            metrics[f"reward/{env_id}"] = float(batch.rewards[own].mean())
+    return metrics
+
+
+def _reward_client(cfg: TrainConfig, sampler: TaskSampler) -> RewardClient:
+    if cfg.server:
+        return HttpRewards(cfg.server, timeout_s=cfg.server_timeout_s, batch_size=cfg.server_batch_size,
+                           concurrency=cfg.server_concurrency)
+    return LocalRewards(sampler.envs)
+
+
+def _scheduler(cfg: TrainConfig, optimizer: torch.optim.Optimizer) -> Any:
+    from transformers import get_scheduler
+
+    return get_scheduler(cfg.lr_schedule, optimizer, num_warmup_steps=cfg.warmup_steps * cfg.inner_steps,
+                         num_training_steps=cfg.steps * cfg.inner_steps)
+
+
+def _progress(cfg: TrainConfig, start: int) -> Any:
+    if not cfg.progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=cfg.steps, initial=start, desc="grpo", unit="step")
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _rng_state() -> dict[str, Any]:
+    state = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: dict[str, Any]) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"].cpu())
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
