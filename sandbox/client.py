@@ -1,0 +1,216 @@
+"""The host side: jobs go to executors over unix sockets, one connection per slot.
+
+`ExecutorPool` is transport only. Where the executors come from (containers it started, a local
+process, or sockets someone else runs, e.g. a compose service) is a `Provider`, which also knows how to
+replace an executor that died, wedged or reported a breach.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import socket
+import struct
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from rlvr.sandbox.errors import ExecutorStartError, SandboxClosed
+from rlvr.sandbox.result import ExecResult
+
+log = logging.getLogger(__name__)
+
+_HEADER = struct.Struct(">I")
+MAX_MESSAGE = 256 << 20
+
+
+class ProtocolError(OSError):
+    """The executor closed the connection or sent something unreadable."""
+
+
+class Channel:
+    """One connection to an executor; the executor serves it with one forked handler (one slot)."""
+
+    def __init__(self, path: str, connect_timeout_s: float = 5.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(connect_timeout_s)
+        try:
+            self.sock.connect(path)
+        except OSError:
+            self.sock.close()
+            raise
+
+    def request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        body = json.dumps(message).encode()
+        self.sock.settimeout(timeout_s)
+        self.sock.sendall(_HEADER.pack(len(body)) + body)
+        (size,) = _HEADER.unpack(self._recv_exact(4))
+        if size > MAX_MESSAGE:
+            raise ProtocolError(f"executor answered {size} bytes")
+        return json.loads(self._recv_exact(size))
+
+    def _recv_exact(self, size: int) -> bytes:
+        buffer = bytearray()
+        while len(buffer) < size:
+            chunk = self.sock.recv(min(size - len(buffer), 1 << 20))
+            if not chunk:
+                raise ProtocolError("the executor closed the connection")
+            buffer += chunk
+        return bytes(buffer)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def ping(path: str, timeout_s: float = 2.0) -> bool:
+    """True when an executor answers on `path` within the timeout."""
+    try:
+        channel = Channel(path, timeout_s)
+    except OSError:
+        return False
+    try:
+        return bool(channel.request({"op": "ping"}, timeout_s).get("ok"))
+    except (OSError, ValueError):
+        return False
+    finally:
+        channel.close()
+
+
+def wait_ready(path: str, timeout_s: float, alive: Any = None) -> None:
+    """Wait until an executor answers on `path`; `alive()` returning False aborts early."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if ping(path, 1.0):
+            return
+        if alive is not None and not alive():
+            raise ExecutorStartError(f"the executor for {path} exited before it answered")
+        time.sleep(0.02)
+    raise ExecutorStartError(f"no executor answered on {path} within {timeout_s:g}s")
+
+
+class Provider(Protocol):
+    """Where executors live. `socket_paths[i]` is executor i; `heal(i)` replaces it if it is broken."""
+
+    socket_paths: Sequence[str]
+    python: str | None
+
+    def heal(self, index: int, *, force: bool) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StaticSockets:
+    """Executors run by someone else (a compose service, another host process): just connect."""
+
+    python: str | None = None
+
+    def __init__(self, paths: Sequence[str]):
+        self.socket_paths = list(paths)
+
+    def heal(self, index: int, *, force: bool) -> None:
+        if force or not ping(self.socket_paths[index]):
+            log.error("executor at %s is broken and is not ours to replace", self.socket_paths[index])
+
+    def close(self) -> None:
+        pass
+
+
+class _Executor:
+    def __init__(self, index: int):
+        self.index = index
+        self.generation = 0
+        self.lock = threading.Lock()
+
+
+class _Slot:
+    def __init__(self, executor: _Executor):
+        self.executor = executor
+        self.channel: Channel | None = None
+        self.generation = -1
+
+    def drop(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
+
+class ExecutorPool:
+    """Runs wire requests on `slots` connections per executor; heals executors that break."""
+
+    def __init__(self, provider: Provider, slots: int, grace_s: float = 5.0):
+        self.provider = provider
+        self.grace_s = grace_s
+        self.heals = 0
+        self._closed = False
+        self._executors = [_Executor(i) for i in range(len(provider.socket_paths))]
+        self._idle: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
+        for _ in range(slots):
+            for executor in self._executors:
+                self._idle.put(_Slot(executor))
+        self.capacity = slots * len(self._executors)
+
+    def run(self, request: dict[str, Any], timeout_s: float) -> ExecResult:
+        """Run one request; any failure of the sandbox comes back as a sandbox_error result."""
+        if self._closed:
+            raise SandboxClosed("the sandbox is closed")
+        slot = self._idle.get()
+        try:
+            if self._closed:
+                raise SandboxClosed("the sandbox is closed")
+            return self._run_on(slot, request, timeout_s + self.grace_s)
+        finally:
+            self._idle.put(slot)
+
+    def _run_on(self, slot: _Slot, request: dict[str, Any], timeout_s: float) -> ExecResult:
+        for attempt in range(2):
+            executor = slot.executor
+            generation = executor.generation
+            try:
+                if slot.channel is None or slot.generation != generation:
+                    slot.drop()
+                    slot.channel = Channel(self.provider.socket_paths[executor.index])
+                    slot.generation = generation
+            except OSError as exc:
+                # Nothing was sent yet, so the job can safely be tried once more after healing.
+                self._heal(executor, generation, force=False, why=f"connect failed: {exc}")
+                if attempt == 0:
+                    continue
+                return ExecResult.sandbox_error(f"cannot reach executor {executor.index}: {exc}")
+            try:
+                response = slot.channel.request(request, timeout_s)
+            except TimeoutError:
+                slot.drop()
+                self._heal(executor, generation, force=True, why="no answer in time (wedged)")
+                return ExecResult.sandbox_error(
+                    f"executor {executor.index} gave no answer within {timeout_s:g}s")
+            except (OSError, ValueError) as exc:
+                slot.drop()
+                self._heal(executor, generation, force=False, why=f"connection lost: {exc}")
+                return ExecResult.sandbox_error(f"executor {executor.index} failed during the job: {exc}")
+            if response.get("breach"):
+                slot.drop()
+                self._heal(executor, generation, force=True, why="it reported processes it could not kill")
+            return ExecResult.from_wire(response)
+        raise AssertionError("unreachable")
+
+    def _heal(self, executor: _Executor, seen: int, *, force: bool, why: str) -> None:
+        with executor.lock:
+            if executor.generation != seen or self._closed:
+                return  # another job already healed it
+            log.warning("sandbox executor %d: %s; healing", executor.index, why)
+            try:
+                self.provider.heal(executor.index, force=force)
+            except Exception:
+                log.exception("sandbox executor %d could not be healed", executor.index)
+            executor.generation += 1
+            self.heals += 1
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().drop()
+            except queue.Empty:
+                break

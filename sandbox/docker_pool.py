@@ -1,0 +1,167 @@
+"""The docker backend's executors: long-lived hardened containers, each a warm fork server reached over
+a unix socket in a bind-mounted host directory. Docker is only used to create and replace containers;
+no job ever starts a container."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rlvr.sandbox.client import wait_ready
+from rlvr.sandbox.errors import DockerUnavailable, ExecutorStartError, ImageNotFound
+from rlvr.sandbox.limits import MiB
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IMAGE = os.environ.get("RLVR_EXECUTOR_IMAGE", "rlvr-executor:latest")
+SOCKET_DIR_IN_CONTAINER = "/run/rlvr/sock"
+CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")
+LABEL = "org.rlvr.sandbox"
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """Resources and hardening of one executor container (all of its slots together)."""
+
+    image: str = DEFAULT_IMAGE
+    slots: int = 8
+    memory_bytes: int = 2048 * MiB
+    cpus: float = 1.0
+    pids: int = 512
+    work_bytes: int = 256 * MiB
+
+    def run_kwargs(self, socket_dir: str, uid_base: int, name: str) -> dict[str, Any]:
+        """Arguments for docker-py's containers.run: the hardening lives here, in one place."""
+        return {
+            "image": self.image,
+            "name": name,
+            "detach": True,
+            "network_mode": "none",
+            "read_only": True,
+            "tmpfs": {"/work": f"rw,exec,nosuid,nodev,size={self.work_bytes},nr_inodes=65536,mode=0711"},
+            "cap_drop": ["ALL"],
+            "cap_add": list(CAPABILITIES),
+            "security_opt": ["no-new-privileges"],
+            "ipc_mode": "none",
+            "pids_limit": self.pids,
+            "mem_limit": self.memory_bytes,
+            "memswap_limit": self.memory_bytes,
+            "nano_cpus": int(self.cpus * 1e9),
+            "volumes": {socket_dir: {"bind": SOCKET_DIR_IN_CONTAINER, "mode": "rw"}},
+            "environment": {"RLVR_SOCKET": f"{SOCKET_DIR_IN_CONTAINER}/executor.sock",
+                            "RLVR_SLOTS": str(self.slots), "RLVR_UID_BASE": str(uid_base),
+                            "RLVR_WORK_ROOT": "/work", "RLVR_SETUID": "1"},
+            "labels": {LABEL: "executor"},
+            "hostname": "sandbox",
+        }
+
+
+def docker_client() -> Any:
+    """A connected Docker SDK client, or DockerUnavailable saying what is missing."""
+    try:
+        from docker.errors import DockerException
+
+        import docker
+    except ImportError as exc:
+        raise DockerUnavailable(
+            "the docker backend needs the Docker SDK: pip install 'rlvr[sandbox]'") from exc
+    try:
+        client = docker.from_env(timeout=60)
+        client.ping()
+    except DockerException as exc:
+        raise DockerUnavailable(f"cannot reach the Docker daemon ({exc}); start dockerd or use "
+                                "backend='local' for development (no isolation)") from exc
+    return client
+
+
+class DockerExecutors:
+    """`count` executor containers. `heal` replaces one that is dead, wedged, or breached."""
+
+    python: str | None = None
+
+    def __init__(self, *, count: int, spec: ContainerSpec, start_timeout_s: float = 30.0):
+        self.spec = spec
+        self._client = docker_client()
+        self._timeout = start_timeout_s
+        try:
+            self._client.images.get(spec.image)
+        except Exception as exc:
+            if type(exc).__name__ == "ImageNotFound":
+                raise ImageNotFound(f"executor image {spec.image!r} is not built: run .ci/setup-docker.sh "
+                                    "or `rlvr sandbox build`") from exc
+            raise DockerUnavailable(f"cannot inspect image {spec.image!r}: {exc}") from exc
+        self._root = Path(tempfile.mkdtemp(prefix="rlvr-sandbox-"))
+        self._tag = secrets.token_hex(4)
+        self._uid_base = 100_000 + secrets.randbelow(10_000) * 1_000
+        self.socket_paths = [str(self._socket_dir(i) / "executor.sock") for i in range(count)]
+        self._containers: list[Any] = [None] * count
+        try:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                list(pool.map(self._start, range(count)))
+        except BaseException:
+            self.close()
+            raise
+
+    def _socket_dir(self, index: int) -> Path:
+        return self._root / f"e{index}"
+
+    def _start(self, index: int) -> None:
+        directory = self._socket_dir(index)
+        directory.mkdir(exist_ok=True)
+        # Root in the container owns a root-owned dir; a non-root host user needs a dir that container
+        # root (which has no CAP_DAC_OVERRIDE) may write. Jobs never see it: its parent in the
+        # image is root-only, and the host-side parent (mkdtemp) is private to this user.
+        directory.chmod(0o700 if os.geteuid() == 0 else 0o777)
+        name = f"rlvr-exec-{self._tag}-{index}-{secrets.token_hex(2)}"
+        kwargs = self.spec.run_kwargs(str(directory), self._uid_base + index * self.spec.slots, name)
+        try:
+            container = self._client.containers.run(**kwargs)
+        except Exception as exc:
+            raise ExecutorStartError(
+                f"cannot start executor container from {self.spec.image}: {exc}") from exc
+        self._containers[index] = container
+        wait_ready(self.socket_paths[index], self._timeout, alive=lambda: self._running(container))
+
+    @staticmethod
+    def _running(container: Any) -> bool:
+        try:
+            container.reload()
+        except Exception:
+            return False
+        return container.status in ("created", "running")
+
+    def container(self, index: int) -> Any:
+        return self._containers[index]
+
+    def heal(self, index: int, *, force: bool) -> None:
+        container = self._containers[index]
+        if not force and container is not None and self._running(container):
+            from rlvr.sandbox.client import ping
+
+            if ping(self.socket_paths[index]):
+                return
+        log.warning("replacing sandbox executor container %d", index)
+        self._remove(container)
+        self._start(index)
+
+    @staticmethod
+    def _remove(container: Any) -> None:
+        if container is None:
+            return
+        try:
+            container.remove(force=True)
+        except Exception as exc:
+            log.warning("could not remove executor container %s: %s", getattr(container, "name", "?"), exc)
+
+    def close(self) -> None:
+        for index, container in enumerate(self._containers):
+            self._remove(container)
+            self._containers[index] = None
+        shutil.rmtree(self._root, ignore_errors=True)

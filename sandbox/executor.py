@@ -1,0 +1,508 @@
+"""rlvr executor: a lean fork server that runs untrusted jobs. Standard library only.
+
+It runs inside the hardened executor container (as root there, with only the capabilities it needs to
+drop privileges), and also on the host for the local backend. It listens on a unix socket; every
+connection gets a slot, served by a forked handler that runs that connection's jobs one at a time.
+Per job the handler forks the program with its own unprivileged uid (one per slot), a private work dir
+(HOME, TMPDIR and cwd), rlimits and a wall-clock kill of its process group; afterwards it kills
+everything left of the job (the handler is a child subreaper, so double-forked daemons come back to it,
+and in setuid mode `kill(-1)` as the slot's uid catches anything else) and wipes the work dir.
+
+Wire format: each message is a 4-byte big-endian length and a UTF-8 JSON object.
+Configuration comes from the environment (RLVR_SOCKET, RLVR_SLOTS, RLVR_UID_BASE, RLVR_WORK_ROOT,
+RLVR_SETUID); keep this file free of heavy imports: every job is forked from this process.
+"""
+
+import base64
+import ctypes
+import errno
+import json
+import os
+import resource
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+
+MAX_MESSAGE = 256 << 20
+PR_SET_CHILD_SUBREAPER = 36
+_HEADER = struct.Struct(">I")
+_JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+class Config:
+    def __init__(self, env):
+        self.socket_path = env.get("RLVR_SOCKET", "/run/rlvr/sock/executor.sock")
+        self.slots = int(env.get("RLVR_SLOTS", "8"))
+        self.uid_base = int(env.get("RLVR_UID_BASE", "200000"))
+        self.work_root = env.get("RLVR_WORK_ROOT", "/work")
+        self.setuid = env.get("RLVR_SETUID", "1") == "1"
+
+    def uid(self, slot):
+        return self.uid_base + slot if self.setuid else os.getuid()
+
+    def workdir(self, slot):
+        return os.path.join(self.work_root, f"s{slot}")
+
+
+# ---- framing -----------------------------------------------------------------------------------
+
+def recv_exact(conn, size):
+    chunks = []
+    while size:
+        chunk = conn.recv(min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv_message(conn):
+    header = recv_exact(conn, 4)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_MESSAGE:
+        raise ValueError(f"message of {size} bytes is over the limit")
+    body = recv_exact(conn, size)
+    return None if body is None else json.loads(body)
+
+
+def send_message(conn, obj):
+    body = json.dumps(obj).encode()
+    conn.sendall(_HEADER.pack(len(body)) + body)
+
+
+# ---- the server ------------------------------------------------------------------------------------
+
+def serve(config):
+    """Accept connections forever; one forked handler per connection, one slot per handler."""
+    if os.path.exists(config.socket_path):
+        os.unlink(config.socket_path)
+    os.makedirs(config.work_root, exist_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(config.socket_path)
+    os.chmod(config.socket_path, 0o666)
+    listener.listen(128)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
+    free = list(range(config.slots))
+    handlers = {}
+    while not stopping:
+        _reap_handlers(config, handlers, free)
+        try:
+            ready, _, _ = select.select([listener], [], [], 0.2)
+        except InterruptedError:
+            continue
+        if not ready:
+            continue
+        conn, _ = listener.accept()
+        if not free or _is_job_peer(config, conn):
+            conn.close()
+            continue
+        slot = free.pop(0)
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            code = 0
+            try:
+                handle_connection(config, conn, slot)
+            except BaseException:  # noqa: B036 - the forked handler must never return into the server loop
+                code = 1
+            os._exit(code)
+        handlers[pid] = slot
+        conn.close()
+    listener.close()
+    for pid in handlers:
+        _kill(pid, signal.SIGKILL)
+
+
+def _reap_handlers(config, handlers, free):
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        slot = handlers.pop(pid, None)
+        if slot is not None:
+            # The handler normally cleans up after each job; this covers a handler that died mid-job.
+            sweep(config, slot, reap_all=False)
+            wipe_dir(config, slot)
+            free.append(slot)
+
+
+def _is_job_peer(config, conn):
+    """Refuse connections from job uids: a job must never submit jobs of its own."""
+    if not config.setuid:
+        return False
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _, uid, _ = struct.unpack("3i", creds)
+    return config.uid_base <= uid < config.uid_base + config.slots
+
+
+def handle_connection(config, conn, slot):
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    while True:
+        request = recv_message(conn)
+        if request is None:
+            return
+        if request.get("op") == "ping":
+            send_message(conn, {"ok": True, "slot": slot, "pid": os.getpid()})
+            continue
+        try:
+            response = run_job(config, slot, request)
+        except Exception as exc:
+            response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
+            response["breach"] = not sweep(config, slot)
+        send_message(conn, response)
+
+
+# ---- one job ------------------------------------------------------------------------------------
+
+def run_job(config, slot, request):
+    uid = config.uid(slot)
+    workdir = config.workdir(slot)
+    language = request["language"]
+    try:
+        prepare_dir(config, workdir, uid, request.get("files") or {}, language["source"], request["code"])
+        env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
+        compile_argv = language.get("compile")
+        if compile_argv:
+            result = spawn(config, compile_argv, request["compile_limits"], b"", uid, workdir, env)
+            if result["status"] != "ok":
+                result["phase"] = "compile"
+                return _finish(config, slot, result)
+        stdin = request.get("stdin") or ""
+        result = spawn(config, language["run"], request["limits"], stdin.encode(), uid, workdir, env)
+        result["phase"] = "run"
+        return _finish(config, slot, result)
+    finally:
+        wipe_dir(config, slot)
+
+
+def _finish(config, slot, result):
+    result["breach"] = not cleanup_children(config, slot)
+    return result
+
+
+def prepare_dir(config, workdir, uid, files, source_name, code):
+    """Write the job's files as root, then hand them to the job's uid."""
+    if not os.path.isdir(workdir):
+        os.mkdir(workdir, 0o700)
+    files = dict(files)
+    files[source_name] = {"text": code}
+    for name, content in files.items():
+        path = _safe_join(workdir, name)
+        parent = os.path.dirname(path)
+        if parent != workdir:
+            os.makedirs(parent, 0o700, exist_ok=True)
+        data = base64.b64decode(content["b64"]) if "b64" in content else content["text"].encode()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(path, flags, 0o600 | content.get("mode", 0))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    if config.setuid:
+        for root, dirs, names in os.walk(workdir):
+            for name in dirs + names:
+                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+        os.chown(workdir, uid, uid)
+
+
+def _safe_join(workdir, name):
+    if not name or name.startswith("/") or "\0" in name:
+        raise ValueError(f"bad file name {name!r}")
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"bad file name {name!r}")
+    return os.path.join(workdir, *parts)
+
+
+def spawn(config, argv, limits, stdin, uid, cwd, env):
+    """Fork, confine and exec one program; collect its output within the limits."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
+    stdin_fd = os.memfd_create("stdin", 0)
+    if stdin:
+        os.write(stdin_fd, stdin)
+        os.lseek(stdin_fd, 0, os.SEEK_SET)
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w)
+    for fd in (out_w, err_w, exec_w, stdin_fd):
+        os.close(fd)
+    try:
+        failure = _read_all(exec_r)
+    finally:
+        os.close(exec_r)
+    if failure:
+        os.waitpid(pid, 0)
+        os.close(out_r)
+        os.close(err_r)
+        why = failure.decode(errors="replace")
+        return {"status": "sandbox_error", "reason": f"cannot start {argv[0]}: {why}"}
+    return _supervise(pid, started, limits, out_r, err_r)
+
+
+def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w):
+    try:
+        os.setpgid(0, 0)
+        os.dup2(stdin_fd, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        os.set_inheritable(exec_w, False)
+        os.closerange(3, exec_w)
+        os.closerange(exec_w + 1, 65536)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+        _set_limits(limits, config.setuid)
+        if config.setuid:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        os.chdir(cwd)
+        os.umask(0o077)
+        os.execve(argv[0], argv, env)
+    except BaseException as exc:  # noqa: B036 - report any failure to the parent, never return
+        try:
+            os.write(exec_w, (f"{type(exc).__name__}: {exc}").encode())
+        finally:
+            os._exit(127)
+
+
+def _set_limits(limits, per_uid):
+    cpu = max(1, int(limits["cpu_time_s"] + 0.999))
+    table = [
+        (resource.RLIMIT_CPU, cpu, cpu + 1),
+        (resource.RLIMIT_AS, limits["memory_bytes"], limits["memory_bytes"]),
+        (resource.RLIMIT_FSIZE, limits["file_size_bytes"], limits["file_size_bytes"]),
+        (resource.RLIMIT_NOFILE, limits["open_files"], limits["open_files"]),
+        (resource.RLIMIT_CORE, 0, 0),
+    ]
+    if per_uid:  # RLIMIT_NPROC counts every process of the uid, so it only means something per slot
+        table.append((resource.RLIMIT_NPROC, limits["processes"], limits["processes"]))
+    for which, soft, hard in table:
+        resource.setrlimit(which, (soft, hard))
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _supervise(pid, started, limits, out_r, err_r):
+    """Pump output until the process exits, a limit trips, or the wall clock runs out."""
+    cap = limits["output_bytes"]
+    buffers = {out_r: bytearray(), err_r: bytearray()}
+    truncated = {out_r: False, err_r: False}
+    pidfd = os.pidfd_open(pid)
+    poller = select.poll()
+    for fd in (out_r, err_r, pidfd):
+        poller.register(fd, select.POLLIN)
+    deadline = started + limits["wall_time_s"]
+    open_pipes = 2
+    exited = False
+    killed_for = None
+    while killed_for is None and not (exited and not open_pipes):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 and not exited:
+            killed_for = "timeout"
+            break
+        events = poller.poll(0 if exited else max(1, remaining * 1000))
+        if not events and exited:
+            break  # the job exited; whatever still holds its pipes is a leftover to be swept
+        for fd, _ in events:
+            if fd == pidfd:
+                exited = True
+                poller.unregister(pidfd)
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                poller.unregister(fd)
+                open_pipes -= 1
+                continue
+            room = cap - len(buffers[fd])
+            buffers[fd] += chunk[:room]
+            if len(chunk) > room:
+                truncated[fd] = True
+                killed_for = "output_limit"
+                break
+    if killed_for is not None:
+        _kill(-pid, signal.SIGKILL)
+        _kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.monotonic() - started
+    _kill(-pid, signal.SIGKILL)
+    for fd in (out_r, err_r, pidfd):
+        os.close(fd)
+    stdout, stderr = bytes(buffers[out_r]), bytes(buffers[err_r])
+    result = {
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "stdout": stdout.decode("utf-8", "replace"),
+        "stderr": stderr.decode("utf-8", "replace"),
+        "stdout_truncated": truncated[out_r],
+        "stderr_truncated": truncated[err_r],
+        "wall_time_s": round(wall, 6),
+        "cpu_time_s": round(usage.ru_utime + usage.ru_stime, 6),
+        "max_rss_bytes": usage.ru_maxrss * 1024,
+    }
+    result["status"], result["reason"] = _classify(result, killed_for, limits, stderr)
+    return result
+
+
+def _classify(result, killed_for, limits, stderr):
+    sig = result["signal"]
+    if killed_for == "output_limit":
+        return "output_limit", f"output exceeded {limits['output_bytes']} bytes"
+    if killed_for == "timeout":
+        return "timeout", "wall time exceeded {:g}s".format(limits["wall_time_s"])
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and result["cpu_time_s"] >= limits["cpu_time_s"]):
+        return "timeout", "CPU time exceeded {:g}s".format(limits["cpu_time_s"])
+    if result["exit_code"] == 0:
+        return "ok", ""
+    tail = stderr[-2048:]
+    if b"MemoryError" in tail or b"std::bad_alloc" in tail or b"Cannot allocate memory" in tail:
+        return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
+    if sig == signal.SIGKILL:
+        return "memory_limit", "killed by the out-of-memory killer"
+    if sig == signal.SIGXFSZ:
+        return "runtime_error", f"file size limit of {limits['file_size_bytes']} bytes exceeded"
+    if sig is not None:
+        return "runtime_error", f"killed by signal {sig}"
+    return "runtime_error", f"exit code {result['exit_code']}"
+
+
+# ---- cleanup ------------------------------------------------------------------------------------
+
+def cleanup_children(config, slot):
+    """Kill and reap whatever the job left behind. Returns False when something could not be killed."""
+    if not _has_children():
+        return True
+    if config.setuid:
+        return sweep(config, slot)
+    return _kill_descendants()
+
+
+def _has_children():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid == 0:
+            return True
+
+
+def sweep(config, slot, reap_all=True):
+    """Kill every process of the slot's uid: a forked helper with that uid repeats kill(-1, SIGKILL)
+    until nothing is left, while this process reaps the orphans that come back to it."""
+    if not config.setuid:
+        return _kill_descendants() if reap_all else True
+    helper = os.fork()
+    if helper == 0:
+        code = 1
+        try:
+            os.setgroups([])
+            os.setgid(config.uid(slot))
+            os.setuid(config.uid(slot))
+            for _ in range(5000):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    code = 0
+                    break
+                time.sleep(0.0005)
+        finally:
+            os._exit(code)
+    while True:
+        pid, status = os.waitpid(-1 if reap_all else helper, 0)
+        if pid == helper:
+            break
+    if reap_all:
+        _has_children()
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _kill_descendants():
+    """Without setuid: kill our children (orphans come back to us as subreaper) until none is left."""
+    me = str(os.getpid())
+    for _ in range(1000):
+        children = [pid for pid in _pids() if _ppid(pid) == me]
+        if not children:
+            _has_children()
+            return True
+        for pid in children:
+            _kill(-pid, signal.SIGKILL)
+            _kill(pid, signal.SIGKILL)
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    return False
+
+
+def _pids():
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _ppid(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2:].split()[1].decode()
+
+
+def _kill(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def wipe_dir(config, slot):
+    """Empty the slot's work dir. As root without CAP_DAC_OVERRIDE, take ownership first."""
+    workdir = config.workdir(slot)
+    if os.path.isdir(workdir):
+        _wipe(workdir, config.setuid)
+
+
+def _wipe(path, take_ownership):
+    if take_ownership:
+        os.chown(path, 0, 0, follow_symlinks=False)
+    os.chmod(path, 0o700)
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _wipe(entry.path, take_ownership)
+                os.rmdir(entry.path)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError as exc:
+                    if exc.errno != errno.ENOENT:
+                        raise
+
+
+if __name__ == "__main__":
+    serve(Config(os.environ))
+    sys.exit(0)

@@ -1,0 +1,52 @@
+"""Languages are a table: what file the code goes in, how it is compiled (once per job) and run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlvr.sandbox.limits import Limits, MiB
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """How to run one language. Argument vectors use absolute paths and never go through a shell.
+
+    `limit_overrides` apply on top of the caller's Limits for the run step; `compile_limits` bound the
+    compiler (which needs far more memory than the program it builds).
+    """
+
+    name: str
+    source: str
+    run: tuple[str, ...]
+    compile: tuple[str, ...] | None = None
+    compile_limits: Limits | None = None
+    limit_overrides: dict[str, Any] = field(default_factory=dict)
+
+    def limits_for(self, limits: Limits) -> Limits:
+        return limits.replace(**self.limit_overrides) if self.limit_overrides else limits
+
+    def to_wire(self, *, python: str | None = None) -> dict[str, Any]:
+        """The dict the executor reads; `python` replaces the interpreter path (local backend)."""
+        run = list(self.run)
+        if python and run[0].endswith("/python3"):
+            run[0] = python
+        return {"source": self.source, "run": run, "compile": list(self.compile) if self.compile else None}
+
+
+# Python: -E ignores PYTHON* variables, -s the user site, -B writes no .pyc. Not -I: a harness passed in
+# `files` must be able to `import solution` from the work dir.
+PYTHON = LanguageSpec(name="python", source="main.py", run=("/usr/bin/python3", "-E", "-s", "-B", "main.py"))
+
+CPP = LanguageSpec(
+    name="cpp",
+    source="main.cpp",
+    compile=("/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"),
+    compile_limits=Limits(wall_time_s=30, cpu_time_s=30, memory_bytes=2048 * MiB, processes=16,
+                          output_bytes=64 * 1024, file_size_bytes=64 * MiB),
+    run=("./main",),
+)
+
+LANGUAGES: dict[str, LanguageSpec] = {"python": PYTHON, "cpp": CPP}
+LANGUAGES["python3"] = PYTHON
+LANGUAGES["c++"] = CPP

@@ -1,0 +1,166 @@
+"""`Sandbox`: the one entry point. Pick a backend, run code, get an ExecResult."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rlvr.sandbox.client import ExecutorPool, Provider, StaticSockets
+from rlvr.sandbox.errors import LimitsError, SandboxClosed
+from rlvr.sandbox.languages import LANGUAGES, LanguageSpec
+from rlvr.sandbox.limits import Limits
+from rlvr.sandbox.result import ExecResult
+
+Backend = Literal["docker", "local", "sockets"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One program to run; the batch API takes these (or dicts with the same keys)."""
+
+    code: str
+    language: str = "python"
+    stdin: str = ""
+    files: Mapping[str, str | bytes] | None = None
+    limits: Limits | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Sandbox:
+    """Runs untrusted code.
+
+    backend="docker": a pool of warm hardened executor containers (needs Docker and the executor image;
+        raises DockerUnavailable/ImageNotFound, never falls back).
+    backend="local": the same executor as a host process. NOT a security boundary; development only.
+    backend="sockets": connect to executors someone else runs (e.g. a compose service) at `sockets`.
+
+    `executors` containers times `slots` connections each is how many jobs run at once.
+    """
+
+    def __init__(self, backend: Backend = "docker", *, executors: int = 2, slots: int = 4,
+                 limits: Limits | None = None, image: str | None = None,
+                 sockets: Sequence[str] | None = None, container: Any = None, grace_s: float = 5.0):
+        if executors < 1 or slots < 1:
+            raise LimitsError(f"executors and slots must be >= 1, got {executors} and {slots}")
+        self.backend = backend
+        self.limits = limits or Limits()
+        self.provider = self._provider(backend, executors, slots, image, sockets, container)
+        self._pool = ExecutorPool(self.provider, slots, grace_s=grace_s)
+        self._threads = ThreadPoolExecutor(max_workers=self._pool.capacity, thread_name_prefix="rlvr-sandbox")
+        self._closed = False
+
+    @staticmethod
+    def _provider(backend: str, executors: int, slots: int, image: str | None,
+                  sockets: Sequence[str] | None, container: Any) -> Provider:
+        if backend == "docker":
+            from rlvr.sandbox.docker_pool import ContainerSpec, DockerExecutors
+
+            spec = container or ContainerSpec(slots=slots)
+            if image:
+                spec = ContainerSpec(**{**spec.__dict__, "image": image})
+            if spec.slots < slots:
+                spec = ContainerSpec(**{**spec.__dict__, "slots": slots})
+            return DockerExecutors(count=executors, spec=spec)
+        if backend == "local":
+            from rlvr.sandbox.local import LocalExecutors
+
+            return LocalExecutors(slots=slots)
+        if backend == "sockets":
+            if not sockets:
+                raise LimitsError("backend='sockets' needs sockets=[paths of executor sockets]")
+            return StaticSockets(sockets)
+        raise LimitsError(f"unknown sandbox backend {backend!r}; choose 'docker', 'local' or 'sockets'")
+
+    @property
+    def capacity(self) -> int:
+        """How many jobs run at once."""
+        return self._pool.capacity
+
+    def run(self, code: str, *, language: str = "python", stdin: str = "",
+            files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> ExecResult:
+        """Run one program and wait for its result. Program failures are statuses, not exceptions."""
+        request, timeout_s = self._request(code, language, stdin, files, limits)
+        return self._pool.run(request, timeout_s)
+
+    def submit(self, code: str, *, language: str = "python", stdin: str = "",
+               files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> Future:
+        """Queue one program; the future's result is its ExecResult."""
+        if self._closed:
+            raise SandboxClosed("the sandbox is closed")
+        request, timeout_s = self._request(code, language, stdin, files, limits)
+        return self._threads.submit(self._pool.run, request, timeout_s)
+
+    def run_many(self, jobs: Iterable[Job | Mapping[str, Any]]) -> list[ExecResult]:
+        """Run many programs concurrently; results come back in input order."""
+        futures = [self.submit(**_job_kwargs(job)) for job in jobs]
+        return [future.result() for future in futures]
+
+    async def arun(self, code: str, **kwargs: Any) -> ExecResult:
+        """`run` for asyncio code: awaits without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(code, **kwargs))
+
+    async def arun_many(self, jobs: Iterable[Job | Mapping[str, Any]]) -> list[ExecResult]:
+        futures = [asyncio.wrap_future(self.submit(**_job_kwargs(job))) for job in jobs]
+        return list(await asyncio.gather(*futures))
+
+    def _request(self, code: str, language: str, stdin: str, files: Mapping[str, str | bytes] | None,
+                 limits: Limits | None) -> tuple[dict[str, Any], float]:
+        spec = _language(language)
+        run_limits = spec.limits_for(limits or self.limits)
+        compile_limits = spec.compile_limits or run_limits
+        request = {
+            "code": code,
+            "stdin": stdin,
+            "files": _wire_files(files),
+            "language": spec.to_wire(python=self.provider.python),
+            "limits": run_limits.to_wire(),
+            "compile_limits": compile_limits.to_wire(),
+        }
+        timeout_s = run_limits.wall_time_s + (compile_limits.wall_time_s if spec.compile else 0.0)
+        return request, timeout_s
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        self._pool.close()
+        self.provider.close()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _language(name: str) -> LanguageSpec:
+    try:
+        return LANGUAGES[name]
+    except KeyError:
+        raise LimitsError(f"unknown language {name!r}; known: {sorted(LANGUAGES)}") from None
+
+
+def _wire_files(files: Mapping[str, str | bytes] | None) -> dict[str, dict[str, str]]:
+    wire: dict[str, dict[str, str]] = {}
+    for name, content in (files or {}).items():
+        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+            raise LimitsError(f"file names must be relative paths inside the work dir, got {name!r}")
+        if isinstance(content, bytes):
+            wire[name] = {"b64": base64.b64encode(content).decode()}
+        elif isinstance(content, str):
+            wire[name] = {"text": content}
+        else:
+            raise LimitsError(f"file {name!r} must be str or bytes, got {type(content).__name__}")
+    return wire
+
+
+def _job_kwargs(job: Job | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(job, Job):
+        return {"code": job.code, "language": job.language, "stdin": job.stdin, "files": job.files,
+                "limits": job.limits}
+    return dict(job)
