@@ -52,6 +52,13 @@ FAMILIES: dict[str, Family] = {
             runs_in="worker",
             reference_format='{"answer": "<gold: plain, LaTeX, $...$ or \\\\boxed{...}>"}',
         ),
+        Family(
+            name="lean",
+            verifier="rlvr.verifiers.lean:verify",
+            runs_in="inline",
+            reference_format='{"statement": "theorem name (binders) : type := by sorry", '
+            '"header": "<imports and options; default: import Mathlib ...>"}',
+        ),
     )
 }
 
@@ -64,6 +71,13 @@ ENVS: dict[str, EnvEntry] = {
             family="math",
             description="Procedural arithmetic, fractions, linear equations and word problems, "
             "or the user's own JSONL/Parquet/datasets files.",
+        ),
+        EnvEntry(
+            id="rlvr/Lean-v0",
+            entry_point="rlvr.envs.lean:LeanEnv",
+            family="lean",
+            description="Lean 4 + Mathlib theorem proving (38 built-in statements or miniF2F-style JSONL); "
+            "checked by a Lean REPL or kimina-lean-server, else only statically (status unverified).",
         ),
     )
 }

@@ -1,0 +1,21 @@
+"""Errors of the Lean checkers; a broken check becomes a result with status `error` or `timeout`."""
+
+from __future__ import annotations
+
+from rlvr.errors import RlvrError
+
+
+class LeanError(RlvrError):
+    """A Lean checker could not reach a verdict."""
+
+
+class LeanTimeout(LeanError):
+    """A check overran its deadline (a REPL process that overruns is killed)."""
+
+
+class ReplCrashed(LeanError):
+    """The REPL process died, closed its output or wrote something that is not the protocol."""
+
+
+class KiminaError(LeanError):
+    """kimina-lean-server could not be reached or answered outside its documented API."""

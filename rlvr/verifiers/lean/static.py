@@ -1,0 +1,85 @@
+"""The static checker: refute what is certainly not an honest proof, without running Lean.
+
+It finds `sorry`, new axioms, native evaluation, compiler overrides, syntax extensions that could
+redefine commands (including the `#print axioms` query the REPL backend relies on), weakened options,
+foreign imports and an edited statement. It never proves anything: a clean scan means only that
+nothing here refuted the proof. Every backend runs it first, and the REPL and kimina backends rely on
+its ban on syntax extensions for the soundness of their axiom query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rlvr.verifiers.lean.source import Candidate, Reference, mask, normalize
+
+# (pattern on masked source, reason). Word boundaries use Lean's identifier characters.
+_W = r"(?<![\w'.])"
+_E = r"(?![\w'])"
+BANNED: tuple[tuple[str, str], ...] = (
+    (rf"{_W}sorry{_E}", "uses `sorry`"),
+    (rf"{_W}admit{_E}", "uses `admit`"),
+    (rf"{_W}axiom{_E}", "declares a new `axiom`"),
+    (rf"{_W}native_decide{_E}|\+native{_E}|{_W}native\s*:=\s*true|ofReduceBool|ofReduceNat|reduceBool{_E}",
+     "uses native evaluation (`native_decide` trusts the compiler, not the kernel)"),
+    (rf"{_W}implemented_by{_E}|{_W}extern{_E}|{_W}csimp{_E}|{_W}unsafe{_E}",
+     "overrides compiled code (`implemented_by`/`extern`/`csimp`/`unsafe`)"),
+    (rf"{_W}(?:macro|macro_rules|syntax|elab|elab_rules|notation|infix|infixl|infixr|prefix|postfix"
+     rf"|declare_syntax_cat|binder_predicate|command_elab|term_elab|tactic_elab|delab|app_unexpander"
+     rf"|simproc|dsimproc|simproc_decl){_E}|@\[\s*(?:[\w.]+\s*,\s*)*tactic{_E}",
+     "defines syntax, a macro or an elaborator, which could redefine commands such as `#print axioms`"),
+    (rf"{_W}(?:initialize|builtin_initialize|run_cmd|run_elab|run_meta|run_tac|by_elab){_E}",
+     "runs meta-level code"),
+    (rf"{_W}(?:Lean\.Elab|Lean\.Meta|Lean\.Environment|Lean\.Kernel|addDecl|addDeclWithoutChecking"
+     rf"|replaceConst|Lean\.Compiler){_E}", "reaches into the elaborator or kernel environment"),
+    (r"#[A-Za-z_]\w*", "contains a `#` command (`#print`, `#eval`, `#exit`, ...): none belongs in a proof"),
+)
+_COMPILED = tuple((re.compile(pattern), reason) for pattern, reason in BANNED)
+
+# Options that only bound resources or tune linters; any other `set_option` is refused.
+SAFE_OPTIONS = re.compile(r"(?:maxHeartbeats|maxRecDepth|synthInstance\.maxHeartbeats|synthInstance\.maxSize"
+                          r"|linter\.[\w.]+|exponentiation\.threshold)")
+_SET_OPTION = re.compile(rf"{_W}set_option\s+([^\s]+)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason the candidate is certainly not a proof."""
+
+    reason: str
+    excerpt: str
+
+
+def scan(candidate: Candidate, reference: Reference) -> list[Finding]:
+    """Every certain refutation in the candidate; empty when nothing was found."""
+    findings = []
+    source = candidate.source
+    masked = mask(source)
+    for pattern, reason in _COMPILED:
+        match = pattern.search(masked)
+        if match:
+            findings.append(Finding(reason, _excerpt(source, match.start())))
+    for match in _SET_OPTION.finditer(masked):
+        if not SAFE_OPTIONS.fullmatch(match[1]):
+            findings.append(Finding(f"sets option `{match[1]}`, which could weaken checking",
+                                    _excerpt(source, match.start())))
+    allowed = set(_IMPORT_NAME.findall(mask(reference.header)))
+    foreign = [name for name in candidate.imports if name not in allowed]
+    if foreign:
+        findings.append(Finding(f"imports modules outside the task header: {', '.join(foreign)}", ""))
+    if candidate.signature is not None and normalize(candidate.signature) != normalize(reference.signature):
+        findings.append(Finding("the theorem statement differs from the reference",
+                                normalize(candidate.signature)[:300]))
+    if not mask(candidate.proof).strip() or re.fullmatch(r"\s*by\s*", mask(candidate.proof)):
+        findings.append(Finding("the proof is empty", ""))
+    return findings
+
+
+_IMPORT_NAME = re.compile(r"(?m)^[ \t]*import[ \t]+([^\s]+)")
+
+
+def _excerpt(source: str, index: int) -> str:
+    line_start = source.rfind("\n", 0, index) + 1
+    line_end = source.find("\n", index)
+    return source[line_start:len(source) if line_end < 0 else line_end].strip()[:200]
