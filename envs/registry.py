@@ -43,6 +43,20 @@ class EnvEntry:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
+# Logic puzzles: one inline family per kind (constraint checks are cheap and bounded) and one env per kind.
+LOGIC_ENVS: tuple[tuple[str, str, str, str], ...] = (
+    ("rlvr/Sudoku-v0", "SudokuEnv", "sudoku", "Sudoku (4x4 to 9x9) with a unique solution."),
+    ("rlvr/Countdown-v0", "CountdownEnv", "countdown", "Reach a target with the given numbers and + - * /."),
+    ("rlvr/KnightsKnaves-v0", "KnightsKnavesEnv", "knights_knaves",
+     "Knights always tell the truth, knaves always lie: say who is which (unique)."),
+    ("rlvr/Zebra-v0", "ZebraEnv", "zebra", "Zebra puzzles: place attributes in houses from clues (unique)."),
+    ("rlvr/NQueens-v0", "NQueensEnv", "nqueens", "Complete a partial n-queens placement."),
+    ("rlvr/GraphColoring-v0", "GraphColoringEnv", "graph_coloring", "Color a graph properly with k colors."),
+    ("rlvr/Maze-v0", "MazeEnv", "maze", "Walk a grid maze from S to G with U/D/L/R moves."),
+    ("rlvr/Cryptarithm-v0", "CryptarithmEnv", "cryptarithm", "Letter-for-digit word additions (unique)."),
+)
+LOGIC_KINDS = tuple(kind for _, _, kind, _ in LOGIC_ENVS)
+
 FAMILIES: dict[str, Family] = {
     family.name: family
     for family in (
@@ -58,6 +72,21 @@ FAMILIES: dict[str, Family] = {
             runs_in="inline",
             reference_format='{"statement": "theorem name (binders) : type := by sorry", '
             '"header": "<imports and options; default: import Mathlib ...>"}',
+        ),
+        *(
+            Family(
+                name=kind,
+                verifier=f"rlvr.verifiers.logic.{kind}:verify",
+                runs_in="inline",
+                reference_format=f'{{"kind": "{kind}", ...the generated instance; see docs/envs/logic.md}}',
+            )
+            for kind in LOGIC_KINDS
+        ),
+        Family(
+            name="logic",
+            verifier="rlvr.verifiers.logic:verify",
+            runs_in="inline",
+            reference_format='{"kind": "<sudoku|countdown|...>", ...; see docs/envs/logic.md}',
         ),
     )
 }
@@ -78,6 +107,16 @@ ENVS: dict[str, EnvEntry] = {
             family="lean",
             description="Lean 4 + Mathlib theorem proving (38 built-in statements or miniF2F-style JSONL); "
             "checked by a Lean REPL or kimina-lean-server, else only statically (status unverified).",
+        ),
+        *(
+            EnvEntry(id=env_id, entry_point=f"rlvr.envs.logic:{cls}", family=kind, description=text)
+            for env_id, cls, kind, text in LOGIC_ENVS
+        ),
+        EnvEntry(
+            id="rlvr/Logic-v0",
+            entry_point="rlvr.envs.logic:LogicMixEnv",
+            family="logic",
+            description="All eight logic puzzle families mixed by weight (equal by default).",
         ),
     )
 }

@@ -1,0 +1,116 @@
+"""What every logic family shares: a `PuzzleKind` (config, levels, generator, prompt), the endless task
+source that generates instance `index` of `seed` on demand, and the env with its curriculum hook.
+
+A puzzle is a pure function of `(seed, index, config)`: the generator gets a `random.Random` seeded
+from a string of those three (string seeds hash with SHA-512, so instances agree across processes and
+Python hash seeds), and never touches the global RNG.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from rlvr.envs.base import Task, TextEnv
+from rlvr.errors import ConfigError
+
+INDEX_RANGE = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class PuzzleKind:
+    """One puzzle family: its config type, difficulty levels (easiest first) and pure functions.
+
+    `generate(rng, config)` returns the instance as a JSON-ready dict (the verifier's reference, with a
+    `"kind"` key) already checked by the family's solver; `prompt(instance)` renders it for the model.
+    """
+
+    name: str
+    levels: tuple[Any, ...]
+    generate: Callable[[random.Random, Any], dict[str, Any]]
+    prompt: Callable[[Mapping[str, Any]], str]
+
+    @property
+    def default(self) -> Any:
+        return self.levels[0]
+
+    def config_for(self, level: int) -> Any:
+        if not 0 <= level < len(self.levels):
+            raise ConfigError(f"{self.name} has difficulty levels 0..{len(self.levels) - 1}, got {level}")
+        return self.levels[level]
+
+    def instance(self, seed: int, index: int, config: Any) -> dict[str, Any]:
+        """Instance `index` of `seed` under `config`: the same on every call and in every process."""
+        rng = random.Random(f"rlvr.logic:{self.name}:{seed}:{index}:{config!r}")
+        return self.generate(rng, config)
+
+
+class PuzzleSource:
+    """An endless, deterministic sequence of tasks of one kind (len is the index range)."""
+
+    def __init__(self, kind: PuzzleKind, config: Any, seed: int = 0):
+        self.kind, self.config, self.seed = kind, config, seed
+
+    def __len__(self) -> int:
+        return INDEX_RANGE
+
+    def __getitem__(self, index: int) -> Task:
+        if not 0 <= index < INDEX_RANGE:
+            raise IndexError(index)
+        instance = self.kind.instance(self.seed, index, self.config)
+        return Task(id=f"{self.kind.name}/{self.seed}/{index}", prompt=self.kind.prompt(instance),
+                    reference=instance, metadata={"kind": self.kind.name, "seed": self.seed, "index": index})
+
+    def by_id(self, task_id: str) -> Task:
+        name, _, rest = task_id.partition("/")
+        seed, _, index = rest.partition("/")
+        if name != self.kind.name or not seed.lstrip("-").isdigit() or not index.isdigit():
+            raise KeyError(f"no {self.kind.name} task with id {task_id!r}")
+        return PuzzleSource(self.kind, self.config, int(seed))[int(index)]
+
+
+def make_config(kind: PuzzleKind, config: Any, level: int | None, knobs: Mapping[str, Any]) -> Any:
+    """A config from an explicit one or a level preset, with keyword knobs overriding its fields."""
+    if config is not None and level is not None:
+        raise ConfigError("pass either config or level, not both")
+    base = config if config is not None else kind.config_for(level or 0)
+    unknown = set(knobs) - {f.name for f in fields(base)}
+    if unknown:
+        known = [f.name for f in fields(base)]
+        raise ConfigError(f"unknown {kind.name} knobs {sorted(unknown)}; known: {known}")
+    return replace(base, **knobs) if knobs else base
+
+
+class LogicEnv(TextEnv):
+    """A single-family logic env. Knobs come as a config, a `level`, or keyword overrides.
+
+    `set_difficulty(level)` is the curriculum hook: the trainer may call it between episodes to switch
+    to a harder preset (levels are listed in docs/envs/logic.md).
+    """
+
+    kind: PuzzleKind
+
+    def __init__(self, config: Any = None, *, level: int | None = None, seed: int = 0, max_turns: int = 1,
+                 render_mode: str | None = None, **knobs: Any):
+        self.seed = seed
+        self.level = level
+        super().__init__(PuzzleSource(self.kind, make_config(self.kind, config, level, knobs), seed),
+                         max_turns=max_turns, render_mode=render_mode)
+
+    @property
+    def config(self) -> Any:
+        return self.tasks.config
+
+    def set_difficulty(self, level: int) -> None:
+        """Switch to the preset `level` (0 = easiest); takes effect at the next reset."""
+        self.tasks = PuzzleSource(self.kind, self.kind.config_for(level), self.seed)
+        self.level = level
+
+
+def positive(name: str, value: int, low: int = 1, high: int | None = None) -> None:
+    """Config validation helper: raise ConfigError unless low <= value <= high."""
+    if not isinstance(value, int) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise ConfigError(f"{name} must be an int {bound}, got {value!r}")

@@ -1,0 +1,98 @@
+"""`rlvr/Logic-v0`: every logic family in one env, each task's kind drawn by weight.
+
+Task `index` of `seed` picks its kind with a `random.Random` seeded from `(seed, index)`, then takes
+that kind's instance `index`; so the mix is as deterministic as its parts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource
+from rlvr.envs.logic.countdown import KIND as COUNTDOWN
+from rlvr.envs.logic.cryptarithm import KIND as CRYPTARITHM
+from rlvr.envs.logic.graph_coloring import KIND as GRAPH_COLORING
+from rlvr.envs.logic.knights_knaves import KIND as KNIGHTS_KNAVES
+from rlvr.envs.logic.maze import KIND as MAZE
+from rlvr.envs.logic.nqueens import KIND as NQUEENS
+from rlvr.envs.logic.sudoku import KIND as SUDOKU
+from rlvr.envs.logic.zebra import KIND as ZEBRA
+from rlvr.errors import ConfigError
+
+ALL_KINDS: dict[str, PuzzleKind] = {kind.name: kind for kind in (
+    SUDOKU, COUNTDOWN, KNIGHTS_KNAVES, ZEBRA, NQUEENS, GRAPH_COLORING, MAZE, CRYPTARITHM)}
+
+
+class MixSource:
+    """Tasks drawn from several kinds by weight; each kind at its own config."""
+
+    def __init__(self, weights: Mapping[str, float], configs: Mapping[str, Any], seed: int = 0):
+        self.names = [name for name in ALL_KINDS if weights.get(name, 0) > 0]
+        self.weights = [float(weights[name]) for name in self.names]
+        self.sources = {name: PuzzleSource(ALL_KINDS[name], configs[name], seed) for name in self.names}
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return INDEX_RANGE
+
+    def kind_of(self, index: int) -> str:
+        rng = random.Random(f"rlvr.logic.mix:{self.seed}:{index}")
+        return rng.choices(self.names, weights=self.weights)[0]
+
+    def __getitem__(self, index: int) -> Task:
+        return self.sources[self.kind_of(index)][index]
+
+    def by_id(self, task_id: str) -> Task:
+        name = task_id.partition("/")[0]
+        if name not in self.sources:
+            raise KeyError(f"no task with id {task_id!r} in this mix")
+        return self.sources[name].by_id(task_id)
+
+
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    if weights is None:
+        return {name: 1.0 for name in ALL_KINDS}
+    unknown = set(weights) - set(ALL_KINDS)
+    if unknown:
+        raise ConfigError(f"unknown logic kinds {sorted(unknown)}; known: {sorted(ALL_KINDS)}")
+    if any(not isinstance(w, (int, float)) or w < 0 for w in weights.values()) or not any(
+            w > 0 for w in weights.values()):
+        raise ConfigError("weights must be non-negative numbers with at least one above 0")
+    return dict(weights)
+
+
+class LogicMixEnv(TextEnv):
+    """`rlvr/Logic-v0`: a weighted mix of every logic family (equal weights by default).
+
+    `level` sets every kind to its preset (clamped to the kind's hardest); `configs` overrides single
+    kinds; `set_difficulty(level)` is the curriculum hook, as in the single-family envs.
+    """
+
+    family = "logic"
+
+    def __init__(self, weights: Mapping[str, float] | None = None, *, level: int = 0,
+                 configs: Mapping[str, Any] | None = None, seed: int = 0, max_turns: int = 1,
+                 render_mode: str | None = None):
+        self.weights = _weights(weights)
+        self.overrides = dict(configs or {})
+        unknown = set(self.overrides) - set(ALL_KINDS)
+        if unknown:
+            raise ConfigError(f"configs for unknown logic kinds {sorted(unknown)}")
+        self.seed = seed
+        super().__init__(self._source(level), max_turns=max_turns, render_mode=render_mode)
+        self.level = level
+
+    def _source(self, level: int) -> MixSource:
+        if not isinstance(level, int) or level < 0:
+            raise ConfigError(f"level must be an int >= 0, got {level!r}")
+        configs = {name: self.overrides.get(name, kind.levels[min(level, len(kind.levels) - 1)])
+                   for name, kind in ALL_KINDS.items()}
+        return MixSource(self.weights, configs, self.seed)
+
+    def set_difficulty(self, level: int) -> None:
+        """Switch every kind to preset `level` (clamped per kind); takes effect at the next reset."""
+        self.tasks = self._source(level)
+        self.level = level

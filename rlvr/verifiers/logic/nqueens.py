@@ -1,0 +1,104 @@
+"""N-queens verifier: n queens, one per row and column, none sharing a diagonal, the given ones kept.
+
+Reference: `{"kind": "nqueens", "n": 8, "given": [[row, col], ...]}` (1-based; queens the answer must keep).
+Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`), or the board as n lines of
+`Q` and `.`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rlvr.errors import InvalidReferenceError
+from rlvr.results import VerifyResult
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+
+KIND = "nqueens"
+MAX_N = 64
+NUMBER_SEPARATORS = frozenset(" \t\r\n,;[](){}")
+BOARD_EMPTY = frozenset("._-·0*")
+
+
+@dataclass(frozen=True)
+class Board:
+    n: int
+    given: tuple[tuple[int, int], ...]
+
+
+def load(reference: Mapping[str, Any]) -> Board:
+    n = require_int(reference, "n", 1, MAX_N)
+    given = require(reference, "given", list)
+    cells = []
+    for cell in given:
+        if not (isinstance(cell, list) and len(cell) == 2 and all(
+                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= n for v in cell)):
+            raise InvalidReferenceError(f"given queens must be [row, col] pairs in 1..{n}")
+        cells.append((cell[0], cell[1]))
+    return Board(n, tuple(cells))
+
+
+def parse(text: str, board: Board) -> list[tuple[int, int]]:
+    """The queens as 1-based (row, col) cells."""
+    if "q" in text.lower():
+        return _parse_board(text, board.n)
+    numbers, current = [], ""
+    for char in text + " ":
+        if char.isdigit() and char.isascii():
+            current += char
+            if len(current) > 4:
+                raise AnswerError("a column number is too long")
+        elif char in NUMBER_SEPARATORS:
+            if current:
+                numbers.append(int(current))
+                current = ""
+        else:
+            raise AnswerError(f"unexpected character {char!r}; give {board.n} column numbers")
+    if len(numbers) != board.n:
+        raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)}")
+    return [(row + 1, col) for row, col in enumerate(numbers)]
+
+
+def _parse_board(text: str, n: int) -> list[tuple[int, int]]:
+    rows = [line.replace(" ", "").replace("|", "") for line in text.splitlines()]
+    rows = [row for row in rows if row]
+    if len(rows) != n:
+        raise AnswerError(f"the board must have {n} rows, found {len(rows)}")
+    queens = []
+    for r, row in enumerate(rows, 1):
+        if len(row) != n:
+            raise AnswerError(f"board row {r} has {len(row)} cells, not {n}")
+        for c, cell in enumerate(row, 1):
+            if cell in "Qq":
+                queens.append((r, c))
+            elif cell not in BOARD_EMPTY:
+                raise AnswerError(f"unexpected board cell {cell!r}; use Q and .")
+    return queens
+
+
+def check(board: Board, queens: list[tuple[int, int]]) -> str | None:
+    n = board.n
+    for row, col in queens:
+        if not 1 <= col <= n:
+            return f"the queen in row {row} is in column {col}, off the {n}x{n} board"
+    if len(queens) != n:
+        return f"places {len(queens)} queens, not {n}"
+    placed = set(queens)
+    for row, col in board.given:
+        if (row, col) not in placed:
+            return f"the given queen at row {row}, column {col} is missing"
+    seen: dict[tuple[str, int], tuple[int, int]] = {}
+    for row, col in sorted(queens):
+        lines = (("row", row), ("column", col), ("diagonal", row - col), ("anti-diagonal", row + col))
+        for line, key in lines:
+            other = seen.get((line, key))
+            if other is not None:
+                return f"queens at row {other[0]} column {other[1]} and row {row} column {col} share a {line}"
+            seen[(line, key)] = (row, col)
+    return None
+
+
+def verify(*, completion: str, reference: Mapping[str, Any], config: Any = None) -> VerifyResult:
+    """Score an n-queens placement: n queens, no shared row, column or diagonal, given queens kept."""
+    return run(reference, completion, KIND, load, parse, check)
