@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -19,9 +20,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     import uvicorn
+    from rlvr.errors import ConfigError
     from rlvr.server import Settings, create_app
 
-    settings = Settings.from_env(host=args.host, port=args.port)
+    try:
+        settings = Settings.from_env(host=args.host, port=args.port)
+    except ConfigError as exc:
+        print(f"rlvr serve: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(
         create_app(settings),
         host=settings.host,

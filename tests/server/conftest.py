@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
+
 from rlvr.server import Settings, create_app
 
 API_KEY = "test-key-123"

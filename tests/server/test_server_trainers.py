@@ -1,0 +1,94 @@
+"""Trainer compatibility: OpenRLHF's remote reward protocol, TRL and verl adapters (HTTP and in-process).
+
+The in-process runs leave out the hanging item: the process-wide Verifier has the default 5 s limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from rlvr.adapters import compute_score, compute_score_batch, make_trl_reward
+
+PROMPT = "What is 7 + 5? Put the answer in \\boxed{}."
+
+
+def test_openrlhf_protocol(http, server) -> None:
+    body = {
+        "query": [
+            PROMPT + " 7 + 5 = \\boxed{12}",
+            PROMPT + " \\boxed{13}",
+            PROMPT + " \\boxed{9^{9^{9^{9}}}}",
+            "no prompt prefix here: \\boxed{1/2}",
+        ],
+        "prompts": [PROMPT, PROMPT, PROMPT, "something else"],
+        "labels": [
+            "12",
+            json.dumps({"answer": "12"}),
+            "3",
+            json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
+        ],
+    }
+    reply = http.post("/openrlhf/reward", json=body)
+    assert reply.status_code == 200, reply.text
+    out = reply.json()
+    assert out["rewards"] == [1.0, 0.0, 0.0, 1.0] and out["scores"] == out["rewards"]
+    assert out["extra_logs"] == {"rlvr_correct": [1.0, 0.0, 0.0, 1.0], "rlvr_unscored": [0.0, 0.0, 1.0, 0.0]}
+
+
+def test_openrlhf_rejects_misaligned_lists(http) -> None:
+    reply = http.post("/openrlhf/reward", json={"query": ["a", "b"], "labels": ["1"]})
+    assert reply.status_code == 422 and "labels has 1 entries" in reply.json()["message"]
+
+
+def test_openrlhf_unknown_env_query_parameter_is_unscored(http) -> None:
+    out = http.post(
+        "/openrlhf/reward?env=rlvr/Nope-v0&unscored=-1", json={"query": ["\\boxed{1}"], "labels": ["1"]}
+    )
+    assert out.json()["rewards"] == [-1.0] and out.json()["extra_logs"]["rlvr_unscored"] == [1.0]
+
+
+COMPLETIONS = [
+    "so \\boxed{12}",
+    [{"role": "assistant", "content": "It is \\boxed{13}"}],
+    "\\boxed{9^{9^{9^{9}}}}",
+]
+COLUMNS = {"answer": ["12", "12", "3"], "trainer_state": None}
+
+
+@pytest.mark.parametrize("remote", [True, False], ids=["http", "in-process"])
+def test_trl_reward_sync(server, remote: bool) -> None:
+    reward = make_trl_reward(url=server.url if remote else "", api_key=server.settings.api_key)
+    assert reward.__name__ == "rlvr_math_v0"
+    n = 3 if remote else 2
+    columns = {"answer": COLUMNS["answer"][:n], "trainer_state": None}
+    assert reward(prompts=[PROMPT] * n, completions=COMPLETIONS[:n], **columns) == [1.0, 0.0, None][:n]
+
+
+def test_trl_reward_async_with_reference_column(server) -> None:
+    reward = make_trl_reward(url=server.url, api_key=server.settings.api_key, asynchronous=True)
+    assert asyncio.iscoroutinefunction(reward)
+    columns = {"reference": [{"answer": "12"}, json.dumps({"answer": "13"}), "3"]}
+    assert asyncio.run(reward(prompts=[PROMPT] * 3, completions=COMPLETIONS, **columns)) == [1.0, 1.0, None]
+
+
+@pytest.mark.parametrize("remote", [True, False], ids=["http", "in-process"])
+def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
+    monkeypatch.setenv("RLVR_URL", server.url if remote else "")
+    monkeypatch.setenv("RLVR_API_KEY", server.settings.api_key)
+    assert compute_score("rlvr/Math-v0", "thus \\boxed{12}", "12") == {
+        "score": 1.0,
+        "rlvr_correct": 1.0,
+        "rlvr_unscored": 0.0,
+    }
+    hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{1}"
+    scored = compute_score_batch(
+        ["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard], [{"answer": "3"}, "1"]
+    )
+    assert scored[0] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 0.0}
+    if remote:
+        assert scored[1] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 1.0}
+    else:
+        assert scored[1] == {"score": 1.0, "rlvr_correct": 1.0, "rlvr_unscored": 0.0}
