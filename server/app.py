@@ -12,6 +12,10 @@ from concurrent.futures import Future
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from rlvr import __version__
+from rlvr.dispatch import Verifier
 from rlvr.envs.registry import FAMILIES
 from rlvr.server.auth import require_key
 from rlvr.server.errors import ApiError
@@ -21,10 +25,6 @@ from rlvr.server.routers import envs, health, openrlhf, verify
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
-from starlette.exceptions import HTTPException
-
-from rlvr import __version__
-from rlvr.dispatch import Verifier
 from rlvr.workers import PoolConfig, WorkerPool
 
 log = logging.getLogger(__name__)

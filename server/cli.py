@@ -20,6 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     import uvicorn
+
     from rlvr.errors import ConfigError
     from rlvr.server import Settings, create_app
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from rlvr.server.errors import TooLarge
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rlvr.server.errors import TooLarge
 
 
 class BodyLimit:

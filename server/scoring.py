@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+
+from rlvr.dispatch import Verifier
 from rlvr.envs.registry import ENVS
+from rlvr.results import Status, VerifyResult
 from rlvr.server.errors import Busy
 from rlvr.server.metrics import Metrics
 from rlvr.server.models import VerifyIn
 from rlvr.server.settings import Settings
-
-from rlvr.dispatch import Verifier
-from rlvr.results import Status, VerifyResult
 
 _ITEM = TypeAdapter(VerifyIn)
 

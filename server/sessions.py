@@ -16,12 +16,12 @@ from typing import Any
 
 import anyio
 import gymnasium
-from rlvr.envs.base import Task, TextEnv
-from rlvr.envs.registry import ENVS
-from rlvr.server.errors import Busy, Invalid, NotFound
 
 from rlvr.dispatch import Verifier
+from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.registry import ENVS
 from rlvr.results import VerifyResult
+from rlvr.server.errors import Busy, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.encoders import jsonable_encoder
+
 from rlvr.envs.registry import ENVS, FAMILIES
 from rlvr.server.models import EnvsOut, ErrorOut, ResetIn, ResetOut, StepIn, StepOut
 from rlvr.server.sessions import SessionStore

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+
 from rlvr.server.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])

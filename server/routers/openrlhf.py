@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+
+from rlvr.results import VerifyResult
 from rlvr.server.errors import Invalid, TooLarge
 from rlvr.server.models import ErrorOut, OpenRLHFIn, OpenRLHFOut
 from rlvr.server.scoring import Item, Scorer
-
-from rlvr.results import VerifyResult
 
 router = APIRouter(tags=["trainers"])
 

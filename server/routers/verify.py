@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+
+from rlvr.results import VerifyResult
 from rlvr.server.errors import TooLarge
 from rlvr.server.models import BatchIn, BatchOut, ErrorOut, VerifyIn, VerifyOut
 from rlvr.server.scoring import Item, Scorer
-
-from rlvr.results import VerifyResult
 
 router = APIRouter(tags=["verify"])
 _ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 413, 422, 429)}
