@@ -30,6 +30,7 @@ class TrainConfig:
     server_timeout_s: float = 120.0
     server_batch_size: int = 256
     server_concurrency: int = 4
+    server_api_key: str | None = None
 
     steps: int = 100
     prompts_per_step: int = 4

@@ -204,8 +204,10 @@ class GRPOTrainer:
         work = _Work.of(batch, self.cfg.micro_batch_size, skip_zero_advantage=self.cfg.beta == 0)
         stats: dict[str, Any] = {"loss": 0.0, "kl": 0.0, "clip_frac": 0.0, "entropy": math.nan,
                                  "grad_norm": 0.0, "active_completions": work.active, "train_tokens": 0}
-        if not work.chunks:
+        if not work.chunks:  # no signal: keep the schedule in step without moving any weight
             for _ in range(self.cfg.inner_steps):
+                self.optimizer.zero_grad(set_to_none=True)
+                self.optimizer.step()
                 self.scheduler.step()
             return stats
         ref_logp = self._logprobs(self.ref_model, work) if self.ref_model is not None else None
@@ -351,7 +353,7 @@ def _batch_metrics(batch: Batch, group_size: int) -> dict[str, Any]:
 def _reward_client(cfg: TrainConfig, sampler: TaskSampler) -> RewardClient:
     if cfg.server:
         return HttpRewards(cfg.server, timeout_s=cfg.server_timeout_s, batch_size=cfg.server_batch_size,
-                           concurrency=cfg.server_concurrency)
+                           concurrency=cfg.server_concurrency, api_key=cfg.server_api_key)
     return LocalRewards(sampler.envs)
 
 

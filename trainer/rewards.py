@@ -7,6 +7,7 @@ reached no verdict) is masked by the trainer, never read as 0.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
@@ -51,12 +52,16 @@ class LocalRewards:
 class HttpRewards:
     """Client of the reward server's `POST /verify/batch`: chunks sent concurrently, retried on failure.
 
-    `transport` is injectable (an `httpx.AsyncBaseTransport`) for tests and custom routing.
+    Connection errors and 5xx are retried with backoff, 429 after its `Retry-After`; the bearer key
+    comes from `api_key` or `RLVR_API_KEY`. `transport` is injectable (an `httpx.AsyncBaseTransport`).
     """
 
     def __init__(self, url: str, *, timeout_s: float = 120.0, batch_size: int = 256, concurrency: int = 4,
-                 retries: int = 3, transport: httpx.AsyncBaseTransport | None = None):
+                 retries: int = 5, api_key: str | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None):
         self.url = url.rstrip("/")
+        key = api_key if api_key is not None else os.environ.get("RLVR_API_KEY", "")
+        self.headers = {"authorization": f"Bearer {key}"} if key else {}
         self.timeout = httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
         self.batch_size = batch_size
         self.concurrency = concurrency
@@ -71,7 +76,8 @@ class HttpRewards:
     async def ascore(self, items: list[dict[str, Any]]) -> list[VerifyResult]:
         chunks = [items[i:i + self.batch_size] for i in range(0, len(items), self.batch_size)]
         limit = asyncio.Semaphore(self.concurrency)
-        client = httpx.AsyncClient(base_url=self.url, timeout=self.timeout, transport=self.transport)
+        client = httpx.AsyncClient(base_url=self.url, timeout=self.timeout, transport=self.transport,
+                                   headers=self.headers)
         async with client:
             async def send(chunk: list[dict[str, Any]]) -> list[VerifyResult]:
                 async with limit:
@@ -83,19 +89,29 @@ class HttpRewards:
     async def _post(self, client: httpx.AsyncClient, chunk: list[dict[str, Any]]) -> list[VerifyResult]:
         problem = ""
         for attempt in range(self.retries):
+            wait = 0.25 * 2**attempt
             try:
                 response = await client.post("/verify/batch", json={"items": chunk})
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
-                if response.status_code < 500:
+                if response.status_code == 429:
+                    wait = _retry_after(response, wait)
+                elif response.status_code < 500:
                     return _parse(response, len(chunk))
                 problem = f"HTTP {response.status_code}"
-            await asyncio.sleep(0.5 * 2**attempt)
+            await asyncio.sleep(wait)
         raise RewardServerError(f"reward server {self.url} failed after {self.retries} tries ({problem})")
 
     def close(self) -> None:
         return None
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    try:
+        return min(float(response.headers.get("retry-after", default)), 30.0)
+    except ValueError:
+        return default
 
 
 def _parse(response: httpx.Response, expected: int) -> list[VerifyResult]:
