@@ -82,3 +82,41 @@ def tokenizer() -> PreTrainedTokenizerFast:
 @pytest.fixture
 def model(tokenizer):
     return tiny_model(tokenizer)
+
+
+class LiveServer:
+    """Any ASGI app on a real uvicorn, on a free loopback port, in a thread of the test process."""
+
+    def __init__(self, app, ready_path: str = "/docs"):
+        import socket
+        import threading
+
+        import uvicorn
+
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self.ready_path = ready_path
+        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        import httpx
+
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + self.ready_path, timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("the test server did not become ready in 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=20)
+        self._sock.close()
