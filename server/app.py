@@ -8,6 +8,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
+from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -68,7 +69,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         retry_after_s=settings.retry_after_s,
     )
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
-    app.state.readiness = lambda: {"worker_pool": _warm(warmup)}
+    app.state.readiness = lambda: _readiness(warmup, settings.sandbox_sockets)
     app.state.metrics.add_gauges(
         lambda: {
             "rlvr_pool_workers": ("Verification worker processes.", pool.config.workers),
@@ -100,8 +101,14 @@ async def _sweep(sessions: SessionStore, every_s: float) -> None:
         sessions.sweep()
 
 
-def _warm(warmup: list[Future]) -> bool:
-    return all(f.done() and f.exception() is None for f in warmup)
+def _readiness(warmup: list[Future], sandbox_sockets: str) -> dict[str, bool]:
+    """Cheap checks (run in a thread): every worker answered its warm-up; an executor answers a ping."""
+    checks = {"worker_pool": all(f.done() and f.exception() is None for f in warmup)}
+    if sandbox_sockets:
+        from rlvr.sandbox.client import ping
+
+        checks["sandbox"] = any(ping(str(path), 0.5) for path in sorted(Path(sandbox_sockets).glob("*.sock")))
+    return checks
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:

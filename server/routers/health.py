@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import APIRouter, Request, Response
 
 from rlvr.server.metrics import CONTENT_TYPE
@@ -17,8 +18,9 @@ async def healthz() -> dict:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response) -> dict:
-    """200 once the worker pool has answered a warm-up job from every worker; 503 before that."""
-    checks = request.app.state.readiness()
+    """200 once every pool worker has answered a warm-up job (and, with RLVR_SANDBOX_SOCKETS, an
+    executor answers a ping); 503 before that."""
+    checks = await anyio.to_thread.run_sync(request.app.state.readiness)
     ready = all(checks.values())
     response.status_code = 200 if ready else 503
     return {"status": "ready" if ready else "not_ready", "checks": checks}
