@@ -21,7 +21,7 @@ import sys
 import time
 
 BASE_AXIOMS = ["propext", "Classical.choice", "Quot.sound"]
-_CHUNK = re.compile(r"(?m)^(?=(?:theorem|lemma|def|#print|axiom|instance|example)(?![\w']))")
+_CHUNK = re.compile(r"(?m)^(?=(?:theorem|lemma|def|#print|axiom|instance|example|namespace)(?![\w']))")
 _WORD = re.compile(r"[A-Za-z_][\w.']*")
 
 
@@ -42,11 +42,23 @@ def run_lean(text: str, env: dict) -> tuple[list[dict], list[dict]]:
     return messages, sorries
 
 
+def _resolve(name: str, env: dict) -> str:
+    """A name as Lean resolves it: inside the open namespace first, then at the root."""
+    scoped = f"{env['namespace']}.{name}" if env.get("namespace") else name
+    return scoped if scoped in env["decls"] else name
+
+
+def _declare(name: str, env: dict) -> str:
+    return f"{env['namespace']}.{name}" if env.get("namespace") else name
+
+
 def _run_chunk(chunk: str, line: int, env: dict, messages: list, sorries: list) -> None:
     decls = env.setdefault("decls", {})
     words = chunk.split()
-    if chunk.startswith("#print axioms"):
-        name = words[2] if len(words) > 2 else ""
+    if chunk.startswith("namespace"):
+        env["namespace"] = words[1]
+    elif chunk.startswith("#print axioms"):
+        name = _resolve(words[2] if len(words) > 2 else "", env)
         if name not in decls:
             messages.append(_message("error", line, f"unknown constant '{name}'"))
         elif decls[name]["axioms"]:
@@ -64,14 +76,14 @@ def _run_chunk(chunk: str, line: int, env: dict, messages: list, sorries: list) 
         else:
             decls[words[1]] = {"axioms": [], "changed": False}
     elif chunk.startswith(("theorem", "lemma")):
-        _theorem(chunk, words[1], line, env, messages, sorries)
+        _theorem(chunk, _declare(words[1], env), line, env, messages, sorries)
 
 
 def _theorem(chunk: str, name: str, line: int, env: dict, messages: list, sorries: list) -> None:
     decls = env["decls"]
-    if name.startswith("rlvr_check_"):
+    if name.split(".")[-1].startswith("rlvr_check_"):
         match = re.search(r":\s*(\S+)\s*:=\s*(\S+)", chunk)
-        goal, proof = (match[1], match[2]) if match else ("", "")
+        goal, proof = (_resolve(match[1], env), _resolve(match[2], env)) if match else ("", "")
         if goal not in decls or proof not in decls:
             messages.append(_message("error", line, f"unknown identifier '{proof}'"))
         elif decls[proof]["changed"]:

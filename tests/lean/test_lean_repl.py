@@ -91,6 +91,16 @@ def test_reference_that_does_not_elaborate_is_an_error_not_a_zero(pool_for):
     assert result.status == Status.ERROR and result.reward is None
 
 
+def test_missing_repl_binary_is_an_error(pool_for):
+    result = check(pool_for(repl_cmd=("/nonexistent/lake", "exe", "repl")), PROOF)
+    assert result.status == Status.ERROR and "could not start" in result.reason
+
+
+def test_namespace_left_open_still_finds_the_axiom_answer(pool_for):
+    result = check(pool_for(), "namespace Scratch\n" + PROOF)
+    assert result.status == Status.CORRECT
+
+
 def test_header_that_fails_is_an_error(pool_for):
     result = check(pool_for(), PROOF, header="import NoSuchModule")
     assert result.status == Status.ERROR and "header" in result.reason

@@ -93,7 +93,7 @@ def check_with_kimina(candidate: Candidate, reference: Reference, config: LeanCo
         return VerifyResult.broken(Status.TIMEOUT, f"{exc} (limit {config.timeout_s:g}s)")
     except LeanError as exc:
         return VerifyResult.broken(Status.ERROR, str(exc))
-    return judge_all(split_by_stage(response, ranges), plan, config.allowed_axioms)
+    return judge_all(split_by_stage(response, ranges, plan), plan, config.allowed_axioms)
 
 
 _clients: dict[LeanConfig, KiminaClient] = {}

@@ -96,7 +96,9 @@ def judge_axioms(response: Mapping[str, Any], plan: CheckPlan, allowed: frozense
         text = str(message.get("data", "")).strip()
         depends, none = _DEPENDS.fullmatch(text), _NO_AXIOMS.fullmatch(text)
         match = depends or none
-        if match and match["name"].strip("«»") == plan.check_name:
+        name = match["name"].replace("«", "").replace("»", "") if match else ""
+        # A namespace left open by the candidate's code prefixes our name; the nonce keeps it ours.
+        if name == plan.check_name or name.endswith("." + plan.check_name):
             found.append([a.strip() for a in depends["axioms"].split(",") if a.strip()] if depends else [])
     if len(found) != 1 or errors(response):
         return VerifyResult.broken(Status.ERROR, "the axiom query gave no clear answer",
@@ -139,14 +141,21 @@ def assemble(plan: CheckPlan, header: str) -> tuple[str, dict[str, tuple[int, in
     return "\n".join(lines), shifted
 
 
-def split_by_stage(response: Mapping[str, Any], ranges: Mapping[str, tuple[int, int]]
-                   ) -> dict[str, dict[str, Any]]:
-    """Per-stage responses from one whole-file response; anything outside every stage counts as proof."""
+def split_by_stage(response: Mapping[str, Any], ranges: Mapping[str, tuple[int, int]],
+                   plan: CheckPlan) -> dict[str, dict[str, Any]]:
+    """Per-stage responses from one whole-file response.
+
+    Lines only name the stage in a verdict's reason: anything outside every stage counts as proof, and
+    the answer to the axiom query is found by its nonce-bearing name wherever its line falls.
+    """
     parts: dict[str, dict[str, Any]] = {stage: {"messages": [], "sorries": []} for stage in STAGES}
     for key in ("messages", "sorries"):
         for item in response.get(key) or ():
             line = int(((item.get("pos") or {}).get("line")) or 0)
             stage = next((s for s, (a, b) in ranges.items() if a <= line <= b), "proof")
+            answers_query = item.get("severity") == "info" and plan.check_name in str(item.get("data"))
+            if key == "messages" and answers_query:
+                stage = "axioms"
             parts[stage][key].append(item)
     return parts
 
