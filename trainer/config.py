@@ -70,6 +70,7 @@ class TrainConfig:
     progress: bool = True
 
     def __post_init__(self) -> None:
+        _coerce_numbers(self)
         object.__setattr__(self, "envs", _normalise_envs(self.envs))
         object.__setattr__(self, "env_kwargs", {k: dict(v) for k, v in dict(self.env_kwargs).items()})
         self._check_positive("steps", "prompts_per_step", "max_prompt_tokens", "max_new_tokens",
@@ -145,6 +146,22 @@ class TrainConfig:
     def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
         if getattr(self, name) not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {getattr(self, name)!r}")
+
+
+def _coerce_numbers(cfg: TrainConfig) -> None:
+    """YAML reads `1e-3` (no dot) as a string; numeric fields accept such strings, or say why not."""
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        kind = {"float": float, "float | None": float, "int": int}.get(str(f.type))
+        if kind is None or value is None or isinstance(value, bool):
+            continue
+        try:
+            number = kind(value) if isinstance(value, str) else value
+        except ValueError:
+            raise ConfigError(f"{f.name} must be a number, got {value!r}") from None
+        if not isinstance(number, (int, float)):
+            raise ConfigError(f"{f.name} must be a number, got {value!r}")
+        object.__setattr__(cfg, f.name, number)
 
 
 def _normalise_envs(envs: Any) -> dict[str, float]:

@@ -98,7 +98,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         self.ready_path = ready_path
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        daemon=True)
 
     def __enter__(self) -> LiveServer:
         import time

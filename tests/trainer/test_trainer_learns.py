@@ -13,9 +13,9 @@ from rlvr.trainer.errors import CheckpointError
 
 
 def toy_config(tmp_path, **changes) -> TrainConfig:
-    base = dict(model="tiny", envs={TOY_ENV: 1.0}, steps=40, prompts_per_step=4, group_size=8, max_new_tokens=8,
-                lr=3e-3, micro_batch_size=16, output_dir=str(tmp_path / "run"), tensorboard=False,
-                progress=False, plots=False)
+    base = dict(model="tiny", envs={TOY_ENV: 1.0}, steps=40, prompts_per_step=4, group_size=8,
+                max_new_tokens=8, lr=3e-3, micro_batch_size=16, output_dir=str(tmp_path / "run"),
+                tensorboard=False, progress=False, plots=False)
     return TrainConfig(**{**base, **changes})
 
 
@@ -59,13 +59,15 @@ def test_a_batch_of_null_rewards_is_masked_not_learned_from(tmp_path, monkeypatc
 
 def test_resume_continues_exactly_where_an_uninterrupted_run_would_be(tmp_path):
     tokenizer = char_tokenizer()
-    full = train(toy_config(tmp_path / "a", steps=6), model=tiny_model(tokenizer), tokenizer=tokenizer).history
+    full = train(toy_config(tmp_path / "a", steps=6), model=tiny_model(tokenizer),
+                 tokenizer=tokenizer).history
     cfg = toy_config(tmp_path / "b", steps=3, save_every=3)
     train(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer)
     resumed = train(cfg.replace(steps=6, resume_from="latest"), model=tiny_model(tokenizer),
                     tokenizer=tokenizer).history
     assert [h["step"] for h in resumed] == [4, 5, 6]
-    assert [h["reward_mean"] for h in resumed] == pytest.approx([h["reward_mean"] for h in full[3:]], abs=1e-6)
+    expected = [h["reward_mean"] for h in full[3:]]
+    assert [h["reward_mean"] for h in resumed] == pytest.approx(expected, abs=1e-6)
 
 
 def test_same_seed_same_run(tmp_path):

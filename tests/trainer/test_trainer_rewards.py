@@ -92,8 +92,9 @@ def test_http_rewards_give_up_on_a_dead_server_with_a_clear_error():
 def test_trainer_scores_through_the_server(served, tmp_path):
     server, log, _ = served
     tokenizer = char_tokenizer()
-    cfg = TrainConfig(model="tiny", envs=TOY_ENV, server=server.url, steps=3, prompts_per_step=2, group_size=4,
-                      max_new_tokens=6, output_dir=str(tmp_path), tensorboard=False, progress=False, plots=False)
+    cfg = TrainConfig(model="tiny", envs=TOY_ENV, server=server.url, steps=3, prompts_per_step=2,
+                      group_size=4, max_new_tokens=6, output_dir=str(tmp_path), tensorboard=False,
+                      progress=False, plots=False)
     trainer = GRPOTrainer(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer)
     assert isinstance(trainer.rewards, HttpRewards)
     history = trainer.train().history
