@@ -91,3 +91,12 @@ def test_packaging_lists_the_lean_packages_and_data():
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"rlvr.envs.lean",' in pyproject and '"rlvr.verifiers.lean",' in pyproject
     assert '"rlvr.envs.lean" = ["data/*.jsonl"]' in pyproject
+
+
+def test_lean_compose_profile_is_opt_in():
+    import yaml
+
+    path = Path(__file__).parents[2] / "docker/lean/compose.yaml"
+    compose = yaml.safe_load(path.read_text(encoding="utf-8"))
+    service = compose["services"]["server-lean"]
+    assert service["profiles"] == ["lean"] and service["environment"]["RLVR_LEAN_BACKEND"] == "repl"
