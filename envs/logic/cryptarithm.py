@@ -1,7 +1,9 @@
 """Cryptarithm: each letter stands for a digit; find the digits that make the word addition true.
 
-The generator adds random numbers, writes their digits as random letters, and keeps the instance only
-when the solver (column by column from the right, with carries) finds exactly one solution.
+The generator adds random numbers whose sum is one digit longer than they are (as in SEND + MORE =
+MONEY), writes the digits as random letters, and keeps the instance only when it has at least
+`min_letters` letters and the solver (column by column from the right, with carries) finds exactly one
+solution.
 """
 
 from __future__ import annotations
@@ -20,18 +22,21 @@ from rlvr.verifiers.logic.cryptarithm import Sum
 
 @dataclass(frozen=True)
 class CryptarithmConfig:
-    """`addends` numbers of `width` digits each, written in letters; the solution is unique."""
+    """`addends` numbers of `width` digits each, written with at least `min_letters` distinct letters;
+    the solution is unique."""
 
     addends: int = 2
     width: int = 2
+    min_letters: int = 0
 
     def __post_init__(self) -> None:
         positive("addends", self.addends, 2, 4)
-        positive("width", self.width, 2, 6)
+        positive("width", self.width, 2, 7)
+        positive("min_letters", self.min_letters, 0, 8)
 
 
-LEVELS = (CryptarithmConfig(2, 2), CryptarithmConfig(2, 3), CryptarithmConfig(3, 3),
-          CryptarithmConfig(2, 4), CryptarithmConfig(3, 4))
+LEVELS = (CryptarithmConfig(2, 2, 0), CryptarithmConfig(2, 3, 4), CryptarithmConfig(2, 4, 5),
+          CryptarithmConfig(2, 5, 7), CryptarithmConfig(2, 6, 8))
 
 
 def solve(puzzle: Sum, limit: int = 2) -> list[dict[str, int]]:
@@ -86,9 +91,11 @@ def solve(puzzle: Sum, limit: int = 2) -> list[dict[str, int]]:
 
 def generate(rng: random.Random, config: CryptarithmConfig) -> dict[str, Any]:
     low, high = 10 ** (config.width - 1), 10 ** config.width - 1
-    for _ in range(5_000):
+    for _ in range(50_000):
         numbers = [rng.randint(low, high) for _ in range(config.addends)]
         digits = sorted(set("".join(map(str, [*numbers, sum(numbers)]))))
+        if sum(numbers) <= high or len(digits) < config.min_letters:
+            continue
         letters = dict(zip(digits, rng.sample(string.ascii_uppercase, len(digits)), strict=True))
         words = ["".join(letters[d] for d in str(n)) for n in [*numbers, sum(numbers)]]
         puzzle = Sum(tuple(words[:-1]), words[-1])

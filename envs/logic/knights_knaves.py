@@ -63,7 +63,10 @@ def _statement(rng: random.Random, people: int, depth: int, counting: bool) -> d
     op = rng.choice(CONNECTIVES)
     if op == "not":
         return {"op": "not", "arg": _statement(rng, people, depth - 1, counting)}
-    return {"op": op, "args": [_statement(rng, people, depth - 1, counting) for _ in range(2)]}
+    args = [_statement(rng, people, depth - 1, counting) for _ in range(2)]
+    while args[1] == args[0]:  # "X or X" reads as a trick, not a puzzle
+        args[1] = _statement(rng, people, depth - 1, counting)
+    return {"op": op, "args": args}
 
 
 def generate(rng: random.Random, config: KnightsKnavesConfig) -> dict[str, Any]:
@@ -109,8 +112,8 @@ def prompt(instance: Mapping[str, Any]) -> str:
     return (f"On an island, every inhabitant is either a knight, who always tells the truth, or a knave, "
             f"who always lies. You meet {len(names)} inhabitants: {people}. (\"or\" is inclusive; "
             f"\"exactly k of us\" counts all {len(names)} of them.)\n\n" + "\n".join(lines) +
-            f"\n\nWho is a knight and who is a knave? Answer with one line per person, for example "
-            f"<answer>{names[0]}: knight\n{names[1]}: knave</answer>.\n{ANSWER_INSTRUCTIONS}")
+            "\n\nWho is a knight and who is a knave? Answer with one line per person in the form "
+            f"'Name: knight' or 'Name: knave', covering all {len(names)} of them.\n{ANSWER_INSTRUCTIONS}")
 
 
 def _capital(text: str) -> str:
