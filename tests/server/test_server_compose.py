@@ -112,7 +112,7 @@ HOSTILE = {
     "network": CONNECT.format(target=("1.1.1.1", 53)),
     "server_port": CONNECT.format(target=("server", 8000)),
     "secrets": "import os\nprint(sorted(k for k in os.environ if k.startswith('RLVR')))",
-    "escape_write": "try:\n    open('/etc/pwned', 'w')\n    print('wrote')\nexcept OSError:\n    print('denied')",
+    "escape_write": "try:\n    open('/etc/x', 'w')\n    print('wrote')\nexcept OSError:\n    print('denied')",
     "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
 }
 
