@@ -189,6 +189,9 @@ class ExecutorPool:
                 slot.drop()
                 self._heal(executor, generation, force=False, why=f"connection lost: {exc}")
                 return ExecResult.sandbox_error(f"executor {executor.index} failed during the job: {exc}")
+            if response.get("refused"):
+                slot.drop()
+                return ExecResult.from_wire(response)
             if response.get("breach"):
                 slot.drop()
                 self._heal(executor, generation, force=True, why="it reported processes it could not kill")

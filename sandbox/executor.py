@@ -13,7 +13,10 @@ Configuration comes from the environment (RLVR_SOCKET, RLVR_SLOTS, RLVR_UID_BASE
 RLVR_SETUID); keep this file free of heavy imports: every job is forked from this process.
 """
 
+import _sitebuiltins
+import atexit
 import base64
+import builtins
 import ctypes
 import errno
 import json
@@ -25,9 +28,11 @@ import socket
 import struct
 import sys
 import time
+import types
 
 MAX_MESSAGE = 256 << 20
 PR_SET_CHILD_SUBREAPER = 36
+_LIBC = ctypes.CDLL(None, use_errno=True)
 _HEADER = struct.Struct(">I")
 _JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -101,8 +106,11 @@ def serve(config):
         if not ready:
             continue
         conn, _ = listener.accept()
-        if not free or _is_job_peer(config, conn):
+        if _is_job_peer(config, conn):
             conn.close()
+            continue
+        if not free:
+            _refuse(conn, f"the executor has no free slot (all {config.slots} connections in use)")
             continue
         slot = free.pop(0)
         pid = os.fork()
@@ -139,6 +147,15 @@ def _reap_handlers(config, handlers, free):
             free.append(slot)
 
 
+def _refuse(conn, reason):
+    conn.setblocking(False)
+    try:
+        send_message(conn, {"status": "sandbox_error", "reason": reason, "refused": True})
+    except OSError:
+        pass
+    conn.close()
+
+
 def _is_job_peer(config, conn):
     """Refuse connections from job uids: a job must never submit jobs of its own."""
     if not config.setuid:
@@ -149,20 +166,45 @@ def _is_job_peer(config, conn):
 
 
 def handle_connection(config, conn, slot):
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    """Serve one connection. Each request is read and run by a fresh runner forked from this process,
+    which never reads job data itself: no job can find remnants of an earlier job in its memory."""
+    _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     while True:
-        request = recv_message(conn)
-        if request is None:
-            return
-        if request.get("op") == "ping":
-            send_message(conn, {"ok": True, "slot": slot, "pid": os.getpid()})
-            continue
-        try:
-            response = run_job(config, slot, request)
-        except Exception as exc:
-            response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
-            response["breach"] = not sweep(config, slot)
-        send_message(conn, response)
+        runner = os.fork()
+        if runner == 0:
+            code = 2
+            try:
+                code = serve_one_request(config, conn, slot)
+            finally:
+                os._exit(code)
+        while True:
+            pid, status = os.waitpid(-1, 0)
+            if pid == runner:
+                break
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+                return  # the client hung up
+            sweep(config, slot)
+            wipe_dir(config, slot)
+            return  # the runner broke mid-request: drop the connection so the client notices
+
+
+def serve_one_request(config, conn, slot):
+    """Read one request, run it, answer. Returns the runner's exit code (3: the client hung up)."""
+    _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    request = recv_message(conn)
+    if request is None:
+        return 3
+    if request.get("op") == "ping":
+        send_message(conn, {"ok": True, "slot": slot})
+        return 0
+    try:
+        response = run_job(config, slot, request)
+    except Exception as exc:
+        response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
+        response["breach"] = not sweep(config, slot)
+    send_message(conn, response)
+    return 0
 
 
 # ---- one job ------------------------------------------------------------------------------------
@@ -176,12 +218,13 @@ def run_job(config, slot, request):
         env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
         compile_argv = language.get("compile")
         if compile_argv:
-            result = spawn(config, compile_argv, request["compile_limits"], b"", uid, workdir, env)
+            result = spawn(config, compile_argv, request["compile_limits"], b"", uid, workdir, env, None)
             if result["status"] != "ok":
                 result["phase"] = "compile"
                 return _finish(config, slot, result)
         stdin = request.get("stdin") or ""
-        result = spawn(config, language["run"], request["limits"], stdin.encode(), uid, workdir, env)
+        run = language["run"] if not language.get("inprocess") else None
+        result = spawn(config, run, request["limits"], stdin.encode(), uid, workdir, env, language["source"])
         result["phase"] = "run"
         return _finish(config, slot, result)
     finally:
@@ -225,8 +268,9 @@ def _safe_join(workdir, name):
     return os.path.join(workdir, *parts)
 
 
-def spawn(config, argv, limits, stdin, uid, cwd, env):
-    """Fork, confine and exec one program; collect its output within the limits."""
+def spawn(config, argv, limits, stdin, uid, cwd, env, source):
+    """Fork, confine and exec one program (argv None: run the Python `source` in the forked copy of
+    this interpreter, which skips an interpreter start); collect its output within the limits."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
@@ -237,7 +281,7 @@ def spawn(config, argv, limits, stdin, uid, cwd, env):
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w)
+        _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source)
     for fd in (out_w, err_w, exec_w, stdin_fd):
         os.close(fd)
     try:
@@ -249,11 +293,11 @@ def spawn(config, argv, limits, stdin, uid, cwd, env):
         os.close(out_r)
         os.close(err_r)
         why = failure.decode(errors="replace")
-        return {"status": "sandbox_error", "reason": f"cannot start {argv[0]}: {why}"}
+        return {"status": "sandbox_error", "reason": f"cannot start {argv[0] if argv else source}: {why}"}
     return _supervise(pid, started, limits, out_r, err_r)
 
 
-def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w):
+def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source):
     try:
         os.setpgid(0, 0)
         os.dup2(stdin_fd, 0)
@@ -265,8 +309,9 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        with open("/proc/self/oom_score_adj", "w") as handle:
-            handle.write("1000")
+        oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        os.write(oom, b"1000")
+        os.close(oom)
         _set_limits(limits, config.setuid)
         if config.setuid:
             os.setgroups([])
@@ -274,12 +319,72 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w):
             os.setuid(uid)
         os.chdir(cwd)
         os.umask(0o077)
-        os.execve(argv[0], argv, env)
+        if argv is None:
+            _prepare_python(source, env)
+            os.close(exec_w)
+        else:
+            os.execve(argv[0], argv, env)
     except BaseException as exc:  # noqa: B036 - report any failure to the parent, never return
         try:
             os.write(exec_w, (f"{type(exc).__name__}: {exc}").encode())
         finally:
             os._exit(127)
+    _run_python(source)
+
+
+def _prepare_python(source, env):
+    """Make this forked interpreter look like `python3 main.py` started afresh in the work dir."""
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = [source]
+    sys.path.insert(0, os.getcwd())
+    module = types.ModuleType("__main__")
+    module.__file__ = os.path.join(os.getcwd(), source)
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+
+
+def _run_python(source):
+    module = sys.modules["__main__"]
+    code = 0
+    try:
+        with open(source, "rb") as handle:
+            text = handle.read()
+        exec(compile(text, module.__file__, "exec"), module.__dict__)
+    except SystemExit as exc:
+        code = _exit_status(exc)
+    except BaseException:  # noqa: B036 - an uncaught exception, reported like the interpreter does
+        sys.__excepthook__(*sys.exc_info())
+        code = 1
+    try:
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: B036
+        sys.__excepthook__(*sys.exc_info())
+        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: B036 - a closed or broken stream must not change the status
+            pass
+    os._exit(code)
+
+
+def _exit_status(exc):
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code & 0xFF
+    try:
+        print(exc.code, file=sys.stderr)
+    except BaseException:  # noqa: B036
+        pass
+    return 1
 
 
 def _set_limits(limits, per_uid):
@@ -422,13 +527,19 @@ def sweep(config, slot, reap_all=True):
             os.setgroups([])
             os.setgid(config.uid(slot))
             os.setuid(config.uid(slot))
-            for _ in range(5000):
+            uid = str(config.uid(slot))
+            for _ in range(2000):
                 try:
                     os.kill(-1, signal.SIGKILL)
                 except ProcessLookupError:
                     code = 0
                     break
-                time.sleep(0.0005)
+                # kill(-1) only reports ESRCH when no other process exists at all, so look for
+                # survivors of this uid (zombies are dead already; their parent reaps them).
+                if not _live_processes(uid):
+                    code = 0
+                    break
+                time.sleep(0.001)
         finally:
             os._exit(code)
     while True:
@@ -438,6 +549,25 @@ def sweep(config, slot, reap_all=True):
     if reap_all:
         _has_children()
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _live_processes(uid):
+    me = os.getpid()
+    live = []
+    for pid in _pids():
+        if pid == me:
+            continue
+        try:
+            with open(f"/proc/{pid}/status", "rb") as handle:
+                status = handle.read()
+        except OSError:
+            continue
+        fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
+        if fields.get(b"State", b"").split()[:1] == [b"Z"]:
+            continue
+        if uid.encode() in fields.get(b"Uid", b"").split():
+            live.append(pid)
+    return live
 
 
 def _kill_descendants():

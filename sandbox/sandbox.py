@@ -59,7 +59,8 @@ class Sandbox:
         if backend == "docker":
             from rlvr.sandbox.docker_pool import ContainerSpec, DockerExecutors
 
-            spec = container or ContainerSpec(slots=slots)
+            # Spare slots in each container let other clients (`backend="sockets"`) connect too.
+            spec = container or ContainerSpec(slots=max(slots, ContainerSpec.slots))
             if image:
                 spec = ContainerSpec(**{**spec.__dict__, "image": image})
             if spec.slots < slots:
@@ -74,6 +75,11 @@ class Sandbox:
                 raise LimitsError("backend='sockets' needs sockets=[paths of executor sockets]")
             return StaticSockets(sockets)
         raise LimitsError(f"unknown sandbox backend {backend!r}; choose 'docker', 'local' or 'sockets'")
+
+    @property
+    def heals(self) -> int:
+        """How many times an executor was found broken and healed (replaced, for the docker backend)."""
+        return self._pool.heals
 
     @property
     def capacity(self) -> int:
