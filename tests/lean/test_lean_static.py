@@ -23,6 +23,8 @@ EXPLOITS = [
                                               "  nlinarith [key]"), "sorry"),
     ("bare sorry", "sorry", "sorry"),
     ("admit", "by\n  admit", "admit"),
+    ("sorryAx", HONEST.replace(HONEST_TAIL, "  exact sorryAx _ false"), "sorry"),
+    ("stop", HONEST.replace(HONEST_TAIL, "  stop\n" + HONEST_TAIL), "stop"),
     ("macro redefining #print axioms", 'macro "#print" "axioms" _x:ident : command => `(#check 0)\n' + HONEST,
      "syntax"),
     ("macro_rules", "macro_rules | `(tactic| nlinarith) => `(tactic| sorry)\n" + HONEST, "sorry"),
@@ -77,6 +79,13 @@ def test_unrefuted_proofs_are_unverified_never_rewarded(completion):
     assert result.status == Status.UNVERIFIED
     assert result.reward is None
     assert result.details["backend"] == "static"
+
+
+def test_oversized_code_is_refused_before_parsing():
+    result = verify(completion="  simp\n" * 20_000, reference=REF, config=STATIC)
+    assert result.status == Status.WRONG and "limit is 100000" in result.reason
+    prose = "thinking... " * 20_000 + "\n```lean\n" + HONEST + "\n```"
+    assert verify(completion=prose, reference=REF, config=STATIC).status == Status.UNVERIFIED
 
 
 def test_empty_completion_is_no_answer():

@@ -36,26 +36,35 @@ def mask(text: str) -> str:
     Block comments nest (`/- /- -/ -/`); `--` runs to the end of the line; a `'` starts a char literal
     only where it cannot continue an identifier (`h'` is a name).
     """
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        if text.startswith("--", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-        elif text.startswith("/-", i):
-            end = _block_comment_end(text, i)
-        elif text[i] == '"' or text.startswith(('r"', "r#"), i) and _starts_token(text, i):
-            end = _string_end(text, i)
-        elif text[i] == "'" and _starts_token(text, i):
-            end = _char_end(text, i)
-        else:
-            i += 1
+    pieces, i, n = [], 0, len(text)
+    for match in _SPECIAL.finditer(text):
+        start = match.start()
+        if start < i:
             continue
-        for j in range(i, end):
-            if out[j] != "\n":
-                out[j] = " "
-        i = max(end, i + 1)
-    return "".join(out)
+        token = match.group()
+        if token == "--":
+            newline = text.find("\n", start)
+            end = n if newline < 0 else newline
+        elif token == "/-":
+            end = _block_comment_end(text, start)
+        elif token == '"' or token == "r" and _starts_token(text, start):
+            end = _string_end(text, start)
+        elif token == "'" and _starts_token(text, start):
+            end = _char_end(text, start)
+        else:
+            continue
+        pieces.append(text[i:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        i = max(end, start + 1)
+    pieces.append(text[i:])
+    return "".join(pieces)
+
+
+_SPECIAL = re.compile(r"--|/-|\"|'|r(?=#*\")")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_COMMENT_DELIM = re.compile(r"/-|-/")
+_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
+_CHAR_LITERAL = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)|[^'\\\n])'")
 
 
 def _starts_token(text: str, i: int) -> bool:
@@ -63,17 +72,12 @@ def _starts_token(text: str, i: int) -> bool:
 
 
 def _block_comment_end(text: str, i: int) -> int:
-    depth, j, n = 0, i, len(text)
-    while j < n:
-        if text.startswith("/-", j):
-            depth, j = depth + 1, j + 2
-        elif text.startswith("-/", j):
-            depth, j = depth - 1, j + 2
-            if depth == 0:
-                return j
-        else:
-            j += 1
-    return n
+    depth = 0
+    for match in _COMMENT_DELIM.finditer(text, i):
+        depth += 1 if match.group() == "/-" else -1
+        if depth == 0:
+            return match.end()
+    return len(text)
 
 
 def _string_end(text: str, i: int) -> int:
@@ -84,19 +88,12 @@ def _string_end(text: str, i: int) -> int:
         closing = '"' + "#" * hashes
         end = text.find(closing, i + 2 + hashes)
         return len(text) if end < 0 else end + len(closing)
-    j, n = i + 1, len(text)
-    while j < n:
-        if text[j] == "\\":
-            j += 2
-        elif text[j] == '"':
-            return j + 1
-        else:
-            j += 1
-    return n
+    match = _STRING_BODY.match(text, i + 1)
+    return match.end() if match else len(text)
 
 
 def _char_end(text: str, i: int) -> int:
-    match = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)|[^'\\\n])'").match(text, i)
+    match = _CHAR_LITERAL.match(text, i)
     return match.end() if match else i + 1
 
 

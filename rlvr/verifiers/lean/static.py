@@ -14,13 +14,16 @@ from dataclasses import dataclass
 
 from rlvr.verifiers.lean.source import Candidate, Reference, mask, normalize
 
-# (pattern on masked source, reason). Word boundaries use Lean's identifier characters.
+# (pattern on masked source, reason). Word boundaries use Lean's identifier characters; `_W` also
+# skips a word after a dot (a field or namespace component), `_S` does not.
+_S = r"(?<![\w'])"
 _W = r"(?<![\w'.])"
 _E = r"(?![\w'])"
 BANNED: tuple[tuple[str, str], ...] = (
-    (rf"{_W}sorry{_E}", "uses `sorry`"),
-    (rf"{_W}admit{_E}", "uses `admit`"),
-    (rf"{_W}axiom{_E}", "declares a new `axiom`"),
+    (rf"{_S}(?:sorry|sorryAx){_E}", "uses `sorry`"),
+    (rf"{_S}admit{_E}", "uses `admit`"),
+    (rf"{_S}stop{_E}", "uses `stop` (which closes the rest of the proof with `sorry`)"),
+    (rf"{_S}axiom{_E}", "declares a new `axiom`"),
     (rf"{_W}native_decide{_E}|\+native{_E}|{_W}native\s*:=\s*true|ofReduceBool|ofReduceNat|reduceBool{_E}",
      "uses native evaluation (`native_decide` trusts the compiler, not the kernel)"),
     (rf"{_W}implemented_by{_E}|{_W}extern{_E}|{_W}csimp{_E}|{_W}unsafe{_E}",

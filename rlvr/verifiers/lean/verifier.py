@@ -8,7 +8,7 @@ from typing import Any
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import Status, VerifyResult
 from rlvr.verifiers.lean.config import DEFAULT_HEADER, LeanConfig
-from rlvr.verifiers.lean.source import parse_candidate, parse_reference
+from rlvr.verifiers.lean.source import extract_code, parse_candidate, parse_reference
 from rlvr.verifiers.lean.static import scan
 
 
@@ -30,7 +30,11 @@ def verify(*, completion: str, reference: Mapping[str, Any],
     ref = parse_reference(statement, header)
     if not completion.strip():
         return VerifyResult.no_answer("the completion is empty")
-    candidate = parse_candidate(completion, ref)
+    code = extract_code(completion)
+    if len(code) > config.max_code_chars:
+        return VerifyResult.wrong(f"the Lean code has {len(code)} characters; the limit is "
+                                  f"{config.max_code_chars}", backend=config.backend)
+    candidate = parse_candidate(code, ref)
     findings = scan(candidate, ref)
     if findings:
         first = findings[0]
