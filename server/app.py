@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
 
@@ -125,6 +126,13 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
         )
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
     return JSONResponse({"error": "invalid_request", "message": "; ".join(parts)}, status_code=422)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: Starlette logs the traceback; the client gets a fixed message."""
+    return JSONResponse(
+        {"error": "internal_error", "message": "internal error; see the server log"}, status_code=500
+    )
 
 
 _CODES = {404: "not_found", 405: "method_not_allowed"}

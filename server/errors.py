@@ -62,3 +62,10 @@ class Busy(ApiError):
 class NotReady(ApiError):
     status = 503
     code = "not_ready"
+
+
+class Internal(ApiError):
+    """Our fault (a bug, or an env that failed to start); the details go to the server log only."""
+
+    status = 500
+    code = "internal_error"

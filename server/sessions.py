@@ -21,7 +21,7 @@ from rlvr.dispatch import Verifier
 from rlvr.envs.base import Task, TextEnv
 from rlvr.envs.registry import ENVS
 from rlvr.results import VerifyResult
-from rlvr.server.errors import Busy, Invalid, NotFound
+from rlvr.server.errors import Busy, Internal, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,11 @@ class SessionStore:
                 "or retry when idle ones expire",
                 retry_after_s=self.retry_after_s,
             )
-        env = await anyio.to_thread.run_sync(self._make, env_id)
+        try:
+            env = await anyio.to_thread.run_sync(self._make, env_id)
+        except Exception:  # an env that cannot start is our problem: log it, never echo it
+            log.exception("creating env %s failed", env_id)
+            raise Internal(f"env {env_id!r} could not be created; see the server log") from None
         try:
             observation, info = await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
         except (IndexError, KeyError, ValueError, TypeError):

@@ -1,0 +1,106 @@
+"""GET /envs and remote env sessions, through HTTP and through `rlvr.client.RemoteEnv` (Gymnasium API)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import gymnasium
+import pytest
+
+import rlvr  # noqa: F401  (registers the envs with Gymnasium)
+from rlvr.client import RemoteEnv, RemoteError
+from rlvr.dispatch import Verifier
+from rlvr.envs.registry import ENVS
+from rlvr.server.errors import NotFound
+from rlvr.server.sessions import SessionStore
+
+MATH = "rlvr/Math-v0"
+
+
+def test_envs_lists_every_registered_env_with_its_reference_format(http) -> None:
+    envs = {e["id"]: e for e in http.get("/envs").json()["envs"]}
+    assert set(envs) == set(ENVS)
+    assert envs[MATH]["family"] == "math" and "answer" in envs[MATH]["reference_format"]
+
+
+def test_remote_env_plays_a_math_episode_like_the_local_env(server) -> None:
+    local = gymnasium.make(MATH)
+    local_prompt, local_info = local.reset(seed=7)
+    remote = RemoteEnv(MATH, server.url, api_key=server.settings.api_key)
+    try:
+        prompt, info = remote.reset(seed=7)
+        assert prompt == local_prompt and info["reference"] == local_info["reference"]
+        answer = info["reference"]["answer"]
+        observation, reward, terminated, truncated, step_info = remote.step(
+            f"The answer is \\boxed{{{answer}}}."
+        )
+        assert (reward, terminated, truncated) == (1.0, True, False)
+        assert step_info["status"] == "correct" and isinstance(observation, str)
+        remote.reset(seed=8)
+        _, reward, terminated, _, step_info = remote.step("no idea")
+        assert (reward, terminated, step_info["status"]) == (0.0, True, "no_answer")
+        with pytest.raises(gymnasium.error.ResetNeeded):
+            remote.step("again")
+    finally:
+        remote.close()
+
+
+def test_session_http_errors(http) -> None:
+    assert http.post("/envs/rlvr/Nope-v0/reset", json={}).status_code == 404
+    assert http.post("/sessions/not-a-session/step", json={"action": "x"}).status_code == 404
+    assert http.post(f"/envs/{MATH}/reset", json={"options": {"index": -5}}).status_code == 422
+    assert http.post(f"/envs/{MATH}/reset", json={"seed": "seven"}).status_code == 422
+    session = http.post(f"/envs/{MATH}/reset", json={"seed": 1}).json()["session_id"]
+    assert http.post(f"/sessions/{session}/step", json={"action": 5}).status_code == 422
+    assert http.post(f"/sessions/{session}/step", json={"action": "\\boxed{0}"}).status_code == 200
+    ended = http.post(f"/sessions/{session}/step", json={"action": "\\boxed{0}"})
+    assert ended.status_code == 404 and "reset" in ended.json()["message"]
+
+
+def test_session_cap_answers_429_until_one_is_closed(http, server) -> None:
+    cap = server.settings.max_sessions
+    sessions = [http.post(f"/envs/{MATH}/reset", json={"seed": i}).json()["session_id"] for i in range(cap)]
+    try:
+        full = http.post(f"/envs/{MATH}/reset", json={})
+        assert full.status_code == 429 and full.headers["retry-after"] and "RLVR_MAX_SESSIONS" in full.text
+        assert http.delete(f"/sessions/{sessions.pop()}").status_code == 204
+        sessions.append(http.post(f"/envs/{MATH}/reset", json={}).json()["session_id"])
+    finally:
+        for session in sessions:
+            http.delete(f"/sessions/{session}")
+    assert server.app.state.sessions.__len__() == 0
+
+
+def test_idle_sessions_expire() -> None:
+    store = SessionStore(Verifier(), max_sessions=4, ttl_s=0.05, retry_after_s=1)
+
+    async def scenario() -> None:
+        session_id, _, _ = await store.reset(MATH, 0, None)
+        time.sleep(0.1)
+        with pytest.raises(NotFound):
+            await store.step(session_id, "\\boxed{1}")
+        assert store.sweep() == 1 and len(store) == 0
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("env_id", sorted(ENVS))
+def test_every_registered_env_runs_remotely(server, env_id: str) -> None:
+    with RemoteEnv(env_id, server.url, api_key=server.settings.api_key) as env:
+        prompt, info = env.reset(seed=0)
+        assert isinstance(prompt, str) and prompt and "reference" in info
+        _, reward, terminated, truncated, step_info = env.step("I am not sure.")
+        assert reward == 0.0 and (terminated or truncated)
+        assert step_info["status"] in {
+            "wrong",
+            "no_answer",
+            "unverified",
+        }  # Lean without a checker: unverified
+
+
+def test_remote_env_needs_a_server() -> None:
+    with pytest.raises(rlvr.RlvrError):
+        RemoteEnv(MATH)
+    with RemoteEnv(MATH, "http://127.0.0.1:9") as env, pytest.raises(RemoteError):
+        env.reset()
