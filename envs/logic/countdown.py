@@ -46,27 +46,29 @@ LEVELS = (
 )
 
 
-def _combine(a: Fraction, b: Fraction) -> list[tuple[Fraction, str]]:
-    options = [(a + b, "+"), (a * b, "*"), (a - b, "-"), (b - a, "r-")]
-    if b:
-        options.append((a / b, "/"))
-    if a:
-        options.append((b / a, "r/"))
-    return options
+def _steps(a: Fraction, b: Fraction) -> list[tuple[Fraction, str]]:
+    """The positive integer results of one operation on a and b (`r` prefix: operands swapped)."""
+    options = [(a + b, "+"), (a * b, "*"), (a - b, "-"), (b - a, "r-"), (a / b, "/"), (b / a, "r/")]
+    return [(value, op) for value, op in options if value > 0 and value.denominator == 1]
 
 
 def solve(numbers: list[int], target: int, use_all: bool, max_states: int = 200_000) -> str | None:
-    """An expression over `numbers` equal to `target`, or None; depth-first over pairs, memoised."""
+    """An expression over `numbers` equal to `target`, or None.
+
+    Depth-first over pairs of numbers, memoised on the multiset left, with positive integer intermediate
+    results only: that is the space the generator draws targets from, so every generated instance has a
+    solution in it (the verifier itself accepts any exact arithmetic, fractions included).
+    """
     seen: set[tuple[Fraction, ...]] = set()
     budget = [max_states]
 
     def search(items: list[tuple[Fraction, str]]) -> str | None:
-        if not use_all:
-            for value, text in items:
-                if value == target:
-                    return text
+        if len(items) == 1 or not use_all:
+            hit = next((text for value, text in items if value == target), None)
+            if hit is not None:
+                return hit
         if len(items) == 1:
-            return items[0][1] if items[0][0] == target else None
+            return None
         key = tuple(sorted(value for value, _ in items))
         if key in seen or budget[0] <= 0:
             return None
@@ -76,7 +78,7 @@ def solve(numbers: list[int], target: int, use_all: bool, max_states: int = 200_
             for j in range(i + 1, len(items)):
                 (a, ta), (b, tb) = items[i], items[j]
                 rest = [items[k] for k in range(len(items)) if k not in (i, j)]
-                for value, op in _combine(a, b):
+                for value, op in _steps(a, b):
                     left, right = (tb, ta) if op.startswith("r") else (ta, tb)
                     found = search([*rest, (value, f"({left} {op[-1]} {right})")])
                     if found is not None:
@@ -94,8 +96,7 @@ def _random_target(rng: random.Random, numbers: list[int], config: CountdownConf
     while len(values) > 1:
         a = values.pop(rng.randrange(len(values)))
         b = values.pop(rng.randrange(len(values)))
-        options = [v for v, _ in _combine(a, b) if v > 0 and v.denominator == 1]
-        values.append(rng.choice(options))
+        values.append(rng.choice(_steps(a, b))[0])
     target = int(values[0])
     ok = config.min_target <= target <= config.max_target and target not in numbers
     return target if ok else None
