@@ -82,7 +82,7 @@ def _run_chunk(chunk: str, line: int, env: dict, messages: list, sorries: list) 
 def _theorem(chunk: str, name: str, line: int, env: dict, messages: list, sorries: list) -> None:
     decls = env["decls"]
     if name.split(".")[-1].startswith("rlvr_check_"):
-        match = re.search(r":\s*(\S+)\s*:=\s*(\S+)", chunk)
+        match = re.search(r":\s*(\S+)\s*:=\s*@?(\S+)", chunk)
         goal, proof = (_resolve(match[1], env), _resolve(match[2], env)) if match else ("", "")
         if goal not in decls or proof not in decls:
             messages.append(_message("error", line, f"unknown identifier '{proof}'"))

@@ -159,6 +159,17 @@ def test_memory_limit_recycles_and_rlimit_applies(pool_for):
     assert str(2048 << 20) in line
 
 
+def test_waiting_for_a_busy_pool_is_bounded(pool_for):
+    pool = pool_for(max_processes=1, timeout_s=1.0, queue_timeout_s=0.2)
+    with ThreadPoolExecutor(2) as executor:
+        slow = executor.submit(check, pool, "by\n  FAKE_SLEEP")
+        time.sleep(0.3)
+        queued = check(pool, PROOF)
+        assert queued.status == Status.TIMEOUT and "free" in queued.reason
+        assert slow.result().status == Status.TIMEOUT
+    assert check(pool, PROOF).status == Status.CORRECT
+
+
 def test_concurrent_checks_share_a_bounded_pool(pool_for):
     pool = pool_for(max_processes=2)
     with ThreadPoolExecutor(4) as executor:

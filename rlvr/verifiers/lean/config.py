@@ -28,6 +28,7 @@ class LeanConfig:
             (a Lake project that has Mathlib built).
         timeout_s: wall-clock limit for checking one proof (all of its REPL commands or its HTTP call).
         header_timeout_s: limit for loading a header (`import Mathlib` takes tens of seconds).
+        queue_timeout_s: how long a check may wait for a free REPL process (batches queue here).
         max_processes: REPL processes alive at once, across headers.
         max_uses: proofs one REPL process checks before it is replaced (REPL memory grows per command).
         memory_limit_mb: a REPL process whose resident memory exceeds this after a proof is replaced.
@@ -46,6 +47,7 @@ class LeanConfig:
     kimina_endpoint: Literal["api/check", "verify"] = "api/check"
     timeout_s: float = 60.0
     header_timeout_s: float = 600.0
+    queue_timeout_s: float = 600.0
     max_processes: int = 2
     max_uses: int = 200
     memory_limit_mb: int = 16_384
@@ -67,7 +69,7 @@ class LeanConfig:
         if self.kimina_endpoint not in ("api/check", "verify"):
             raise ConfigError(f"kimina_endpoint must be 'api/check' or 'verify', "
                               f"got {self.kimina_endpoint!r}")
-        for name in ("timeout_s", "header_timeout_s"):
+        for name in ("timeout_s", "header_timeout_s", "queue_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be > 0, got {getattr(self, name)}")
         for name in ("max_processes", "max_uses", "memory_limit_mb", "max_code_chars"):
@@ -97,7 +99,7 @@ def _convert(name: str, raw: str) -> object:
             return tuple(shlex.split(raw))
         if name == "allowed_axioms":
             return frozenset(part.strip() for part in raw.split(",") if part.strip())
-        if name in ("timeout_s", "header_timeout_s"):
+        if name in ("timeout_s", "header_timeout_s", "queue_timeout_s"):
             return float(raw)
         if name in _INT_FIELDS:
             return int(raw)

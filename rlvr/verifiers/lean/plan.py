@@ -6,7 +6,7 @@ Four commands, each in the environment the previous one produced (header loaded 
    with only the header loaded, before any candidate code can add instances or notation.
 2. `proof`: the candidate's auxiliary code, then its proof under the reference signature with a fresh
    name `rlvr_proof_<nonce>` (the candidate's own theorem header is discarded once it matched).
-3. `link`: `theorem rlvr_check_<nonce> : rlvr_goal_<nonce> := rlvr_proof_<nonce>`; the kernel accepts
+3. `link`: `theorem rlvr_check_<nonce> : rlvr_goal_<nonce> := @rlvr_proof_<nonce>`; Lean accepts
    it only if the proved proposition is the clean reference (catches instance or notation games).
 4. `axioms`: `#print axioms rlvr_check_<nonce>` as its own command; the candidate cannot know the
    name, and the static scan has already refused any syntax, macro or elaborator that could intercept
@@ -50,7 +50,8 @@ def build_plan(candidate: Candidate, reference: Reference, nonce: str | None = N
     commands = {
         "goal": f"{preamble}def rlvr_goal_{nonce} : Prop :=\n  {prop}",
         "proof": f"{preamble}{before}theorem rlvr_proof_{nonce} {reference.signature} := {candidate.proof}",
-        "link": f"theorem rlvr_check_{nonce} : rlvr_goal_{nonce} := rlvr_proof_{nonce}",
+        # `@` keeps Lean from inserting implicit arguments: the whole ∀ must match the goal.
+        "link": f"theorem rlvr_check_{nonce} : rlvr_goal_{nonce} := @rlvr_proof_{nonce}",
         "axioms": f"#print axioms rlvr_check_{nonce}",
     }
     return CheckPlan(nonce=nonce, commands=commands)

@@ -124,7 +124,10 @@ class ReplProcess:
             os.killpg(self._proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self._proc.wait(timeout=10)
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            log.error("REPL process %d survived SIGKILL for 10s; abandoning it", self._proc.pid)
         for stream in (self._proc.stdin, self._proc.stdout):
             if stream is not None:
                 stream.close()
@@ -227,7 +230,7 @@ def check_with_repl(candidate: Candidate, reference: Reference, config: LeanConf
     pool = pool or default_pool(config)
     plan = build_plan(candidate, reference)
     try:
-        with pool.session(reference.header, time.monotonic() + config.timeout_s) as repl:
+        with pool.session(reference.header, time.monotonic() + config.queue_timeout_s) as repl:
             repl.uses += 1
             deadline = time.monotonic() + config.timeout_s
             env = repl.header_env
