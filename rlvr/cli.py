@@ -16,6 +16,7 @@ COMMANDS: tuple[str, ...] = (
     "rlvr.cli_verify",
     "rlvr.server.cli",
     "rlvr.trainer.cli",
+    "rlvr.sandbox.cli",
 )
 
 
