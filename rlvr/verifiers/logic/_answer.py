@@ -68,6 +68,25 @@ def _strip_fences(text: str) -> str:
     return text
 
 
+def words_and_numbers(text: str, max_token: int = 40) -> list[str | int]:
+    """Split text into ASCII letter runs (lowercased) and digit runs (as ints); everything else separates.
+
+    `r1c2` gives `["r", 1, "c", 2]`. Tokens longer than `max_token` characters are refused.
+    """
+    tokens: list[str | int] = []
+    current = ""
+    for char in text + " ":
+        if char.isascii() and char.isalnum() and (not current or current[-1].isdigit() == char.isdigit()):
+            current += char
+            if len(current) > max_token:
+                raise AnswerError("a token in the answer is too long")
+            continue
+        if current:
+            tokens.append(int(current) if current.isdigit() else current.lower())
+        current = char if char.isascii() and char.isalnum() else ""
+    return tokens
+
+
 def require(reference: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
     """Fetch `reference[key]` and check its JSON type, or raise InvalidReferenceError."""
     if key not in reference:
@@ -120,5 +139,5 @@ def run(reference: Mapping[str, Any], completion: str, kind: str, load, parse, c
         return VerifyResult.no_answer(f"could not read the answer: {exc}")
     violation = check(instance, answer)
     if violation is not None:
-        return VerifyResult.wrong(violation)
-    return VerifyResult.correct("satisfies every constraint")
+        return VerifyResult.wrong(violation, kind=kind)
+    return VerifyResult.correct("satisfies every constraint", kind=kind)

@@ -2,7 +2,8 @@
 
 Reference: `{"kind": "countdown", "numbers": [3, 7, 25, 50], "target": 181, "use_all": false}`.
 Answer: one expression with `+ - * /` (also `×`, `÷`, `−`) and parentheses, using each given number at
-most as often as it is given (exactly once each when `use_all`). A trailing `= <target>` is allowed.
+most as often as it is given (exactly once each when `use_all`). A trailing `= <target>` is allowed, and
+simple LaTeX (`$...$`, `\\times`, `\\cdot`, `\\div`, `\\left(`) is read as plain arithmetic.
 Arithmetic is exact (fractions), so `7 / 2 * 4` is 14.
 """
 
@@ -25,6 +26,8 @@ MAX_NUMBER_DIGITS = 12
 OPERATORS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "x": "*", "X": "*",
              "/": "/", "÷": "/", ":": "/"}
 OPEN_BRACKETS, CLOSE_BRACKETS = "([{", ")]}"
+LATEX = (("\\left", ""), ("\\right", ""), ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"),
+         ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("$", ""))
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class _Parser:
 
 
 def parse(text: str, puzzle: Countdown) -> Expression:
-    tokens = tokenize(text.strip().rstrip("."))
+    tokens = tokenize(_plain(text).strip().rstrip("."))
     sides = _split(tokens, "=")
     sides = [side for side in sides if side != [str(puzzle.target)]] if len(sides) > 1 else sides
     if len(sides) != 1 or not sides[0]:
@@ -140,6 +143,13 @@ def parse(text: str, puzzle: Countdown) -> Expression:
     if parser.pos != len(sides[0]):
         raise AnswerError(f"unexpected {sides[0][parser.pos]!r} after the expression")
     return Expression(value, tuple(parser.used), " ".join(sides[0]))
+
+
+def _plain(text: str) -> str:
+    """Undo the LaTeX that models wrap around arithmetic: `$(3 \\times 4)$` -> `(3 * 4)`."""
+    for latex, plain in LATEX:
+        text = text.replace(latex, plain)
+    return text
 
 
 def _split(tokens: list[str], sep: str) -> list[list[str]]:

@@ -23,7 +23,8 @@ STEPS = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
 WORD_MOVES = {"up": "U", "down": "D", "left": "L", "right": "R", "north": "U", "south": "D", "west": "L",
               "east": "R"}
 ARROWS = {"↑": "U", "↓": "D", "←": "L", "→": "R"}
-SEPARATORS = frozenset(" \t\r\n,;.-|>[](){}'\"")
+FILLER_WORDS = frozenset({"path", "moves", "move", "steps", "then"})
+SEPARATORS = frozenset(" \t\r\n,;:.-|>[](){}'\"")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def _word_moves(word: str) -> list[str]:
     lowered = word.lower()
     if lowered in WORD_MOVES:
         return [WORD_MOVES[lowered]]
+    if lowered in FILLER_WORDS:
+        return []
     upper = word.upper()
     if all(char in STEPS for char in upper):
         return list(upper)

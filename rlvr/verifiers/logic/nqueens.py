@@ -1,8 +1,8 @@
 """N-queens verifier: n queens, one per row and column, none sharing a diagonal, the given ones kept.
 
 Reference: `{"kind": "nqueens", "n": 8, "given": [[row, col], ...]}` (1-based; queens the answer must keep).
-Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`), or the board as n lines of
-`Q` and `.`.
+Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`), n (row, column) pairs
+(`(1, 2), (2, 4), ...` or `row 1: column 2, ...`), or the board as n lines of `Q` and `.`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, words_and_numbers
 
 KIND = "nqueens"
 MAX_N = 64
-NUMBER_SEPARATORS = frozenset(" \t\r\n,;[](){}")
+FILLER_WORDS = frozenset({"row", "rows", "col", "cols", "column", "columns", "queen", "queens", "in", "at",
+                          "on", "is", "r", "c"})
 BOARD_EMPTY = frozenset("._-·0*")
 
 
@@ -40,24 +41,21 @@ def load(reference: Mapping[str, Any]) -> Board:
 
 
 def parse(text: str, board: Board) -> list[tuple[int, int]]:
-    """The queens as 1-based (row, col) cells."""
-    if "q" in text.lower():
+    """The queens as 1-based (row, col) cells, from a Q/. board, n columns, or n (row, col) pairs."""
+    plain = text.replace(" ", "").replace("|", "").replace("\n", "").replace("\r", "").replace("\t", "")
+    if plain and any(c in "Qq" for c in plain) and all(c in "Qq" or c in BOARD_EMPTY for c in plain):
         return _parse_board(text, board.n)
-    numbers, current = [], ""
-    for char in text + " ":
-        if char.isdigit() and char.isascii():
-            current += char
-            if len(current) > 4:
-                raise AnswerError("a column number is too long")
-        elif char in NUMBER_SEPARATORS:
-            if current:
-                numbers.append(int(current))
-                current = ""
-        else:
-            raise AnswerError(f"unexpected character {char!r}; give {board.n} column numbers")
-    if len(numbers) != board.n:
-        raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)}")
-    return [(row + 1, col) for row, col in enumerate(numbers)]
+    numbers = []
+    for token in words_and_numbers(text, max_token=6):
+        if isinstance(token, int):
+            numbers.append(token)
+        elif token not in FILLER_WORDS:
+            raise AnswerError(f"unexpected word {token!r}; give {board.n} column numbers")
+    if len(numbers) == board.n:
+        return [(row + 1, col) for row, col in enumerate(numbers)]
+    if len(numbers) == 2 * board.n:
+        return list(zip(numbers[::2], numbers[1::2], strict=True))
+    raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)} numbers")
 
 
 def _parse_board(text: str, n: int) -> list[tuple[int, int]]:
@@ -80,8 +78,8 @@ def _parse_board(text: str, n: int) -> list[tuple[int, int]]:
 def check(board: Board, queens: list[tuple[int, int]]) -> str | None:
     n = board.n
     for row, col in queens:
-        if not 1 <= col <= n:
-            return f"the queen in row {row} is in column {col}, off the {n}x{n} board"
+        if not (1 <= col <= n and 1 <= row <= n):
+            return f"a queen at row {row}, column {col} is off the {n}x{n} board"
     if len(queens) != n:
         return f"places {len(queens)} queens, not {n}"
     placed = set(queens)

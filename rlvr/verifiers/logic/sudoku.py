@@ -2,7 +2,7 @@
 
 Reference: `{"kind": "sudoku", "box_rows": 3, "box_cols": 3, "grid": [[5, 3, 0, ...], ...]}` (0 = blank).
 Answer: the filled grid's digits, row by row; any separators (spaces, commas, `|`, `-`, `+`, newlines)
-are ignored, letters are not.
+and `Row k:` labels are ignored, other letters are not.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def load(reference: Mapping[str, Any]) -> Sudoku:
 
 def parse(text: str, puzzle: Sudoku) -> list[list[int]]:
     digits = []
-    for char in text:
+    for char in "\n".join(_drop_row_label(line) for line in text.splitlines()):
         if char.isdigit() and char.isascii():
             digits.append(int(char))
         elif char not in SEPARATORS:
@@ -50,6 +50,15 @@ def parse(text: str, puzzle: Sudoku) -> list[list[int]]:
     if len(digits) != size * size:
         raise AnswerError(f"expected {size * size} digits ({size} rows of {size}), found {len(digits)}")
     return [digits[row * size:(row + 1) * size] for row in range(size)]
+
+
+def _drop_row_label(line: str) -> str:
+    """`Row 3: 1 2 3 4` -> ` 1 2 3 4` (the label's digit is not part of the grid)."""
+    stripped = line.lstrip()
+    colon = stripped.find(":", 0, 12)
+    if stripped[:3].lower() == "row" and colon != -1:
+        return stripped[colon + 1:]
+    return line
 
 
 def check(puzzle: Sudoku, grid: list[list[int]]) -> str | None:

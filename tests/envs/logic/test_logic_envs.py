@@ -175,3 +175,14 @@ def test_generation_is_deterministic_across_processes():
     assert outputs[0] == outputs[1] == here + "\n"
     other_seed = ALL_KINDS["sudoku"].instance(6, 0, sudoku.LEVELS[1])
     assert other_seed != json.loads(here)["sudoku"][0]
+
+
+def test_multi_turn_feedback_names_the_failed_constraint():
+    env = gymnasium.make("rlvr/Maze-v0", max_turns=2).unwrapped
+    _, info = env.reset(seed=0)
+    observation, reward, terminated, truncated, step_info = env.step("<answer>" + "U " * 12 + "</answer>")
+    assert (reward, terminated, truncated, step_info["status"]) == (0.0, False, False, "wrong")
+    assert "runs into a wall" in observation
+    completion = f"<answer>{solver_answer(info['reference'])}</answer>"
+    _, reward, terminated, truncated, _ = env.step(completion)
+    assert (reward, terminated, truncated) == (1.0, True, False)

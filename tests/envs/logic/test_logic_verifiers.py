@@ -55,11 +55,14 @@ VALID = [
     (SUDOKU, "1234\n3412\n2143\n4321"),
     (SUDOKU, "| 1 2 | 3 4 |\n| 3 4 | 1 2 |\n+-----+-----+\n| 2 1 | 4 3 |\n| 4 3 | 2 1 |"),
     (SUDOKU, "[[1,2,3,4],[3,4,1,2],[2,1,4,3],[4,3,2,1]]"),
+    (SUDOKU, "Row 1: 1 2 3 4\nRow 2: 3 4 1 2\nRow 3: 2 1 4 3\nRow 4: 4 3 2 1"),
     (EMPTY_SUDOKU, SUDOKU_SOLUTION),
     (EMPTY_SUDOKU, "2 1 4 3\n4 3 2 1\n1 2 3 4\n3 4 1 2"),
     (COUNTDOWN, "7 * 25 + 3"),
     (COUNTDOWN, "(50 - 25) × 7 + 3 = 178"),
     (COUNTDOWN, "3 + 7 * 25."),
+    (COUNTDOWN, "$7 \\times 25 + 3$"),
+    (COUNTDOWN, "\\left(50 - 25\\right) \\cdot 7 + 3 = 178"),
     ({**COUNTDOWN, "target": 17}, "7 / (25 / 50) + 3"),
     ({**COUNTDOWN, "use_all": True}, "[(50 - 25) * 7] + 3"),
     (KNIGHTS, "Ann: knight\nBo: knave"),
@@ -74,6 +77,10 @@ VALID = [
     (QUEENS, "3 6 2 5 1 4"),
     (QUEENS, ". Q . . . .\n. . . Q . .\n. . . . . Q\nQ . . . . .\n. . Q . . .\n. . . . Q ."),
     (GIVEN_QUEENS, "2, 4, 6, 1, 3, 5"),
+    (QUEENS, "(1, 2), (2, 4), (3, 6), (4, 1), (5, 3), (6, 5)"),
+    (QUEENS, "Row 4: column 1\nRow 1: column 2\nRow 2: column 4\nRow 3: column 6\nRow 5: column 3\n"
+             "Row 6: column 5"),
+    (QUEENS, "r1c2 r2c4 r3c6 r4c1 r5c3 r6c5"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 1"),
     (GRAPH, "vertex 1 -> 3\nvertex 2 -> 1\nvertex 3 -> 2\nvertex 4 -> 3"),
     (GRAPH, "4=2 3=1 2=2 1=3"),
@@ -82,6 +89,7 @@ VALID = [
     (MAZE, "D, D, R, R, R, R, D"),
     (MAZE, "down down right right right right down"),
     (MAZE, "→ → → → ↓ ↓ ↓"),
+    (MAZE, "Path: R, R, R, R, then D, D, D"),
     (MAZE, "R L R R R R D D D"),
     (SHORT_MAZE, "DDRRRRD"),
     (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2"),
@@ -119,7 +127,9 @@ VIOLATIONS = [
     (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 4: blue, fish", "houses are 1-3"),
     (QUEENS, "1 2 3 4 5 6", "share a diagonal"),
     (QUEENS, "2 4 6 1 3 3", "share a column"),
-    (QUEENS, "2 4 6 1 3 7", "off the 6x6 board"),
+    (QUEENS, "2 4 6 1 3 7", "row 6, column 7 is off the 6x6 board"),
+    (QUEENS, "(1, 2), (2, 4), (3, 6), (4, 1), (5, 3), (7, 5)", "row 7, column 5 is off the 6x6 board"),
+    (QUEENS, "(1, 2), (1, 4), (3, 6), (4, 1), (5, 3), (6, 5)", "share a row"),
     (QUEENS, "Q . . . . .\n" + ". . . . . .\n" * 5, "places 1 queens"),
     (QUEENS, "Q Q . . . .\n. . . . . .\n. . . . . Q\nQ . . . . .\n. . Q . . .\n. . . . Q .", "share a row"),
     (GIVEN_QUEENS, "3 6 2 5 1 4", "given queen at row 1, column 2 is missing"),
@@ -148,7 +158,8 @@ def test_each_violation_fails_with_its_reason(reference, answer, reason):
 
 UNREADABLE = [
     (SUDOKU, "1 2 3 4\n3 4 1 2\n2 1 4 3"),                  # too few digits
-    (SUDOKU, "Row 1: 1 2 3 4 ..."),                          # prose in the grid
+    (SUDOKU, "Row 1: 1 2 3 4 ..."),                          # a quarter of the grid
+    (SUDOKU, "The grid is 1234 3412 2143 4321"),             # prose in the grid
     (COUNTDOWN, "fifty times three"),
     (COUNTDOWN, "(50 + 3"),
     (COUNTDOWN, "7 * 25 + 3 + 3 = 181 = 180"),
@@ -196,6 +207,11 @@ def test_no_partial_credit_for_a_substring():
     """A correct answer buried in a longer one is not accepted (countdown, knights)."""
     assert check(COUNTDOWN, "7 * 25 + 3 + 3 or 3 * 50 + 25 + 7 - 1").status == "no_answer"
     assert check(KNIGHTS, "Ann is a knight or a knave, Bo is a knave").status == "no_answer"
+
+
+def test_results_name_the_kind():
+    assert check(MAZE, "RRRRDDD").details == {"kind": "maze"}
+    assert check(SUM, "S=1").details == {"kind": "cryptarithm"}
 
 
 def test_code_fences_are_tolerated():
