@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/server_load.py [--items 4096] [--batch 32] [--clients 64] [--workers 2]
 
-Runs the in-process Verifier (before and after the HTTP run; the ratio uses the faster), then starts `python -m rlvr.server` with the
-same number of workers and sends the same items from `--clients` concurrent asyncio clients, in
-batches. Prints items/s, per-request p50/p99 latency, errors, lost or mismatched items, and the ratio
-HTTP / in-process (goal: >= 0.8). A benchmark, not a test: numbers depend on the machine.
+Runs the in-process Verifier (before and after the HTTP run; the ratio uses the faster run), then
+starts `python -m rlvr.server` with the same number of workers and sends the same items from
+`--clients` concurrent asyncio clients, in batches. Prints items/s, per-request p50/p99 latency,
+errors, lost or mismatched items, and the ratio HTTP / in-process (goal: >= 0.8).
+A benchmark, not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
