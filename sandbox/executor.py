@@ -29,6 +29,7 @@ import struct
 import sys
 import time
 import types
+import zlib
 
 MAX_MESSAGE = 256 << 20
 PR_SET_CHILD_SUBREAPER = 36
@@ -41,7 +42,10 @@ class Config:
     def __init__(self, env):
         self.socket_path = env.get("RLVR_SOCKET", "/run/rlvr/sock/executor.sock")
         self.slots = int(env.get("RLVR_SLOTS", "8"))
-        self.uid_base = int(env.get("RLVR_UID_BASE", "200000"))
+        # Replicas that share a kernel should not share job uids (RLIMIT_NPROC counts per uid):
+        # without RLVR_UID_BASE, derive a range from the hostname (the container id under Docker).
+        default_base = 100000 + zlib.crc32(socket.gethostname().encode()) % 10000 * 1000
+        self.uid_base = int(env.get("RLVR_UID_BASE") or default_base)
         self.work_root = env.get("RLVR_WORK_ROOT", "/work")
         self.setuid = env.get("RLVR_SETUID", "1") == "1"
 

@@ -70,3 +70,12 @@ def test_docker_backend_fails_loudly_without_the_image():
 
 def test_setup_script_is_valid_bash():
     subprocess.run(["bash", "-n", str(ROOT / ".ci" / "setup-docker.sh")], check=True)
+
+
+def test_cli_runs_a_program(tmp_path, capsys):
+    from rlvr.cli import main
+
+    program = tmp_path / "prog.py"
+    program.write_text("print(input() * 2)")
+    assert main(["sandbox", "run", str(program), "--backend", "local", "--stdin", "ab"]) == 0
+    assert '"stdout": "abab\\n"' in capsys.readouterr().out
