@@ -19,7 +19,7 @@ from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
 KIND = "graph_coloring"
 MAX_VERTICES = 500
 SEPARATORS = frozenset(" \t\r\n,;:=-–>→()[]{}.")
-WORDS = frozenset({"vertex", "vertices", "node", "v", "color", "colour", "c", "is", "gets", "gets:"})
+WORDS = frozenset({"vertex", "vertices", "node", "v", "color", "colour", "c", "is", "gets"})
 
 
 @dataclass(frozen=True)
