@@ -14,11 +14,10 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, words_and_numbers
 
 KIND = "graph_coloring"
 MAX_VERTICES = 500
-SEPARATORS = frozenset(" \t\r\n,;:=-–>→()[]{}.")
 WORDS = frozenset({"vertex", "vertices", "node", "v", "color", "colour", "c", "is", "gets"})
 
 
@@ -41,27 +40,18 @@ def load(reference: Mapping[str, Any]) -> Graph:
     return Graph(vertices, colors, tuple(edges))
 
 
-def _tokens(text: str) -> list[int]:
-    numbers, word = [], ""
-    for char in text + " ":
-        if char.isascii() and char.isalnum():
-            word += char
-            if len(word) > 12:
-                raise AnswerError("a token in the answer is too long")
-            continue
-        if word:
-            if word.isdigit():
-                numbers.append(int(word))
-            elif word.lower() not in WORDS:
-                raise AnswerError(f"unexpected word {word!r}; write vertex: color pairs")
-            word = ""
-        if char not in SEPARATORS:
-            raise AnswerError(f"unexpected character {char!r}; write vertex: color pairs")
+def _numbers(text: str) -> list[int]:
+    numbers = []
+    for token in words_and_numbers(text, max_token=12):
+        if isinstance(token, int):
+            numbers.append(token)
+        elif token not in WORDS:
+            raise AnswerError(f"unexpected word {token!r}; write vertex: color pairs")
     return numbers
 
 
 def parse(text: str, graph: Graph) -> dict[int, int]:
-    numbers = _tokens(text)
+    numbers = _numbers(text)
     if len(numbers) % 2:
         raise AnswerError(f"found {len(numbers)} numbers; expected vertex/color pairs")
     coloring: dict[int, int] = {}

@@ -84,6 +84,8 @@ VALID = [
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 1"),
     (GRAPH, "vertex 1 -> 3\nvertex 2 -> 1\nvertex 3 -> 2\nvertex 4 -> 3"),
     (GRAPH, "4=2 3=1 2=2 1=3"),
+    (GRAPH, "v1: 1, v2: 2, v3: 3, v4: 1"),
+    (GRAPH, "1 → 1; 2 → 2; 3 → 3; 4 → 1"),
     (MAZE, "R R R R D D D"),
     (MAZE, "RRRRDDD"),
     (MAZE, "D, D, R, R, R, R, D"),
