@@ -118,6 +118,11 @@ def test_normalize_and_signature_split():
     assert split_signature(": Nat.gcd 180 168 = 12") == ("", "Nat.gcd 180 168 = 12")
 
 
+def test_reference_preamble_keeps_commands_without_comments():
+    ref = parse_reference("/-- Show it. -/\nopen Real -- for π\n\n" + STATEMENT, "import Mathlib")
+    assert ref.preamble == "open Real" and ref.name == "amgm2"
+
+
 def test_candidate_split_keeps_aux_code_and_drops_trailing_commands():
     ref = parse_reference(STATEMENT, REF["header"])
     completion = "lemma helper : True := trivial\n\n" + HONEST + "\n\nexample : True := trivial"

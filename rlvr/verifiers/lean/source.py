@@ -175,14 +175,16 @@ class Reference:
 
 
 def parse_reference(statement: str, header: str) -> Reference:
-    """Read the reference theorem; a trailing `:= by sorry` (miniF2F style) is ignored."""
+    """Read the reference theorem; a trailing `:= by sorry` (miniF2F style) is ignored, and lines before
+    the theorem (`open ...`) are kept without their comments."""
     decls = [d for d in find_theorems(statement) if d.kind != "example"]
     if len(decls) != 1:
         raise InvalidReferenceError(f"reference statement must hold exactly one theorem, found {len(decls)}")
     decl = decls[0]
     split_signature(decl.signature)
-    return Reference(header=header.strip(), preamble=statement[:decl.start].strip(), name=decl.name,
-                     signature=decl.signature)
+    # Comments go: a docstring before the theorem would otherwise attach to whatever we put next.
+    preamble = "\n".join(line.rstrip() for line in mask(statement[:decl.start]).splitlines() if line.strip())
+    return Reference(header=header.strip(), preamble=preamble, name=decl.name, signature=decl.signature)
 
 
 _FENCE = re.compile(r"```[ \t]*(?:lean4?|Lean4?)?[ \t]*\n(.*?)(?:```|\Z)", re.S)
