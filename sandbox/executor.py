@@ -114,6 +114,8 @@ def serve(config):
             conn.close()
             continue
         if not free:
+            _wait_for_slot(config, handlers, free)
+        if not free:
             _refuse(conn, f"the executor has no free slot (all {config.slots} connections in use)")
             continue
         slot = free.pop(0)
@@ -149,6 +151,14 @@ def _reap_handlers(config, handlers, free):
             sweep(config, slot, reap_all=False)
             wipe_dir(config, slot)
             free.append(slot)
+
+
+def _wait_for_slot(config, handlers, free, timeout_s=2.0):
+    """A client that just hung up (a readiness ping) frees its slot a moment later; wait for that."""
+    deadline = time.monotonic() + timeout_s
+    while not free and time.monotonic() < deadline:
+        time.sleep(0.005)
+        _reap_handlers(config, handlers, free)
 
 
 def _refuse(conn, reason):

@@ -38,7 +38,7 @@ class LocalExecutors:
     def _start(self) -> None:
         work = self._root / "work"
         work.mkdir(exist_ok=True)
-        env = {"RLVR_SOCKET": self.socket_paths[0], "RLVR_SLOTS": str(self._slots),
+        env = {"RLVR_SOCKET": self.socket_paths[0], "RLVR_SLOTS": str(self._slots + 2),
                "RLVR_WORK_ROOT": str(work), "RLVR_SETUID": "0", "PATH": "/usr/bin:/bin"}
         self._process = subprocess.Popen([sys.executable, "-I", "-S", str(EXECUTOR_PY)], env=env,
                                          stdin=subprocess.DEVNULL, start_new_session=True)
