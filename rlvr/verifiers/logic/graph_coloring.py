@@ -52,6 +52,8 @@ def _numbers(text: str) -> list[int]:
 
 def parse(text: str, graph: Graph) -> dict[int, int]:
     numbers = _numbers(text)
+    if not numbers:
+        raise AnswerError("no vertex: color pairs found")
     if len(numbers) % 2:
         raise AnswerError(f"found {len(numbers)} numbers; expected vertex/color pairs")
     coloring: dict[int, int] = {}
