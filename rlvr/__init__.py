@@ -4,7 +4,7 @@
 one verification entry point shared by envs, the server and the trainer.
 """
 
-from rlvr.dispatch import VerifyRequest, Verifier, verify, verify_batch
+from rlvr.dispatch import Verifier, VerifyRequest, verify, verify_batch
 from rlvr.envs.registry import register_all
 from rlvr.errors import RlvrError
 from rlvr.results import Status, VerifyResult

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import queue
-import resource
-import signal
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -36,6 +36,7 @@ class PoolConfig:
     grace_s: float = 1.0
     memory_bytes: int = 4 << 30
     max_jobs_per_worker: int = 5_000
+    start_timeout_s: float = 120.0
     preload: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -55,18 +56,11 @@ class _Job:
     future: Future
 
 
-class _Deadline(BaseException):
-    """Raised inside a worker by its interval timer; a BaseException so user code rarely swallows it."""
-
-
 class WorkerPool:
     """Runs picklable module-level functions in worker processes with a hard per-job time limit."""
 
     def __init__(self, config: PoolConfig | None = None):
         self.config = config or PoolConfig()
-        self._context = multiprocessing.get_context("forkserver")
-        if self.config.preload:
-            self._context.set_forkserver_preload(list(self.config.preload))
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._closed = False
         self._busy = 0
@@ -133,10 +127,15 @@ class WorkerPool:
                     continue
                 if not job.future.set_running_or_notify_cancel():
                     continue
-                if worker is None or worker.jobs_done >= self.config.max_jobs_per_worker:
-                    if worker is not None:
-                        worker.stop()
-                    worker = _Worker(self._context, self.config)
+                if worker is not None and worker.jobs_done >= self.config.max_jobs_per_worker:
+                    worker.stop()
+                    worker = None
+                worker = worker or _Worker(self.config)
+                if not worker.wait_ready(self.config.start_timeout_s):
+                    self._replace(worker, "failed to start")
+                    worker = None
+                    job.future.set_exception(WorkerCrashed("a verification worker failed to start"))
+                    continue
                 with self._lock:
                     self._busy += 1
                 try:
@@ -148,20 +147,21 @@ class WorkerPool:
             if worker is not None:
                 worker.stop()
 
-    def _run_one(self, worker: _Worker, job: _Job) -> _Worker | None:
-        """Run a job; return the worker to keep, or None when it had to be killed."""
+    def _run_one(self, worker: _Worker, job: _Job) -> _Worker:
+        """Run a job; return the worker to keep, or a fresh one (already starting) when it had to be killed."""
         try:
             worker.conn.send((job.fn, job.kwargs, job.timeout_s))
             answered = worker.conn.poll(job.timeout_s + self.config.grace_s)
             message = worker.conn.recv() if answered else None
         except (EOFError, OSError, BrokenPipeError):
+            exitcode = worker.exitcode
             self._replace(worker, "crashed")
-            job.future.set_exception(WorkerCrashed(f"the worker died running the job (exit {worker.exitcode})"))
-            return None
+            job.future.set_exception(WorkerCrashed(f"the worker died running the job (exit {exitcode})"))
+            return _Worker(self.config)
         if message is None:
             self._replace(worker, "overran its deadline")
             job.future.set_exception(JobTimeout(f"no answer within {job.timeout_s:g}s; worker killed"))
-            return None
+            return _Worker(self.config)
         worker.jobs_done += 1
         kind, payload = message
         if kind == "ok":
@@ -179,54 +179,45 @@ class WorkerPool:
 
 
 class _Worker:
-    def __init__(self, context: Any, config: PoolConfig):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, config.memory_bytes), daemon=True)
-        self.process.start()
+    """One worker process, started with `python -m rlvr.worker_process` (never forked from the caller).
+
+    A fresh interpreter, not multiprocessing's spawn/forkserver, because those re-import the caller's
+    `__main__`: a plain user script without an `if __name__ == "__main__"` guard would recurse.
+    """
+
+    def __init__(self, config: PoolConfig):
+        parent, child = socket.socketpair()
+        command = [sys.executable, "-m", "rlvr.worker_process", str(child.fileno()), str(config.memory_bytes),
+                   *config.preload]
+        self.process = subprocess.Popen(command, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
         child.close()
+        self.conn = Connection(parent.detach())
         self.jobs_done = 0
+        self._ready = False
 
     @property
     def exitcode(self) -> int | None:
-        return self.process.exitcode
+        return self.process.poll()
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        """Block until the worker has imported its preloads (so its start-up never eats a job's deadline)."""
+        if not self._ready:
+            try:
+                self._ready = self.conn.poll(timeout_s) and self.conn.recv() == "ready"
+            except (EOFError, OSError):
+                self._ready = False
+        return self._ready
 
     def stop(self) -> None:
         try:
             self.conn.send(None)
-        except OSError:
+            self.process.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
             pass
-        self.process.join(timeout=2)
         self.kill()
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=10)
         self.conn.close()
-
-
-def _worker_main(conn: Connection, memory_bytes: int) -> None:
-    """Worker loop: one job at a time in the main thread, interrupted by an interval timer."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
-    signal.signal(signal.SIGALRM, _raise_deadline)
-    while (request := conn.recv()) is not None:
-        fn, kwargs, timeout_s = request
-        signal.setitimer(signal.ITIMER_REAL, timeout_s)
-        try:
-            reply: tuple[str, Any] = ("ok", fn(**kwargs))
-        except _Deadline:
-            reply = ("timeout", None)
-        except MemoryError:
-            reply = ("error", "the job ran out of memory")
-        except Exception as exc:  # the job's own failure is reported, never raised across the pipe
-            reply = ("error", f"{type(exc).__name__} in verification job")
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        conn.send(reply)
-
-
-def _raise_deadline(signum: int, frame: object) -> None:
-    raise _Deadline

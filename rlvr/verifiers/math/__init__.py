@@ -1,0 +1,77 @@
+"""The math verifier: extract the final answer, then decide equivalence with the gold.
+
+`verify` is pure and may run long on pathological input (`9^{9^{9^9}}`); call it through `rlvr.verify`,
+which runs it in the killable worker pool with a hard timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rlvr.errors import ConfigError, InvalidReferenceError
+from rlvr.results import VerifyResult
+from rlvr.verifiers.math.compare import NumericPolicy, answers_equal
+from rlvr.verifiers.math.extract import EXTRACTION_METHODS, extract_answer, normalize_reference
+
+__all__ = ["MathConfig", "verify"]
+
+
+@dataclass(frozen=True)
+class MathConfig:
+    """How answers are found and compared. See docs/envs/math.md for the policy and its reasons."""
+
+    extraction: Sequence[str] = ("boxed", "gsm8k", "answer_is")
+    rel_tol: float = 1e-6
+    min_significant_digits: int = 6
+    max_answer_chars: int = 1_000
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.extraction if m not in EXTRACTION_METHODS]
+        if unknown or not self.extraction:
+            raise ConfigError(f"extraction must be a non-empty subset of {EXTRACTION_METHODS}, got {unknown}")
+        if not 0 <= self.rel_tol < 1:
+            raise ConfigError(f"rel_tol must be in [0, 1), got {self.rel_tol}")
+        if self.min_significant_digits < 1:
+            raise ConfigError(f"min_significant_digits must be >= 1, got {self.min_significant_digits}")
+        if self.max_answer_chars < 1:
+            raise ConfigError(f"max_answer_chars must be >= 1, got {self.max_answer_chars}")
+
+    @property
+    def policy(self) -> NumericPolicy:
+        return NumericPolicy(rel_tol=self.rel_tol, min_significant_digits=self.min_significant_digits)
+
+
+DEFAULT_CONFIG = MathConfig()
+
+
+def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig | None = None) -> VerifyResult:
+    """Reward 1.0 when the completion's final answer equals `reference["answer"]`, else 0.0 with why."""
+    config = config or DEFAULT_CONFIG
+    gold = _gold(reference)
+    found = extract_answer(completion, config.extraction)
+    if found.answer is None or not found.answer:
+        return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(config.extraction)})")
+    details = {"extracted": found.answer[:200], "method": found.method, "gold": gold}
+    if found.hedged and not _gold_offers_alternatives(gold):
+        return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
+                                  candidates=list(found.candidates[:5]))
+    if len(found.answer) > config.max_answer_chars:
+        return VerifyResult.wrong(f"final answer longer than {config.max_answer_chars} characters", **details)
+    if answers_equal(gold, found.answer, config.policy):
+        return VerifyResult.correct("the final answer equals the reference", **details)
+    return VerifyResult.wrong("the final answer differs from the reference", **details)
+
+
+def _gold(reference: Mapping[str, Any]) -> str:
+    answer = reference.get("answer")
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        answer = str(answer)
+    if not isinstance(answer, str) or not answer.strip():
+        raise InvalidReferenceError('the math reference must be {"answer": "<non-empty gold answer>"}')
+    return normalize_reference(answer)
+
+
+def _gold_offers_alternatives(gold: str) -> bool:
+    return extract_answer(f"\\boxed{{{gold}}}").hedged

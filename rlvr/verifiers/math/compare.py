@@ -1,0 +1,168 @@
+"""Decide whether an extracted answer equals the gold.
+
+Parsing and structural comparison (sets, intervals, tuples, matrices, equations) are math-verify's.
+Its numeric equality is not: it rounds to 6 absolute decimals and chops tiny values, so it accepts
+`1/2^98` for `1/2^99` and `0.0000002` for `0.0000001`. We replace that one function with an explicit
+policy (`numbers_equal`), which every structure then uses for its elements:
+
+- both exact (integers, fractions, radicals, pi, ...): equal to 40 significant digits, i.e. exactly;
+- the gold is a decimal: relative tolerance `rel_tol`;
+- the gold is exact and the answer a decimal: equal if the decimal is exactly the gold, or, when the gold
+  has no finite decimal expansion (1/3, sqrt(2), pi), if it is the gold rounded or truncated to at
+  least `min_significant_digits` digits.
+
+math-verify's own timeouts are switched off (they use `signal.alarm`, which only works in a main
+thread); the worker pool in `rlvr.workers` bounds every call instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import math_verify.grader as grader
+import sympy
+from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
+from sympy import Basic, Float, MatrixBase, Rational
+
+logging.getLogger("math_verify").setLevel(logging.ERROR)
+
+EXACT_DIGITS = 40
+_EVAL_DIGITS = 60
+_EXTRACTION = [LatexExtractionConfig(), ExprExtractionConfig()]
+_WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
+_TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
+
+
+@dataclass(frozen=True)
+class NumericPolicy:
+    rel_tol: float = 1e-6
+    min_significant_digits: int = 6
+
+
+_active_policy: ContextVar[NumericPolicy | None] = ContextVar("rlvr_numeric_policy", default=None)
+
+
+def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
+    """True when `answer` means the same as `gold` under `policy`. Both are bare answer strings."""
+    gold_text, answer_text = _as_words(gold), _as_words(answer)
+    if gold_text is not None or answer_text is not None:
+        return gold_text is not None and answer_text is not None and gold_text == answer_text
+    if _squash(gold) == _squash(answer):
+        return True
+    gold_parsed, answer_parsed = _parse(gold), _parse(answer)
+    if not gold_parsed or not answer_parsed:
+        return False
+    token = _active_policy.set(policy)  # read by the hook, which math-verify calls without our arguments
+    try:
+        return grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
+    finally:
+        _active_policy.reset(token)
+
+
+def numbers_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
+    """The numeric policy above, for two sympy expressions (False for anything non-numeric)."""
+    if isinstance(gold, MatrixBase) or isinstance(pred, MatrixBase):
+        return _matrices_equal(gold, pred, policy)
+    pairs = {(gold, pred), (_percent_value(gold), _percent_value(pred))}
+    return any(_scalars_equal(g, p, policy) for g, p in pairs)
+
+
+def _scalars_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
+    if not isinstance(gold, Basic) or not isinstance(pred, Basic) or gold.free_symbols or pred.free_symbols:
+        return False
+    g, p = sympy.N(gold, _EVAL_DIGITS), sympy.N(pred, _EVAL_DIGITS)
+    if not (g.is_number and p.is_number):
+        return False
+    if not (g.is_finite and p.is_finite):
+        return bool(g == p)
+    gold_decimal, pred_decimal = gold.has(Float), pred.has(Float)
+    if not gold_decimal and not pred_decimal:
+        return _close(g, p, 10.0**-EXACT_DIGITS)
+    if gold_decimal or not isinstance(pred, Float):
+        return _close(g, p, policy.rel_tol)
+    return _decimal_matches_exact(gold, g, pred, policy)
+
+
+def _decimal_matches_exact(gold: Basic, gold_value: Basic, pred: Float, policy: NumericPolicy) -> bool:
+    """An exact gold against a written decimal: the decimal must be the gold, or the gold to its digits."""
+    written = _written_decimal(pred)
+    if written is None:
+        return False
+    pred_exact = Rational(str(written))
+    if _close(gold_value, sympy.N(pred_exact, _EVAL_DIGITS), 10.0**-EXACT_DIGITS):
+        return True
+    if _terminates(gold):
+        return False
+    digits = len(written.as_tuple().digits)
+    places = -written.as_tuple().exponent
+    if digits < policy.min_significant_digits or places <= 0:
+        return False
+    return bool(abs(gold_value - sympy.N(pred_exact, _EVAL_DIGITS)) < sympy.Float(10) ** -places)
+
+
+def _written_decimal(value: Float) -> Decimal | None:
+    """The decimal as the model wrote it (sympy pads Floats to 15 digits; strip that back)."""
+    try:
+        return Decimal(sympy.sstr(value, full_prec=False)).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _terminates(value: Basic) -> bool:
+    """True for rationals with a finite decimal expansion (denominator 2^a 5^b)."""
+    simplified = sympy.nsimplify(value) if not isinstance(value, Rational) else value
+    if not isinstance(simplified, Rational):
+        return False
+    denominator = int(simplified.q)
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def _close(a: Basic, b: Basic, rel_tol: float) -> bool:
+    scale = max(abs(a), abs(b))
+    return bool(scale == 0 or abs(a - b) <= rel_tol * scale)
+
+
+def _matrices_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
+    if not (isinstance(gold, MatrixBase) and isinstance(pred, MatrixBase)) or gold.shape != pred.shape:
+        return False
+    return all(numbers_equal(g, p, policy) for g, p in zip(gold, pred, strict=True))
+
+
+def _percent_value(expr: Basic) -> Basic:
+    """`50%` parses as 50 * (1/100); datasets write the same answer as 50, so compare the 50 too."""
+    return grader.get_pct_val(expr, expr)
+
+
+def _parse(answer: str) -> list:
+    return parse(f"${answer}$", extraction_config=_EXTRACTION, parsing_timeout=None)
+
+
+def _as_words(answer: str) -> str | None:
+    """A plain-words answer ("Monday", "\\text{no solution}") casefolded, else None."""
+    inner = _TEXT_WRAPPER.match(answer.strip())
+    text = (inner.group(1) if inner else answer).strip()
+    if not _WORDS.fullmatch(text) or len(text) < 2:
+        return None
+    if inner is None and len(text.split()) == 1 and len(text) <= 2:
+        return None
+    return " ".join(text.casefold().split())
+
+
+def _squash(answer: str) -> str:
+    text = answer.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
+    return "".join(text.split())
+
+
+def _numeric_eq_hook(a: Basic, b: Basic, float_rounding: int, numeric_precision: int) -> bool:
+    """Replaces `math_verify.grader.sympy_numeric_eq` (same signature) with `numbers_equal`."""
+    return numbers_equal(a, b, _active_policy.get() or NumericPolicy())
+
+
+grader.sympy_numeric_eq = _numeric_eq_hook

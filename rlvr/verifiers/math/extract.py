@@ -1,0 +1,130 @@
+"""Find the model's final answer in a completion: the last `\\boxed{}`, a GSM8K `#### 42` line, or an
+"answer is ..." sentence, in the order the config names them.
+
+Every scan is linear in the completion's length (brace matching by hand, anchored regexes over the
+tail only), so a 200,000-character completion costs milliseconds, not a worker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+BOX_COMMANDS = ("\\boxed", "\\fbox")
+TAIL_CHARS = 4_000
+_BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS))
+_GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
+_ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)[ \t]*:?[ \t]*([^\n]*)")
+_HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What was found: the final answer (None when nothing was) and every distinct final answer seen."""
+
+    answer: str | None
+    method: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def hedged(self) -> bool:
+        """Several different final answers, or one that offers alternatives ("3 or 4")."""
+        return len(self.candidates) > 1 or (self.answer is not None and bool(_HEDGE.search(self.answer)))
+
+
+def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", "answer_is")) -> Extraction:
+    """The final answer by the first method that finds one."""
+    for method in methods:
+        found = _EXTRACTORS[method](completion)
+        if found:
+            distinct = tuple(dict.fromkeys(_squash(answer) for answer in found))
+            return Extraction(answer=clean_answer(found[-1]), method=method, candidates=distinct)
+    return Extraction(answer=None)
+
+
+def boxed_contents(text: str) -> list[str]:
+    """Contents of every `\\boxed{...}` / `\\fbox{...}`, nested braces included, in order."""
+    contents = []
+    position = 0
+    while (start := _next_box(text, position)) != -1:
+        brace = start
+        while brace < len(text) and text[brace] in " \t":
+            brace += 1
+        if brace >= len(text) or text[brace] != "{":
+            position = brace
+            continue
+        end = _matching_brace(text, brace)
+        if end == -1:
+            break
+        contents.append(text[brace + 1 : end])
+        position = end + 1
+    return contents
+
+
+def clean_answer(answer: str) -> str:
+    """Strip what surrounds an answer but is not part of it: math delimiters, a final period, spaces."""
+    answer = answer.strip()
+    for _ in range(3):
+        before = answer
+        answer = answer.rstrip(" .;,").strip()
+        for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+            if len(answer) > len(left) + len(right) and answer.startswith(left) and answer.endswith(right):
+                answer = answer[len(left) : -len(right)].strip()
+        inner = boxed_contents(answer)
+        if len(inner) == 1 and answer.startswith(BOX_COMMANDS) and answer.endswith("}"):
+            answer = inner[0].strip()
+        if answer == before:
+            break
+    return answer
+
+
+def normalize_reference(gold: str) -> str:
+    """A dataset's gold as an answer string: `\\boxed{x}`, `$x$` and plain `x` all give `x`."""
+    boxed = boxed_contents(gold)
+    return clean_answer(boxed[-1] if boxed else gold)
+
+
+def _next_box(text: str, position: int) -> int:
+    """Index just past the next box command at or after `position`, or -1."""
+    match = _BOX.search(text, position)
+    return -1 if match is None else match.end()
+
+
+def _matching_brace(text: str, open_index: int) -> int:
+    depth = 0
+    index = open_index
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _gsm8k(completion: str) -> list[str]:
+    return [m.group(1) for m in _GSM8K.finditer(completion[-TAIL_CHARS:]) if m.group(1).strip()]
+
+
+def _answer_is(completion: str) -> list[str]:
+    found = [m.group(1) for m in _ANSWER_IS.finditer(completion[-TAIL_CHARS:]) if m.group(1).strip()]
+    return found[-1:]  # prose restates earlier guesses; only the last statement counts
+
+
+def _boxed(completion: str) -> list[str]:
+    return [box for box in boxed_contents(completion) if box.strip()]
+
+
+def _squash(answer: str) -> str:
+    return "".join(clean_answer(answer).split())
+
+
+_EXTRACTORS = {"boxed": _boxed, "gsm8k": _gsm8k, "answer_is": _answer_is}
+EXTRACTION_METHODS = tuple(_EXTRACTORS)
