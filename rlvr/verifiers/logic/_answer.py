@@ -8,6 +8,7 @@ completion that hedges with several different answers gets no credit. Extraction
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,13 +23,16 @@ ANSWER_INSTRUCTIONS = ("Put your final answer inside <answer></answer> tags. Onl
                        "scores nothing.")
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 class AnswerError(ValueError):
     """The answer text could not be read in the family's format; the message says why."""
 
 
 def extract_answer(completion: str) -> str | VerifyResult:
     """Return the final answer's text, or the result to give when there is none (or it hedges)."""
-    lowered = completion.lower()
+    lowered = completion.translate(_ASCII_LOWER)  # str.lower() can change the length ("İ"), this cannot
     blocks: list[str] = []
     start = lowered.find(OPEN)
     while start != -1:

@@ -265,4 +265,5 @@ def test_adversarial_completions_are_cheap(completion):
 
 def test_extract_answer_is_case_insensitive_and_takes_the_last_block():
     assert extract_answer("<Answer> x </Answer> then <answer>x</answer>") == "x"
+    assert extract_answer("İİİİ <answer>RRDD</answer>") == "RRDD"  # "İ".lower() is two characters
     assert extract_answer("nothing here").status == "no_answer"
