@@ -12,7 +12,8 @@ import pytest
 import rlvr
 from rlvr.results import Status
 from rlvr.verifiers.lean import verify
-from rlvr.verifiers.lean.repl import ReplPool, check_with_repl, close_pools
+from rlvr.verifiers.lean.errors import LeanTimeout
+from rlvr.verifiers.lean.repl import ReplPool, ReplProcess, check_with_repl, close_pools
 from rlvr.verifiers.lean.source import parse_candidate, parse_reference
 
 HEADER = "import Mathlib\nimport Aesop\n\nopen Real"
@@ -117,6 +118,20 @@ def test_timeout_kills_the_process_and_the_next_check_restarts(pool_for):
     assert not _alive(first) and pool.idle_pids() == []
     assert check(pool, PROOF).status == Status.CORRECT
     assert pool.started == 2
+
+
+def test_writing_to_a_stuck_repl_respects_the_deadline(repl_config):
+    process = ReplProcess(repl_config(), HEADER)
+    try:
+        process.load_header(time.monotonic() + 5)
+        with pytest.raises(LeanTimeout):
+            process.send({"cmd": "FAKE_SLEEP", "env": process.header_env}, time.monotonic() + 0.2)
+        started = time.monotonic()
+        with pytest.raises(LeanTimeout):  # 2 MB cannot fit the pipe while the REPL does not read
+            process.send({"cmd": "x" * 2_000_000, "env": process.header_env}, time.monotonic() + 0.3)
+        assert time.monotonic() - started < 2 and process.broken
+    finally:
+        process.kill()
 
 
 @pytest.mark.parametrize("fault", ["FAKE_CRASH", "FAKE_GARBAGE"])

@@ -45,6 +45,8 @@ class ReplProcess:
         self._proc = subprocess.Popen(config.repl_cmd, cwd=config.repl_cwd, stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                       start_new_session=True)
+        # Writes never block past a deadline: a full pipe to a stuck REPL just waits in `select`.
+        os.set_blocking(self._proc.stdin.fileno(), False)  # type: ignore[union-attr]
         if config.address_space_limit_mb:
             limit = config.address_space_limit_mb << 20
             resource.prlimit(self._proc.pid, resource.RLIMIT_AS, (limit, limit))
@@ -81,8 +83,10 @@ class ReplProcess:
             if not writable:
                 continue
             try:
-                data = data[os.write(fd, data[:65536]):]
-            except (BrokenPipeError, OSError) as exc:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+            except OSError as exc:
                 raise ReplCrashed(f"the REPL closed its input ({exc.__class__.__name__})") from None
 
     def _read(self, deadline: float) -> dict[str, Any]:
@@ -93,7 +97,7 @@ class ReplProcess:
                 continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
-                raise ReplCrashed(f"the REPL exited (code {self._proc.wait(timeout=5)})")
+                raise ReplCrashed(f"the REPL closed its output (exit code {self._proc.poll()})")
             self._buffer += chunk
         raw, _, self._buffer = self._buffer.lstrip().partition(b"\n\n")
         try:
