@@ -64,7 +64,7 @@ class TextEnv(gymnasium.Env[str, str]):
     out (then `truncated`).
     """
 
-    metadata = {"render_modes": ["ansi"]}
+    metadata = {"render_modes": ["ansi"], "render_fps": 1}
     family: str = ""
 
     def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None):

@@ -1,0 +1,37 @@
+"""rlvr/Math-v0: the golden example of an env. A new family copies this file's shape.
+
+Version History:
+- v0: initial version; reward 1.0 for an answer equal to the gold (docs/envs/math.md), else 0.0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rlvr.envs.base import TaskSource, TextEnv
+from rlvr.envs.math.dataset import MathDataset
+from rlvr.envs.math.generator import KINDS, ProceduralMath
+
+
+class MathEnv(TextEnv):
+    """Math word and symbolic problems; the prompt asks for the final answer in `\\boxed{}`.
+
+    With `data_path` it serves the user's JSONL/Parquet file; otherwise the procedural generator at
+    `difficulty` (1-5), restricted to `kinds`, as the stream `seed`.
+    """
+
+    family = "math"
+
+    def __init__(self, *, data_path: str | Path | None = None, tasks: TaskSource | None = None, seed: int = 0,
+                 difficulty: int = 1, kinds: tuple[str, ...] = KINDS, question_key: str = "question",
+                 answer_key: str = "answer", max_turns: int = 1, render_mode: str | None = None):
+        if tasks is None:
+            tasks = (MathDataset.from_file(data_path, question_key=question_key, answer_key=answer_key)
+                     if data_path is not None else ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds)))
+        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+
+    def set_difficulty(self, difficulty: int) -> None:
+        """Curriculum hook: later resets draw from the generator at the new difficulty."""
+        if not isinstance(self.tasks, ProceduralMath):
+            raise TypeError("set_difficulty applies to the procedural generator, not to a fixed dataset")
+        self.tasks = ProceduralMath(seed=self.tasks.seed, difficulty=difficulty, kinds=self.tasks.kinds)
