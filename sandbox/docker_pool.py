@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rlvr.sandbox.client import wait_ready
+from rlvr.sandbox.client import ping, wait_ready
 from rlvr.sandbox.errors import DockerUnavailable, ExecutorStartError, ImageNotFound
 from rlvr.sandbox.limits import MiB
 
@@ -36,6 +36,7 @@ class ContainerSpec:
     cpus: float = 1.0
     pids: int = 512
     work_bytes: int = 256 * MiB
+    idle_exit_s: float = 900.0
 
     def run_kwargs(self, socket_dir: str, uid_base: int, name: str) -> dict[str, Any]:
         """Arguments for docker-py's containers.run: the hardening lives here, in one place."""
@@ -43,6 +44,7 @@ class ContainerSpec:
             "image": self.image,
             "name": name,
             "detach": True,
+            "auto_remove": True,
             "network_mode": "none",
             "read_only": True,
             "tmpfs": {"/work": f"rw,exec,nosuid,nodev,size={self.work_bytes},nr_inodes=65536,mode=0711"},
@@ -57,7 +59,8 @@ class ContainerSpec:
             "volumes": {socket_dir: {"bind": SOCKET_DIR_IN_CONTAINER, "mode": "rw"}},
             "environment": {"RLVR_SOCKET": f"{SOCKET_DIR_IN_CONTAINER}/executor.sock",
                             "RLVR_SLOTS": str(self.slots), "RLVR_UID_BASE": str(uid_base),
-                            "RLVR_WORK_ROOT": "/work", "RLVR_SETUID": "1"},
+                            "RLVR_WORK_ROOT": "/work", "RLVR_SETUID": "1",
+                            "RLVR_IDLE_EXIT_S": str(self.idle_exit_s)},
             "labels": {LABEL: "executor"},
             "hostname": "sandbox",
         }
@@ -142,11 +145,8 @@ class DockerExecutors:
 
     def heal(self, index: int, *, force: bool) -> None:
         container = self._containers[index]
-        if not force and container is not None and self._running(container):
-            from rlvr.sandbox.client import ping
-
-            if ping(self.socket_paths[index]):
-                return
+        if not force and container is not None and self._running(container) and ping(self.socket_paths[index]):
+            return
         log.warning("replacing sandbox executor container %d", index)
         self._remove(container)
         self._start(index)
@@ -158,7 +158,10 @@ class DockerExecutors:
         try:
             container.remove(force=True)
         except Exception as exc:
-            log.warning("could not remove executor container %s: %s", getattr(container, "name", "?"), exc)
+            # auto_remove may have removed a container that died already (404, or 409 while in progress)
+            quiet = getattr(getattr(exc, "response", None), "status_code", None) in (404, 409)
+            (log.debug if quiet else log.warning)("could not remove executor container %s: %s",
+                                                  getattr(container, "name", "?"), exc)
 
     def close(self) -> None:
         for index, container in enumerate(self._containers):

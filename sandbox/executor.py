@@ -48,6 +48,9 @@ class Config:
         self.uid_base = int(env.get("RLVR_UID_BASE") or default_base)
         self.work_root = env.get("RLVR_WORK_ROOT", "/work")
         self.setuid = env.get("RLVR_SETUID", "1") == "1"
+        # Exit after this long without any client connection (0: never). Containers that a client
+        # started are then removed by Docker even when that client died without cleaning up.
+        self.idle_exit_s = float(env.get("RLVR_IDLE_EXIT_S", "0"))
 
     def uid(self, slot):
         return self.uid_base + slot if self.setuid else os.getuid()
@@ -101,8 +104,13 @@ def serve(config):
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
     free = list(range(config.slots))
     handlers = {}
+    last_active = time.monotonic()
     while not stopping:
         _reap_handlers(config, handlers, free)
+        if handlers:
+            last_active = time.monotonic()
+        elif config.idle_exit_s and time.monotonic() - last_active > config.idle_exit_s:
+            break
         try:
             ready, _, _ = select.select([listener], [], [], 0.2)
         except InterruptedError:

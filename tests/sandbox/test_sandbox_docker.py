@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rlvr.sandbox import ExecStatus, Limits, Sandbox
-from rlvr.sandbox.docker_pool import docker_client
+from rlvr.sandbox.docker_pool import ContainerSpec, docker_client
 
 FAST = Limits(wall_time_s=2, cpu_time_s=2)
 SECRET = "sk-rlvr-test-3c2a9f"
@@ -270,3 +270,17 @@ def test_threads_are_not_leaked_by_close():
     with Sandbox("docker", executors=1, slots=2) as sandbox:
         sandbox.run_many([{"code": "pass"}] * 4)
     assert threading.active_count() <= before
+
+
+def test_idle_executor_exits_and_is_replaced_on_demand():
+    """An executor nobody is connected to exits (and Docker removes it), so a client that died
+    leaks no containers; a live client just gets a fresh one, the job is retried, not lost."""
+    spec = ContainerSpec(slots=2, idle_exit_s=0.5)
+    with Sandbox("docker", executors=1, slots=1, container=spec) as sandbox:
+        name = sandbox.provider.container(0).name
+        deadline = time.monotonic() + 15
+        while docker_client().containers.list(all=True, filters={"name": name}):
+            assert time.monotonic() < deadline, "the idle executor did not exit"
+            time.sleep(0.2)
+        result = sandbox.run("print('fresh')")
+        assert result.stdout == "fresh\n" and sandbox.heals == 1
