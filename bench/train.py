@@ -1,0 +1,287 @@
+"""Benchmark: the bundled GRPO trainer vs TRL's GRPOTrainer, SmolLM2-135M on CPU, same data and settings.
+
+    python bench/train.py                 # both trainers, 8 steps each (about 5-10 minutes on 2 cores)
+    python bench/train.py --skip-trl      # only ours
+
+Prints reward at start and end, generation and training tokens/s, wall time per step of each trainer
+and their ratio (TRL / ours: above 1 means ours is faster), and writes the figures to <out>/bench.json.
+The env is easy addition scored by rlvr's math verifier, shaped so that a well-formed wrong answer earns
+0.2 (a 135M model rarely answers right at first, and GRPO needs some spread within a group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import gymnasium
+import torch
+
+from rlvr.envs.base import Task, TextEnv
+from rlvr.results import Status, VerifyResult
+
+ENV_ID = "rlvr-bench/Add-v0"
+PROMPT = "What is {a} + {b}? Reply with 'The answer is N.'"
+
+
+class AddTasks:
+    """Single-digit additions, a pure function of the index."""
+
+    def __len__(self) -> int:
+        return 100_000
+
+    def __getitem__(self, index: int) -> Task:
+        rng = random.Random(index)
+        a, b = rng.randint(1, 9), rng.randint(1, 9)
+        return Task(id=f"add-{index}", prompt=PROMPT.format(a=a, b=b), reference={"answer": str(a + b)})
+
+
+class AddEnv(TextEnv):
+    """Scored by the math family's verifier (worker pool), then shaped: wrong-but-answered earns 0.2."""
+
+    family = "math"
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(AddTasks(), **kwargs)
+
+    def score(self, completion: str, task: Task) -> VerifyResult:
+        result = super().score(completion, task)
+        if result.status == Status.WRONG:
+            return VerifyResult(0.2, Status.PARTIAL, "an answer in the asked form, but wrong", result.details)
+        return result
+
+
+def register() -> None:
+    if ENV_ID not in gymnasium.registry:
+        gymnasium.register(id=ENV_ID, entry_point=AddEnv)
+
+
+def run_ours(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, Any]:
+    from rlvr.trainer import GRPOTrainer, TrainConfig
+
+    cfg = TrainConfig(
+        model=model_path,
+        envs={ENV_ID: 1.0},
+        steps=args.steps,
+        prompts_per_step=args.prompts,
+        group_size=args.group,
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        lr=args.lr,
+        micro_batch_size=args.prompts * args.group,
+        seed=args.seed,
+        output_dir=str(out / "ours"),
+        tensorboard=False,
+        progress=False,
+    )
+    trainer = GRPOTrainer(cfg)
+    history = trainer.train().history
+    trainer.close()
+    steps = [h["step_seconds"] for h in history]
+    return {
+        "rewards": [h["reward_mean"] for h in history],
+        "step_seconds": steps,
+        "gen_tokens_per_s": _total(history, "gen_tokens_per_s", "gen_seconds"),
+        "train_tokens_per_s": _total(history, "train_tokens_per_s", "train_seconds"),
+        "gen_seconds": sum(h["gen_seconds"] for h in history),
+        "train_seconds": sum(h["train_seconds"] for h in history),
+    }
+
+
+def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, Any]:
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+    from trl import GRPOConfig, GRPOTrainer
+
+    from rlvr.trainer.tasks import TaskSampler
+
+    sampler = TaskSampler({ENV_ID: 1.0}, seed=args.seed)  # the same prompts, in the same order, as ours
+    prompts = [p for step in range(args.steps) for p in sampler.sample(step, args.prompts)]
+    env = sampler.envs[ENV_ID]
+    tasks = {p.task.id: p.task for p in prompts}
+    data = Dataset.from_list([{"prompt": list(p.task.messages), "task_id": p.task.id} for p in prompts])
+
+    def reward(completions: list, task_id: list[str], **_: Any) -> list[float | None]:
+        texts = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
+        return [env.score(t, tasks[i]).reward for t, i in zip(texts, task_id, strict=True)]
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path, padding_side="left")
+    model = AutoModelForCausalLM.from_pretrained(model_path, dtype=torch.float32)
+    timer = _GenerateTimer(model, tokenizer)
+    batch = args.prompts * args.group
+    config = GRPOConfig(
+        output_dir=str(out / "trl"),
+        max_steps=args.steps,
+        per_device_train_batch_size=batch,
+        gradient_accumulation_steps=1,
+        num_generations=args.group,
+        max_completion_length=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=0,
+        top_p=1.0,
+        learning_rate=args.lr,
+        lr_scheduler_type="constant",
+        beta=0.0,
+        loss_type="dapo",
+        num_iterations=1,
+        epsilon=0.2,
+        max_grad_norm=1.0,
+        weight_decay=0.0,
+        use_cpu=True,
+        bf16=False,
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        seed=args.seed,
+        shuffle_dataset=False,
+        disable_tqdm=True,
+    )
+
+    class StepTimer(TrainerCallback):
+        def __init__(self) -> None:
+            self.seconds: list[float] = []
+
+        def on_step_begin(self, *a: Any, **k: Any) -> None:
+            self._start = time.perf_counter()
+
+        def on_step_end(self, *a: Any, **k: Any) -> None:
+            self.seconds.append(time.perf_counter() - self._start)
+
+    steps = StepTimer()
+    trainer = GRPOTrainer(
+        model=model,
+        reward_funcs=[reward],
+        args=config,
+        train_dataset=data,
+        processing_class=tokenizer,
+        callbacks=[steps],
+    )
+    trainer.train()
+    logs = [entry for entry in trainer.state.log_history if "reward" in entry]
+    train_seconds = sum(steps.seconds) - timer.seconds
+    sampler.close()
+    return {
+        "rewards": [entry["reward"] for entry in logs],
+        "step_seconds": steps.seconds,
+        "gen_tokens_per_s": timer.tokens / max(timer.seconds, 1e-9),
+        "gen_seconds": timer.seconds,
+        "train_seconds": train_seconds,
+    }
+
+
+class _GenerateTimer:
+    """Wraps `model.generate` to time TRL's generation and count the completion tokens it produced."""
+
+    def __init__(self, model: Any, tokenizer: Any):
+        self.seconds, self.tokens = 0.0, 0
+        original = model.generate
+        eos = {tokenizer.eos_token_id, tokenizer.pad_token_id}
+
+        def generate(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            result = original(*args, **kwargs)
+            self.seconds += time.perf_counter() - start
+            prompt = kwargs["input_ids"].shape[1] if "input_ids" in kwargs else args[0].shape[1]
+            sequences = result if isinstance(result, torch.Tensor) else result.sequences
+            completion = sequences[:, prompt:]
+            self.tokens += int(sum(_length(row, eos) for row in completion.tolist()))
+            return result
+
+        model.generate = generate
+
+
+def _length(row: list[int], eos: set[int]) -> int:
+    for index, token in enumerate(row):
+        if token in eos:
+            return index + 1
+    return len(row)
+
+
+def _total(history: list[dict[str, Any]], rate: str, seconds: str) -> float:
+    work = sum(h[rate] * h[seconds] for h in history)
+    return work / max(sum(h[seconds] for h in history), 1e-9)
+
+
+def summary(name: str, run: dict[str, Any], edge: int) -> dict[str, Any]:
+    rewards = run["rewards"]
+    return {
+        "trainer": name,
+        "reward_start": statistics.fmean(rewards[:edge]),
+        "reward_end": statistics.fmean(rewards[-edge:]),
+        "median_step_s": statistics.median(run["step_seconds"]),
+        "mean_step_s": statistics.fmean(run["step_seconds"]),
+        "gen_tokens_per_s": run["gen_tokens_per_s"],
+        "train_tokens_per_s": run.get("train_tokens_per_s"),
+        "gen_seconds": run["gen_seconds"],
+        "train_seconds": run["train_seconds"],
+        "rewards": rewards,
+        "step_seconds": run["step_seconds"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--prompts", type=int, default=2, help="prompts per step")
+    parser.add_argument("--group", type=int, default=8, help="completions per prompt")
+    parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=1e-5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", default="runs/bench-train")
+    parser.add_argument("--skip-trl", action="store_true")
+    args = parser.parse_args()
+
+    import rlvr  # noqa: F401
+    from rlvr.trainer.models import resolve_model
+
+    torch.set_num_threads(args.threads)
+    register()
+    out = Path(args.out)
+    model_path = resolve_model("smollm2-135m")
+    edge = max(1, args.steps // 4)
+    results = [summary("rlvr", run_ours(args, model_path, out), edge)]
+    if not args.skip_trl:
+        results.append(summary("trl", run_trl(args, model_path, out), edge))
+    report = {
+        "settings": vars(args),
+        "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "torch_threads": torch.get_num_threads(),
+        "results": results,
+    }
+    if len(results) == 2:
+        report["trl_over_rlvr_step_time"] = results[1]["mean_step_s"] / results[0]["mean_step_s"]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2))
+    _print(report)
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(
+        f"\nSmolLM2-135M, {report['device']}, {report['settings']['steps']} steps of "
+        f"{report['settings']['prompts']} prompts x {report['settings']['group']} completions"
+    )
+    print(
+        f"{'trainer':8} {'reward start':>12} {'reward end':>10} {'step s (mean)':>13} {'step s (median)':>15} "
+        f"{'gen tok/s':>9} {'train tok/s':>11}"
+    )
+    for r in report["results"]:
+        train = f"{r['train_tokens_per_s']:.0f}" if r["train_tokens_per_s"] else "-"
+        print(
+            f"{r['trainer']:8} {r['reward_start']:12.3f} {r['reward_end']:10.3f} {r['mean_step_s']:13.2f} "
+            f"{r['median_step_s']:15.2f} {r['gen_tokens_per_s']:9.1f} {train:>11}"
+        )
+    if "trl_over_rlvr_step_time" in report:
+        print(f"TRL / rlvr wall time per step: {report['trl_over_rlvr_step_time']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
