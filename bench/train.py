@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import time
@@ -255,6 +256,7 @@ def main() -> None:
         "settings": vars(args),
         "device": "cuda" if torch.cuda.is_available() else "cpu",
         "torch_threads": torch.get_num_threads(),
+        "load_average_at_end": os.getloadavg(),
         "results": results,
     }
     if len(results) == 2:
