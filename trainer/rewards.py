@@ -50,22 +50,23 @@ class LocalRewards:
 
 
 class HttpRewards:
-    """Client of the reward server's `POST /verify/batch`: chunks sent concurrently, retried on failure.
+    """Scores through the reward server's `POST /verify/batch` with `rlvr.client.AsyncRewardClient`.
 
-    Connection errors and 5xx are retried with backoff, 429 after its `Retry-After`; the bearer key
-    comes from `api_key` or `RLVR_API_KEY`. `transport` is injectable (an `httpx.AsyncBaseTransport`).
+    Chunks of `batch_size` items go out concurrently (at most `concurrency` connections); the client
+    retries connection errors, 5xx and 429 (after `Retry-After`). The bearer key comes from `api_key` or
+    `RLVR_API_KEY`. Any failure that remains is a `RewardServerError`: the run stops rather than
+    training on rewards it does not have. `transport` is injectable (an `httpx.AsyncBaseTransport`).
     """
 
     def __init__(self, url: str, *, timeout_s: float = 120.0, batch_size: int = 256, concurrency: int = 4,
                  retries: int = 5, api_key: str | None = None,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.url = url.rstrip("/")
-        key = api_key if api_key is not None else os.environ.get("RLVR_API_KEY", "")
-        self.headers = {"authorization": f"Bearer {key}"} if key else {}
         self.timeout = httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.retries = retries
+        self.api_key = api_key if api_key is not None else os.environ.get("RLVR_API_KEY") or None
         self.transport = transport
 
     def score(self, prompts: Sequence[Prompt], completions: Sequence[str]) -> list[VerifyResult]:
@@ -74,55 +75,21 @@ class HttpRewards:
         return asyncio.run(self.ascore(items))
 
     async def ascore(self, items: list[dict[str, Any]]) -> list[VerifyResult]:
-        chunks = [items[i:i + self.batch_size] for i in range(0, len(items), self.batch_size)]
-        limit = asyncio.Semaphore(self.concurrency)
-        client = httpx.AsyncClient(base_url=self.url, timeout=self.timeout, transport=self.transport,
-                                   headers=self.headers)
-        async with client:
-            async def send(chunk: list[dict[str, Any]]) -> list[VerifyResult]:
-                async with limit:
-                    return await self._post(client, chunk)
+        from rlvr.client import AsyncRewardClient, RemoteError, RetryPolicy
 
-            parts = await asyncio.gather(*(send(chunk) for chunk in chunks))
-        return [result for part in parts for result in part]
-
-    async def _post(self, client: httpx.AsyncClient, chunk: list[dict[str, Any]]) -> list[VerifyResult]:
-        problem = ""
-        for attempt in range(self.retries):
-            wait = 0.25 * 2**attempt
-            try:
-                response = await client.post("/verify/batch", json={"items": chunk})
-            except httpx.TransportError as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            else:
-                if response.status_code == 429:
-                    wait = _retry_after(response, wait)
-                elif response.status_code < 500:
-                    return _parse(response, len(chunk))
-                problem = f"HTTP {response.status_code}"
-            await asyncio.sleep(wait)
-        raise RewardServerError(f"reward server {self.url} failed after {self.retries} tries ({problem})")
+        client = AsyncRewardClient(self.url, api_key=self.api_key, timeout=self.timeout,
+                                   retry=RetryPolicy(attempts=self.retries), max_connections=self.concurrency,
+                                   transport=self.transport)
+        try:
+            async with client:
+                results = await client.verify_batch(items, chunk=self.batch_size)
+        except RemoteError as exc:
+            raise RewardServerError(f"reward server {self.url} failed after retries: {exc}") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RewardServerError(f"reward server answer breaks the contract: {exc!r}") from None
+        if len(results) != len(items):
+            raise RewardServerError(f"reward server returned {len(results)} results for {len(items)} items")
+        return results
 
     def close(self) -> None:
         return None
-
-
-def _retry_after(response: httpx.Response, default: float) -> float:
-    try:
-        return min(float(response.headers.get("retry-after", default)), 30.0)
-    except ValueError:
-        return default
-
-
-def _parse(response: httpx.Response, expected: int) -> list[VerifyResult]:
-    if response.status_code != 200:
-        raise RewardServerError(f"reward server answered HTTP {response.status_code}: {response.text[:300]}")
-    try:
-        results = response.json()["results"]
-        parsed = [VerifyResult(r["reward"], r["status"], r.get("reason", ""), r.get("details") or {})
-                  for r in results]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise RewardServerError(f"reward server answer breaks the contract: {exc}") from None
-    if len(parsed) != expected:
-        raise RewardServerError(f"reward server returned {len(parsed)} results for {expected} items")
-    return parsed

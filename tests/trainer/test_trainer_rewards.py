@@ -75,7 +75,7 @@ def test_http_rewards_retry_5xx_and_429_then_succeed(served):
 @pytest.mark.parametrize(("answer", "match"), [
     ({"results": []}, "0 results for 1 items"),
     ({"results": [{"reward": 0.0, "status": "timeout", "reason": ""}]}, "breaks the contract"),
-    (JSONResponse({"error": "bad"}, status_code=422), "HTTP 422"),
+    (JSONResponse({"error": "bad", "message": "no"}, status_code=422), "HTTP 422"),
 ])
 def test_http_rewards_reject_answers_that_break_the_contract(served, answer, match):
     server, _, faults = served
@@ -85,7 +85,7 @@ def test_http_rewards_reject_answers_that_break_the_contract(served, answer, mat
 
 
 def test_http_rewards_give_up_on_a_dead_server_with_a_clear_error():
-    with pytest.raises(RewardServerError, match="failed after 2 tries"):
+    with pytest.raises(RewardServerError, match="failed after retries.*ConnectError"):
         HttpRewards("http://127.0.0.1:9", retries=2, timeout_s=2).score([Prompt(TOY_ENV, TASK)], ["aa"])
 
 
@@ -118,3 +118,16 @@ def test_task_sampler_is_a_pure_function_of_seed_and_step():
     first = [p.task.id for p in sampler.sample(5, 6)]
     assert [p.task.id for p in sampler.sample(5, 6)] == first
     assert [p.task.id for p in TaskSampler({TOY_ENV: 1.0}, seed=4).sample(5, 6)] != first
+
+
+def test_a_mixture_of_registered_envs_is_sampled_by_weight_and_scored_by_their_verifiers():
+    sampler = TaskSampler({"rlvr/Math-v0": 0.5, "rlvr/Sudoku-v0": 0.5}, seed=0)
+    prompts = sampler.sample(0, 24)
+    assert {p.env_id for p in prompts} == {"rlvr/Math-v0", "rlvr/Sudoku-v0"}
+    math = [p for p in prompts if p.env_id == "rlvr/Math-v0"][:2]
+    gold = math[0].task.reference["answer"]
+    rewards = LocalRewards(sampler.envs)
+    results = rewards.score(math, [f"so the answer is \\boxed{{{gold}}}", "no idea"])
+    rewards.close()
+    sampler.close()
+    assert [r.status for r in results] == ["correct", "no_answer"]
