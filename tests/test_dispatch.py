@@ -1,0 +1,113 @@
+"""`rlvr.verify` and `verify_batch`: routing, hard timeouts from any caller, and one result per item."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+import rlvr
+from rlvr import Verifier, VerifyRequest
+from rlvr.errors import UnknownEnvError
+from rlvr.workers import PoolConfig, WorkerPool
+
+TIMEOUT_S = 1.5
+PATHOLOGICAL = [
+    "\\boxed{9^{9^{9^{9}}}}",
+    "\\boxed{10000000!}",
+    "\\boxed{" + "{" * 400 + "1" + "}" * 400 + "}",
+    "\\boxed{" + "(" * 300 + "1" + ")" * 300 + "}",
+    "so " * 70_000 + "\\boxed{3}",
+]
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    v = Verifier(WorkerPool(PoolConfig(workers=2, grace_s=0.5, preload=("rlvr.verifiers.math",))), timeout_s=TIMEOUT_S)
+    yield v
+    v.close()
+
+
+def test_public_entry_point_scores_math() -> None:
+    result = rlvr.verify("rlvr/Math-v0", completion="So \\boxed{\\frac{1}{2}}", reference={"answer": "0.5"})
+    assert (result.reward, result.status) == (1.0, "correct")
+
+
+def test_unknown_env_raises_in_a_direct_call(verifier: Verifier) -> None:
+    with pytest.raises(UnknownEnvError, match="registered envs"):
+        verifier.verify("rlvr/Nope-v0", completion="", reference={})
+
+
+@pytest.mark.parametrize("completion", PATHOLOGICAL)
+def test_pathological_inputs_return_within_the_limit(verifier: Verifier, completion: str) -> None:
+    started = time.monotonic()
+    result = verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": "3"})
+    assert time.monotonic() - started < TIMEOUT_S + 0.5 + 2.0
+    assert result.status in {"timeout", "wrong", "correct", "error"}
+    if result.status in {"timeout", "error"}:
+        assert result.reward is None
+
+
+def test_a_timeout_is_reported_as_such_never_as_zero(verifier: Verifier) -> None:
+    result = verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
+    assert (result.status, result.reward) == ("timeout", None)
+
+
+def test_timeouts_hold_from_a_thread_and_an_event_loop(verifier: Verifier) -> None:
+    results = []
+    thread = threading.Thread(target=lambda: results.append(
+        verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})))
+    thread.start()
+    thread.join(TIMEOUT_S + 5)
+    assert [r.status for r in results] == ["timeout"]
+
+    async def from_loop():
+        return await asyncio.wait_for(
+            verifier.averify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"}),
+            timeout=TIMEOUT_S + 5)
+
+    assert asyncio.run(from_loop()).status == "timeout"
+
+
+def test_the_pool_stays_healthy_for_the_next_thousand_calls(verifier: Verifier) -> None:
+    for completion in PATHOLOGICAL:
+        verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": "3"})
+    items = [VerifyRequest("rlvr/Math-v0", f"Thus \\boxed{{{i}/2}}", {"answer": f"\\frac{{{i}}}{{2}}"})
+             for i in range(1000)]
+    started = time.monotonic()
+    results = verifier.verify_batch(items)
+    assert [r.status for r in results] == ["correct"] * 1000
+    assert time.monotonic() - started < 60
+
+
+def test_a_batch_answers_every_item_in_order(verifier: Verifier) -> None:
+    items = [
+        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
+        {"env": "rlvr/Nope-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v0", "completion": PATHOLOGICAL[0], "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v0", "completion": 42, "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"gold": "2"}},
+        {"completion": "\\boxed{2}"},
+        "not an object",
+        {"env": "rlvr/Math-v0", "completion": "\\boxed{3}", "reference": {"answer": "2"}},
+    ]
+    statuses = [r.status for r in verifier.verify_batch(items)]
+    assert statuses == ["correct", "error", "timeout", "error", "error", "error", "error", "wrong"]
+
+
+def test_error_results_say_what_was_wrong(verifier: Verifier) -> None:
+    unknown, bad_reference = verifier.verify_batch([
+        {"env": "rlvr/Nope-v0", "completion": "", "reference": {}},
+        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {}},
+    ])
+    assert "unknown env" in unknown.reason
+    assert "reference" in bad_reference.reason and bad_reference.reward is None
+
+
+def test_async_batch_matches_sync_batch(verifier: Verifier) -> None:
+    items = [VerifyRequest("rlvr/Math-v0", f"\\boxed{{{i}}}", {"answer": str(i % 3)}) for i in range(30)]
+    sync = verifier.verify_batch(items)
+    asynchronous = asyncio.run(verifier.averify_batch(items))
+    assert sync == asynchronous

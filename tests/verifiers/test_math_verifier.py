@@ -1,0 +1,138 @@
+"""The math verifier on real-looking completions: right answers in many formats, wrong ones, hedges,
+math-verify's rounding false positives, and adversarial shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from rlvr.errors import ConfigError, InvalidReferenceError
+from rlvr.verifiers.math import MathConfig, verify
+from rlvr.verifiers.math.extract import extract_answer
+
+COT = "Let me think step by step. First we simplify the expression, then check the edge cases.\n" * 20
+
+CORRECT = [
+    ("\\frac{1}{2}", COT + "So the answer is \\boxed{\\frac{1}{2}}."),
+    ("\\frac{1}{2}", "\\boxed{0.5}"),
+    ("0.5", "\\boxed{\\dfrac12}"),
+    ("$\\frac{1}{2}$", "Thus $\\boxed{1/2}$"),
+    ("\\boxed{3}", "The answer is 3."),
+    ("72", "Natalia sold 48 + 24 = 72 clips.\n#### 72"),
+    ("1000", "\\boxed{1,000}"),
+    ("50\\%", "\\boxed{50}"),
+    ("50\\%", "\\boxed{50\\%}"),
+    ("\\sqrt{8}", "\\boxed{2\\sqrt{2}}"),
+    ("\\pi", "\\boxed{3.14159}"),
+    ("\\frac{1}{3}", "\\boxed{0.333333}"),
+    ("2", "\\boxed{x = 2}"),
+    ("x=2", "\\boxed{2}"),
+    ("(1,2]", "\\boxed{(1, 2]}"),
+    ("\\{1,2\\}", "\\boxed{\\{2, 1\\}}"),
+    ("(-\\infty, 3) \\cup (4, \\infty)", "\\boxed{(-\\infty,3)\\cup(4,\\infty)}"),
+    ("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "\\boxed{\\begin{pmatrix}1\\\\2\\end{pmatrix}}"),
+    ("x^2+2x+1", "\\boxed{(x+1)^2}"),
+    ("\\text{Monday}", "\\boxed{\\text{monday}}"),
+    ("12", "\\boxed{12.0}"),
+    ("3.5", "\\boxed{\\frac{7}{2}}"),
+    ("-\\frac{17}{12}", "\\boxed{-\\frac{17}{12}}"),
+    ("3", "First I guessed \\boxed{3}, and checking again the answer is \\boxed{3}."),
+]
+
+WRONG = [
+    ("\\frac{1}{2^{99}}", "\\boxed{\\frac{1}{2^{98}}}"),  # math-verify 0.9.0 accepts this
+    ("0.0000001", "\\boxed{0.0000002}"),  # math-verify 0.9.0 accepts this
+    ("\\frac{1}{2004!}", "\\boxed{\\frac{1}{2006!}}"),  # math-verify 0.9.0 accepts this
+    ("\\{1/2^{99}, 2\\}", "\\boxed{\\{1/2^{98}, 2\\}}"),  # the same inside a set
+    ("2", "\\boxed{2.0000001}"),
+    ("1000000", "\\boxed{1000000.4}"),
+    ("\\frac{1}{3}", "\\boxed{0.33}"),
+    ("\\pi", "\\boxed{3.14}"),
+    ("3.14", "\\boxed{\\pi}"),
+    ("(1,2]", "\\boxed{[1,2]}"),
+    ("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "\\boxed{\\begin{pmatrix}1\\\\3\\end{pmatrix}}"),
+    ("Monday", "\\boxed{Mnoday}"),  # an anagram is the same product of symbols, not the same word
+    ("7", "\\boxed{-7}"),
+    ("\\frac{1}{2}", "The answer is \\boxed{2}"),
+    ("3", "\\boxed{3 + x}"),
+    ("3", "\\boxed{\\{3, 4\\}}"),
+    ("72", "#### 27"),
+]
+
+HEDGES = [
+    ("3", "It is either \\boxed{3} or \\boxed{4}."),
+    ("3", "\\boxed{3 \\text{ or } 4}"),
+    ("3", "The answer is 3 or 4"),
+    ("3", "\\boxed{4} ... actually \\boxed{3}"),
+]
+
+
+@pytest.mark.parametrize(("gold", "completion"), CORRECT)
+def test_equivalent_answers_are_correct(gold: str, completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": gold})
+    assert (result.status, result.reward) == ("correct", 1.0), result
+
+
+@pytest.mark.parametrize(("gold", "completion"), WRONG)
+def test_different_answers_are_wrong(gold: str, completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": gold})
+    assert (result.status, result.reward) == ("wrong", 0.0), result
+
+
+@pytest.mark.parametrize(("gold", "completion"), HEDGES)
+def test_hedging_gets_no_credit(gold: str, completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": gold})
+    assert result.reward == 0.0 and "hedged" in result.reason
+
+
+def test_a_gold_that_lists_alternatives_is_not_a_hedge() -> None:
+    result = verify(completion="\\boxed{\\text{yes or no}}", reference={"answer": "\\text{yes or no}"})
+    assert result.status == "correct"
+
+
+@pytest.mark.parametrize("completion", ["", "I don't know.", "\\boxed{}", "\\boxed{" + "{" * 500, "#### "])
+def test_no_answer_is_not_wrong(completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": "3"})
+    assert (result.status, result.reward) == ("no_answer", 0.0)
+
+
+def test_numbers_as_gold_are_accepted() -> None:
+    assert verify(completion="\\boxed{42}", reference={"answer": 42}).status == "correct"
+
+
+@pytest.mark.parametrize("reference", [{}, {"answer": ""}, {"answer": None}, {"gold": "3"}, {"answer": ["3"]}])
+def test_malformed_reference_raises(reference: dict) -> None:
+    with pytest.raises(InvalidReferenceError):
+        verify(completion="\\boxed{3}", reference=reference)
+
+
+def test_overlong_answers_are_refused_before_parsing() -> None:
+    result = verify(completion="\\boxed{" + "1+" * 2000 + "1}", reference={"answer": "2001"})
+    assert result.status == "wrong" and "longer than" in result.reason
+
+
+def test_tolerance_is_configurable() -> None:
+    loose = MathConfig(rel_tol=1e-2)
+    assert verify(completion="\\boxed{3.14}", reference={"answer": "3.15"}, config=loose).status == "correct"
+    assert verify(completion="\\boxed{3.14}", reference={"answer": "3.15"}).status == "wrong"
+
+
+def test_extraction_order_is_configurable() -> None:
+    completion = "\\boxed{5}\n#### 7"
+    assert verify(completion=completion, reference={"answer": "7"}, config=MathConfig(extraction=("gsm8k",))).reward == 1
+    assert verify(completion=completion, reference={"answer": "7"}).reward == 0
+
+
+@pytest.mark.parametrize("bad", [{"extraction": ()}, {"extraction": ("regex",)}, {"rel_tol": 2.0},
+                                 {"min_significant_digits": 0}, {"max_answer_chars": 0}])
+def test_config_is_validated(bad: dict) -> None:
+    with pytest.raises(ConfigError):
+        MathConfig(**bad)
+
+
+def test_extraction_is_linear_on_huge_adversarial_completions() -> None:
+    import time
+
+    for completion in ("\\fbox{1}" * 20_000 + "x" * 100_000, "\\boxed{" * 30_000, "answer is " * 20_000):
+        started = time.perf_counter()
+        extract_answer(completion)
+        assert time.perf_counter() - started < 1.0
