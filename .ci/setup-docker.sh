@@ -17,7 +17,7 @@ SUITE="${RLVR_DEBIAN_SUITE:-bookworm}"
 log() { echo "[setup-docker] $*" >&2; }
 
 need=()
-command -v docker >/dev/null || need+=(docker.io)
+command -v dockerd >/dev/null || need+=(docker.io)  # the client alone may be preinstalled
 command -v debootstrap >/dev/null || need+=(debootstrap)
 if ((${#need[@]})); then
     log "installing ${need[*]}"
