@@ -92,7 +92,7 @@ class TransformersGenerator:
         self.eos = eos_token_ids(model, tokenizer)
         self.config = GenerationConfig(
             do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
-            top_k=sampling.top_k or None, max_new_tokens=sampling.max_new_tokens, use_cache=True,
+            top_k=sampling.top_k, max_new_tokens=sampling.max_new_tokens, use_cache=True,
             eos_token_id=self.eos, pad_token_id=tokenizer.pad_token_id)
 
     @torch.no_grad()
