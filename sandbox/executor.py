@@ -213,7 +213,13 @@ def handle_connection(config, conn, slot):
 
 def serve_one_request(config, conn, slot):
     """Read one request, run it, answer. Returns the runner's exit code (3: the client hung up)."""
+    # Set up what every job inherits before the request arrives, off the job's critical path: the
+    # OOM killer picks the job first, and SIGINT raises KeyboardInterrupt as in a fresh interpreter.
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+    os.write(oom, b"1000")
+    os.close(oom)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     request = recv_message(conn)
     if request is None:
         return 3
@@ -307,16 +313,16 @@ def spawn(config, argv, limits, stdin, uid, cwd, env, source):
     for fd in (out_w, err_w, exec_w, stdin_fd):
         os.close(fd)
     try:
+        result = _supervise(pid, started, limits, out_r, err_r)
+        # The child writes here only when it could not start the program (exec_w is close-on-exec, and
+        # closed before in-process code runs); it has been reaped, so this read cannot block.
         failure = _read_all(exec_r)
     finally:
         os.close(exec_r)
     if failure:
-        os.waitpid(pid, 0)
-        os.close(out_r)
-        os.close(err_r)
         why = failure.decode(errors="replace")
         return {"status": "sandbox_error", "reason": f"cannot start {argv[0] if argv else source}: {why}"}
-    return _supervise(pid, started, limits, out_r, err_r)
+    return result
 
 
 def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source):
@@ -328,12 +334,8 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, 
         os.set_inheritable(exec_w, False)
         os.closerange(3, exec_w)
         os.closerange(exec_w + 1, 65536)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-        os.write(oom, b"1000")
-        os.close(oom)
+        if argv is not None:
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # ignored signals would survive execve
         _set_limits(limits, config.setuid)
         if config.setuid:
             os.setgroups([])
@@ -366,8 +368,6 @@ def _prepare_python(source, env):
     sys.modules["__main__"] = module
     builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
     builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
 
 def _run_python(source):

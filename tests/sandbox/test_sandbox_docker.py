@@ -34,7 +34,7 @@ def assert_healthy(box, heals_before=None):
     """The next job runs normally and quickly, on every slot."""
     results = box.run_many([{"code": "print(6 * 7)"}] * box.capacity)
     assert all(r.status is ExecStatus.OK and r.stdout == "42\n" for r in results), results
-    assert max(r.wall_time_s for r in results) < 1.0
+    assert max(r.wall_time_s for r in results) < 1.5
     if heals_before is not None:
         assert box.heals == heals_before, "an executor had to be replaced"
 

@@ -89,3 +89,12 @@ def test_bad_arguments_raise(box):
         box.run("x", language="cobol")
     with pytest.raises(LimitsError, match="relative paths"):
         box.run("x", files={"../escape.py": "x"})
+
+
+def test_a_program_that_cannot_start_is_a_sandbox_error(box, monkeypatch):
+    from rlvr.sandbox import LANGUAGES, LanguageSpec
+
+    monkeypatch.setitem(LANGUAGES, "missing", LanguageSpec(name="missing", source="x", run=("/nonexistent/bin",)))
+    result = box.run("x", language="missing")
+    assert result.status is ExecStatus.SANDBOX_ERROR and "cannot start /nonexistent/bin" in result.reason
+    assert box.run("print('still fine')").stdout == "still fine\n"
