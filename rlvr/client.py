@@ -117,17 +117,13 @@ class RewardClient(_Base):
         """One result per item, in order; large inputs go in chunks of `chunk` items."""
         results: list[VerifyResult] = []
         for part in _chunks(list(items), chunk):
-            results += [
-                _result(r) for r in self._call(_Call("POST", "/verify/batch", {"items": part}))["results"]
-            ]
+            results += [_result(r) for r in self._call(_Call("POST", "/verify/batch", {"items": part}))["results"]]
         return results
 
     def envs(self) -> list[dict[str, Any]]:
         return self._call(_Call("GET", "/envs"))["envs"]
 
-    def reset(
-        self, env_id: str, *, seed: int | None = None, options: Mapping[str, Any] | None = None
-    ) -> dict:
+    def reset(self, env_id: str, *, seed: int | None = None, options: Mapping[str, Any] | None = None) -> dict:
         body = {"seed": seed, "options": dict(options) if options is not None else None}
         return self._call(_Call("POST", f"/envs/{env_id}/reset", body, idempotent=False))
 
@@ -187,13 +183,9 @@ class AsyncRewardClient(_Base):
         body = {"env": env, "completion": completion, "reference": dict(reference)}
         return _result(await self._call(_Call("POST", "/verify", body)))
 
-    async def verify_batch(
-        self, items: Iterable[Mapping[str, Any]], *, chunk: int = 256
-    ) -> list[VerifyResult]:
+    async def verify_batch(self, items: Iterable[Mapping[str, Any]], *, chunk: int = 256) -> list[VerifyResult]:
         parts = _chunks(list(items), chunk)
-        replies = await asyncio.gather(
-            *(self._call(_Call("POST", "/verify/batch", {"items": p})) for p in parts)
-        )
+        replies = await asyncio.gather(*(self._call(_Call("POST", "/verify/batch", {"items": p})) for p in parts))
         return [_result(r) for reply in replies for r in reply["results"]]
 
     async def envs(self) -> list[dict[str, Any]]:
@@ -239,6 +231,7 @@ class RemoteEnv(gymnasium.Env[str, str]):
         *,
         api_key: str | None = None,
         client: RewardClient | None = None,
+        max_action_chars: int = 100_000,
     ):
         if client is None and url is None:
             raise ConfigError("RemoteEnv needs the server's url (or a RewardClient)")
@@ -246,7 +239,7 @@ class RemoteEnv(gymnasium.Env[str, str]):
         self._owns_client = client is None
         self.client = client or RewardClient(url or "", api_key=api_key)
         self.observation_space = UnicodeText(max_length=MAX_TEXT_CHARS)
-        self.action_space = UnicodeText(max_length=MAX_TEXT_CHARS)
+        self.action_space = UnicodeText(max_length=max_action_chars)  # the server's RLVR_MAX_COMPLETION_CHARS
         self.session_id: str | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict]:

@@ -121,18 +121,14 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(
-            {"error": "invalid_json", "message": "the request body is not valid JSON"}, status_code=400
-        )
+        return JSONResponse({"error": "invalid_json", "message": "the request body is not valid JSON"}, status_code=400)
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
     return JSONResponse({"error": "invalid_request", "message": "; ".join(parts)}, status_code=422)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug: Starlette logs the traceback; the client gets a fixed message."""
-    return JSONResponse(
-        {"error": "internal_error", "message": "internal error; see the server log"}, status_code=500
-    )
+    return JSONResponse({"error": "internal_error", "message": "internal error; see the server log"}, status_code=500)
 
 
 _CODES = {404: "not_found", 405: "method_not_allowed"}

@@ -7,14 +7,10 @@ import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "serve", help="run the HTTP reward server (settings from RLVR_* variables)"
-    )
+    parser = subparsers.add_parser("serve", help="run the HTTP reward server (settings from RLVR_* variables)")
     parser.add_argument("--host", help="bind address (default RLVR_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default RLVR_PORT or 8000)")
-    parser.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
-    )
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     parser.set_defaults(func=_run)
 
 

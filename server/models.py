@@ -68,9 +68,7 @@ class ResetIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
     seed: int | None = None
-    options: dict[str, Any] | None = Field(
-        default=None, description='e.g. {"index": 3} or {"task_id": "..."}'
-    )
+    options: dict[str, Any] | None = Field(default=None, description='e.g. {"index": 3} or {"task_id": "..."}')
 
 
 class ResetOut(BaseModel):

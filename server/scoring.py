@@ -74,8 +74,7 @@ class Scorer:
         if len(item.completion) > limit:
             return VerifyResult.broken(
                 Status.ERROR,
-                f"completion has {len(item.completion)} characters; "
-                f"the limit is {limit} (RLVR_MAX_COMPLETION_CHARS)",
+                f"completion has {len(item.completion)} characters; the limit is {limit} (RLVR_MAX_COMPLETION_CHARS)",
             )
         return item
 

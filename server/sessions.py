@@ -46,9 +46,7 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    async def reset(
-        self, env_id: str, seed: int | None, options: dict[str, Any] | None
-    ) -> tuple[str, str, dict]:
+    async def reset(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple[str, str, dict]:
         """Make an env, reset it, and keep it; returns (session id, observation, info)."""
         if env_id not in ENVS:
             raise NotFound(f"unknown env {env_id!r}; GET /envs lists the registered ones")
@@ -68,9 +66,7 @@ class SessionStore:
             observation, info = await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
         except (IndexError, KeyError, ValueError, TypeError):
             env.close()
-            raise Invalid(
-                "reset failed: check `options` (index in range, known task_id) and `seed`"
-            ) from None
+            raise Invalid("reset failed: check `options` (index in range, known task_id) and `seed`") from None
         session_id = secrets.token_urlsafe(16)
         self._sessions[session_id] = Session(env_id, env, time.monotonic())
         return session_id, observation, info
@@ -108,9 +104,7 @@ class SessionStore:
     def _get(self, session_id: str) -> Session:
         session = self._sessions.get(session_id)
         if session is None or session.last_used < time.monotonic() - self.ttl_s:
-            raise NotFound(
-                "no such session (unknown, ended, closed or expired); POST /envs/{id}/reset starts one"
-            )
+            raise NotFound("no such session (unknown, ended, closed or expired); POST /envs/{id}/reset starts one")
         return session
 
     def _drop(self, session: Session, session_id: str) -> None:

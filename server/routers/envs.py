@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.encoders import jsonable_encoder
 
 from rlvr.envs.registry import ENVS, FAMILIES
+from rlvr.server.errors import TooLarge
 from rlvr.server.models import EnvsOut, ErrorOut, ResetIn, ResetOut, StepIn, StepOut
 from rlvr.server.sessions import SessionStore
 
@@ -47,9 +48,10 @@ async def reset(env_id: str, request: Request, body: ResetIn | None = None) -> d
 @router.post("/sessions/{session_id}/step", response_model=StepOut, responses=_ERRORS)
 async def step(session_id: str, body: StepIn, request: Request) -> dict:
     """`env.step(action)`: Gymnasium's five-tuple. After `terminated` or `truncated` the session is done."""
-    observation, reward, terminated, truncated, info = await request.app.state.sessions.step(
-        session_id, body.action
-    )
+    limit = request.app.state.settings.max_completion_chars
+    if len(body.action) > limit:
+        raise TooLarge(f"action has {len(body.action)} characters; the limit is {limit} (RLVR_MAX_COMPLETION_CHARS)")
+    observation, reward, terminated, truncated, info = await request.app.state.sessions.step(session_id, body.action)
     return {
         "observation": observation,
         "reward": float(reward),

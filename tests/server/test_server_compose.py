@@ -54,9 +54,7 @@ def stack() -> Iterator[dict[str, object]]:
     project = "rlvrtest" + secrets.token_hex(3)
     try:
         _compose(project, "up", "-d", "--wait", "--scale", "executor=2", "--scale", "server=2")
-        urls = [
-            "http://" + _compose(project, "port", "--index", str(i), "server", "8000").strip() for i in (1, 2)
-        ]
+        urls = ["http://" + _compose(project, "port", "--index", str(i), "server", "8000").strip() for i in (1, 2)]
         volume = json.loads(
             subprocess.run(
                 ["docker", "volume", "inspect", f"{project}_sockets"],
@@ -131,7 +129,5 @@ def test_hostile_programs_are_contained_and_the_stack_keeps_serving(stack) -> No
     for url in stack["urls"]:
         with _http(url) as http:
             assert http.get("/readyz").status_code == 200
-            reply = http.post(
-                "/verify", json={"env": MATH, "completion": "\\boxed{2}", "reference": {"answer": "2"}}
-            )
+            reply = http.post("/verify", json={"env": MATH, "completion": "\\boxed{2}", "reference": {"answer": "2"}})
             assert reply.json()["status"] == "correct"

@@ -17,9 +17,7 @@ MATH = "rlvr/Math-v0"
 HANG = {"env": MATH, "completion": "Clearly \\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "3"}}
 
 
-def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(
-    http: httpx.Client, server
-) -> None:
+def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(http: httpx.Client, server) -> None:
     started = time.monotonic()
     body = http.post("/verify", json=HANG).json()
     assert body["status"] == "timeout" and body["reward"] is None
@@ -50,16 +48,12 @@ def test_concurrent_clients_get_their_own_results_in_order(server) -> None:
 
 def test_full_queue_answers_429_with_retry_after_then_recovers(tight_server) -> None:
     with tight_server.client() as http:
-        blocker = threading.Thread(
-            target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}}
-        )
+        blocker = threading.Thread(target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}})
         blocker.start()
         deadline = time.monotonic() + 5
         while tight_server.app.state.scorer.admission.pending < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
-        reply = http.post(
-            "/verify", json={"env": MATH, "completion": "\\boxed{1}", "reference": {"answer": "1"}}
-        )
+        reply = http.post("/verify", json={"env": MATH, "completion": "\\boxed{1}", "reference": {"answer": "1"}})
         assert reply.status_code == 429
         assert reply.headers["retry-after"] == "2" and "queue is full" in reply.json()["message"]
         # The client library honours Retry-After and gets through once the hangers are killed.
@@ -73,9 +67,7 @@ def test_full_queue_answers_429_with_retry_after_then_recovers(tight_server) -> 
 
 def test_client_gives_up_on_429_after_its_attempts(tight_server) -> None:
     with tight_server.client() as http:
-        blocker = threading.Thread(
-            target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}}
-        )
+        blocker = threading.Thread(target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}})
         blocker.start()
         deadline = time.monotonic() + 5
         while tight_server.app.state.scorer.admission.pending < 2 and time.monotonic() < deadline:

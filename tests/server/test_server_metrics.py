@@ -17,10 +17,7 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def test_metrics_count_results_by_family_and_status(http) -> None:
     before = _samples(http.get("/metrics").text)
-    items = [
-        {"env": "rlvr/Math-v0", "completion": "\\boxed{1}", "reference": {"answer": a}}
-        for a in ("1", "2", "1")
-    ]
+    items = [{"env": "rlvr/Math-v0", "completion": "\\boxed{1}", "reference": {"answer": a}} for a in ("1", "2", "1")]
     items.append({"env": "rlvr/Nope-v0", "completion": "x"})
     http.post("/verify/batch", json={"items": items})
     reply = http.get("/metrics")

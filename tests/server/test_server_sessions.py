@@ -32,9 +32,7 @@ def test_remote_env_plays_a_math_episode_like_the_local_env(server) -> None:
         prompt, info = remote.reset(seed=7)
         assert prompt == local_prompt and info["reference"] == local_info["reference"]
         answer = info["reference"]["answer"]
-        observation, reward, terminated, truncated, step_info = remote.step(
-            f"The answer is \\boxed{{{answer}}}."
-        )
+        observation, reward, terminated, truncated, step_info = remote.step(f"The answer is \\boxed{{{answer}}}.")
         assert (reward, terminated, truncated) == (1.0, True, False)
         assert step_info["status"] == "correct" and isinstance(observation, str)
         remote.reset(seed=8)
@@ -104,3 +102,16 @@ def test_remote_env_needs_a_server() -> None:
         RemoteEnv(MATH)
     with RemoteEnv(MATH, "http://127.0.0.1:9") as env, pytest.raises(RemoteError):
         env.reset()
+
+
+def test_remote_env_passes_gymnasium_check_env(server) -> None:
+    from gymnasium.utils.env_checker import check_env
+
+    limit = server.settings.max_completion_chars
+    with RemoteEnv(MATH, server.url, api_key=server.settings.api_key, max_action_chars=limit) as env:
+        check_env(env, skip_render_check=True)
+    with server.client() as http:
+        session = http.post(f"/envs/{MATH}/reset", json={}).json()["session_id"]
+        too_long = http.post(f"/sessions/{session}/step", json={"action": "x" * (limit + 1)})
+        assert too_long.status_code == 413 and "RLVR_MAX_COMPLETION_CHARS" in too_long.json()["message"]
+        assert http.delete(f"/sessions/{session}").status_code == 204

@@ -44,9 +44,7 @@ def test_openrlhf_rejects_misaligned_lists(http) -> None:
 
 
 def test_openrlhf_unknown_env_query_parameter_is_unscored(http) -> None:
-    out = http.post(
-        "/openrlhf/reward?env=rlvr/Nope-v0&unscored=-1", json={"query": ["\\boxed{1}"], "labels": ["1"]}
-    )
+    out = http.post("/openrlhf/reward?env=rlvr/Nope-v0&unscored=-1", json={"query": ["\\boxed{1}"], "labels": ["1"]})
     assert out.json()["rewards"] == [-1.0] and out.json()["extra_logs"]["rlvr_unscored"] == [1.0]
 
 
@@ -84,9 +82,7 @@ def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
         "rlvr_unscored": 0.0,
     }
     hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{1}"
-    scored = compute_score_batch(
-        ["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard], [{"answer": "3"}, "1"]
-    )
+    scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard], [{"answer": "3"}, "1"])
     assert scored[0] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 0.0}
     if remote:
         assert scored[1] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 1.0}

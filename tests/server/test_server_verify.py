@@ -31,9 +31,7 @@ def test_verify_scores_real_completions(http: httpx.Client, completion: str, gol
 
 
 def test_unknown_env_is_an_error_result_not_a_crash(http: httpx.Client) -> None:
-    body = http.post(
-        "/verify", json={"env": "rlvr/Nope-v9", "completion": "\\boxed{1}", "reference": {}}
-    ).json()
+    body = http.post("/verify", json={"env": "rlvr/Nope-v9", "completion": "\\boxed{1}", "reference": {}}).json()
     assert body["status"] == "error" and body["reward"] is None
     assert "rlvr/Nope-v9" in body["reason"] and MATH in body["reason"]
 
@@ -83,9 +81,7 @@ def test_long_completion_is_413_with_its_limit(http: httpx.Client, server) -> No
 
 
 def test_batch_of_too_many_items_is_413(http: httpx.Client, server) -> None:
-    items = [{"env": MATH, "completion": "\\boxed{1}", "reference": {"answer": "1"}}] * (
-        server.settings.max_batch + 1
-    )
+    items = [{"env": MATH, "completion": "\\boxed{1}", "reference": {"answer": "1"}}] * (server.settings.max_batch + 1)
     reply = http.post("/verify/batch", json={"items": items})
     assert reply.status_code == 413 and "RLVR_MAX_BATCH" in reply.json()["message"]
 
@@ -144,9 +140,7 @@ def test_error_bodies_never_echo_internals(http: httpx.Client) -> None:
 
 
 def test_disconnect_mid_batch_leaves_the_server_serving(http: httpx.Client, server) -> None:
-    items = [
-        {"env": MATH, "completion": f"\\boxed{{{i}}}", "reference": {"answer": str(i)}} for i in range(60)
-    ]
+    items = [{"env": MATH, "completion": f"\\boxed{{{i}}}", "reference": {"answer": str(i)}} for i in range(60)]
     items[3] = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "1"}}
     body = json.dumps({"items": items}).encode()
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
