@@ -71,7 +71,7 @@ def server() -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def tight_server() -> Iterator[LiveServer]:
     """One worker and room for two pending items: easy to fill, to see 429."""
-    settings = Settings(workers=1, verify_timeout_s=1.0, max_batch=2, max_pending=2, retry_after_s=2)
+    settings = Settings(workers=1, verify_timeout_s=2.0, max_batch=2, max_pending=2, retry_after_s=2)
     live = LiveServer(settings).start()
     yield live
     live.stop()

@@ -21,7 +21,7 @@ def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(htt
     started = time.monotonic()
     body = http.post("/verify", json=HANG).json()
     assert body["status"] == "timeout" and body["reward"] is None
-    assert time.monotonic() - started < server.settings.verify_timeout_s + 3
+    assert time.monotonic() - started < server.settings.verify_timeout_s + 5  # limit + kill grace + load
     ok = http.post("/verify", json={"env": MATH, "completion": "\\boxed{4}", "reference": {"answer": "4"}})
     assert ok.json()["status"] == "correct"
 
