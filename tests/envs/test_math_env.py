@@ -64,7 +64,8 @@ def test_curriculum_hook_changes_difficulty() -> None:
 
 
 def test_user_data_from_jsonl_and_parquet(tmp_path) -> None:
-    rows = [{"question": "What is 6 x 7?", "answer": "Six sevens.\n#### 42"}, {"question": "Half of 1?", "answer": "0.5"}]
+    rows = [{"question": "What is 6 x 7?", "answer": "Six sevens.\n#### 42"},
+            {"question": "Half of 1?", "answer": "0.5"}]
     jsonl = tmp_path / "mine.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in rows))
     import pyarrow as pa

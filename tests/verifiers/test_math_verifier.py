@@ -118,7 +118,8 @@ def test_tolerance_is_configurable() -> None:
 
 def test_extraction_order_is_configurable() -> None:
     completion = "\\boxed{5}\n#### 7"
-    assert verify(completion=completion, reference={"answer": "7"}, config=MathConfig(extraction=("gsm8k",))).reward == 1
+    gsm8k_only = MathConfig(extraction=("gsm8k",))
+    assert verify(completion=completion, reference={"answer": "7"}, config=gsm8k_only).reward == 1
     assert verify(completion=completion, reference={"answer": "7"}).reward == 0
 
 

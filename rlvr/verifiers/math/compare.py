@@ -22,6 +22,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 import math_verify.grader as grader
 import sympy
@@ -33,6 +34,12 @@ logging.getLogger("math_verify").setLevel(logging.ERROR)
 EXACT_DIGITS = 40
 _EVAL_DIGITS = 60
 _EXTRACTION = [LatexExtractionConfig(), ExprExtractionConfig()]
+_SIMPLE_NUMBER = re.compile(
+    r"(?P<sign>-)?\s*(?:\\frac\{(?P<num>\d{1,30})\}\{(?P<den>\d{1,30})\}"
+    r"|(?P<slash_num>\d{1,30})\s*/\s*(?P<slash_den>\d{1,30})"
+    r"|(?P<int>\d[\d,]{0,40})(?:\.(?P<frac>\d{1,40}))?)"
+)
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
 
@@ -53,6 +60,9 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
     if _squash(gold) == _squash(answer):
         return True
+    gold_number, answer_number = simple_number(gold), simple_number(answer)
+    if gold_number is not None and answer_number is not None:
+        return _simple_numbers_equal(gold_number, answer_number, policy)
     gold_parsed, answer_parsed = _parse(gold), _parse(answer)
     if not gold_parsed or not answer_parsed:
         return False
@@ -61,6 +71,42 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
     finally:
         _active_policy.reset(token)
+
+
+def simple_number(text: str) -> Fraction | Decimal | None:
+    """A plain integer, decimal or fraction (`-12`, `1,000`, `0.25`, `3/4`, `\\frac{3}{4}`), read without sympy.
+
+    Most golds and answers in RL math data are such numbers; deciding them here skips the LaTeX parser.
+    Decimals come back as Decimal (they were written with finite precision), the rest as Fraction.
+    """
+    match = _SIMPLE_NUMBER.fullmatch(text.strip().replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
+    if match is None:
+        return None
+    sign = -1 if match["sign"] else 1
+    numerator, denominator = match["num"] or match["slash_num"], match["den"] or match["slash_den"]
+    if numerator is not None:
+        return Fraction(sign * int(numerator), int(denominator)) if int(denominator) else None
+    digits = match["int"].replace(",", "")
+    if "," in match["int"] and not _THOUSANDS.fullmatch(match["int"]):
+        return None
+    if match["frac"] is None:
+        return Fraction(sign * int(digits))
+    return Decimal(f"{'-' if sign < 0 else ''}{digits}.{match['frac']}")
+
+
+def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, policy: NumericPolicy) -> bool:
+    """The numeric policy of `numbers_equal`, on plain numbers."""
+    if isinstance(gold, Decimal):
+        g, a = Fraction(gold), Fraction(answer)
+        return g == a or abs(g - a) <= Fraction(policy.rel_tol) * max(abs(g), abs(a))
+    if isinstance(answer, Fraction) or Fraction(answer) == gold:
+        return Fraction(answer) == gold
+    if _terminates(Rational(gold.numerator, gold.denominator)):
+        return False
+    sign, digits, exponent = answer.normalize().as_tuple()
+    if len(digits) < policy.min_significant_digits or exponent >= 0:
+        return False
+    return abs(gold - Fraction(answer)) < Fraction(1, 10 ** -exponent)
 
 
 def numbers_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
