@@ -71,22 +71,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     app.state.readiness = lambda: _readiness(warmup, settings.sandbox_sockets)
-    app.state.metrics.add_gauges(
-        lambda: {
-            "rlvr_pool_workers": ("Verification worker processes.", pool.config.workers),
-            "rlvr_pool_busy_workers": (
-                "Workers running a check now (saturation = busy / workers).",
-                pool.busy,
-            ),
-            "rlvr_pool_queue_depth": ("Checks queued for a worker.", pool.queue_depth),
-            "rlvr_pool_restarts": ("Workers killed and replaced (overran or crashed).", pool.restarts),
-            "rlvr_pending_items": (
-                "Items admitted and not yet verified (bounded by RLVR_MAX_PENDING).",
-                scorer.admission.pending,
-            ),
-            "rlvr_sessions_live": ("Live remote env sessions.", len(sessions)),
-        }
-    )
+    app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield
@@ -94,6 +79,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.cancel()
         sessions.close_all()
         verifier.close()
+
+
+def _gauges(pool: WorkerPool, scorer: Scorer, sessions: SessionStore) -> dict[str, tuple[str, float]]:
+    return {
+        "rlvr_pool_workers": ("Verification worker processes.", pool.config.workers),
+        "rlvr_pool_busy_workers": ("Workers running a check now (saturation = busy / workers).", pool.busy),
+        "rlvr_pool_queue_depth": ("Checks queued for a worker.", pool.queue_depth),
+        "rlvr_pool_restarts": ("Workers killed and replaced (overran or crashed).", pool.restarts),
+        "rlvr_pending_items": (
+            "Items admitted and not yet verified (RLVR_MAX_PENDING bounds it).",
+            scorer.admission.pending,
+        ),
+        "rlvr_sessions_live": ("Live remote env sessions.", len(sessions)),
+    }
 
 
 async def _sweep(sessions: SessionStore, every_s: float) -> None:
