@@ -42,6 +42,7 @@ class SessionStore:
         self.ttl_s = ttl_s
         self.retry_after_s = retry_after_s
         self._sessions: dict[str, Session] = {}
+        self._starting = 0
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -51,12 +52,22 @@ class SessionStore:
         if env_id not in ENVS:
             raise NotFound(f"unknown env {env_id!r}; GET /envs lists the registered ones")
         self.sweep()
-        if len(self._sessions) >= self.max_sessions:
+        if len(self._sessions) + self._starting >= self.max_sessions:
             raise Busy(
                 f"{self.max_sessions} sessions are live (RLVR_MAX_SESSIONS); finish or DELETE some, "
                 "or retry when idle ones expire",
                 retry_after_s=self.retry_after_s,
             )
+        self._starting += 1  # holds a slot while the env starts in a thread
+        try:
+            env, observation, info = await self._start(env_id, seed, options)
+        finally:
+            self._starting -= 1
+        session_id = secrets.token_urlsafe(16)
+        self._sessions[session_id] = Session(env_id, env, time.monotonic())
+        return session_id, observation, info
+
+    async def _start(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple:
         try:
             env = await anyio.to_thread.run_sync(self._make, env_id)
         except Exception:  # an env that cannot start is our problem: log it, never echo it
@@ -67,9 +78,7 @@ class SessionStore:
         except (IndexError, KeyError, ValueError, TypeError):
             env.close()
             raise Invalid("reset failed: check `options` (index in range, known task_id) and `seed`") from None
-        session_id = secrets.token_urlsafe(16)
-        self._sessions[session_id] = Session(env_id, env, time.monotonic())
-        return session_id, observation, info
+        return env, observation, info
 
     async def step(self, session_id: str, action: str) -> tuple[str, float, bool, bool, dict]:
         session = self._get(session_id)
