@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,10 @@ class Status(str, enum.Enum):
         return self.value
 
 
+def _is_finite_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 _VERDICTS = frozenset({Status.CORRECT, Status.PARTIAL, Status.WRONG, Status.NO_ANSWER})
 
 
@@ -54,6 +59,10 @@ class VerifyResult:
             raise ValueError(f"status {self.status} needs a numeric reward")
         if not self.status.is_verdict and self.reward is not None:
             raise ValueError(f"status {self.status} is not a verdict; its reward must be None")
+        if self.reward is not None:
+            if not _is_finite_number(self.reward):
+                raise ValueError(f"reward must be a finite number, got {self.reward!r}")
+            object.__setattr__(self, "reward", float(self.reward))
         object.__setattr__(self, "details", dict(self.details))
 
     @classmethod
