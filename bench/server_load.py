@@ -63,9 +63,7 @@ def make_items(n: int, seed: int) -> list[dict]:
 def run_in_process(items: list[dict], workers: int) -> tuple[float, list[dict]]:
     verifier = Verifier(WorkerPool(PoolConfig(workers=workers)))
     try:
-        verifier.verify_batch(
-            items[: workers * 8]
-        )  # warm the workers (imports), as the server's lifespan does
+        verifier.verify_batch(items[: workers * 8])  # warm the workers (imports), as the server's lifespan does
         started = time.perf_counter()
         results = verifier.verify_batch(items)
         return time.perf_counter() - started, [r.to_dict() for r in results]
@@ -97,9 +95,7 @@ def start_server(workers: int, batch: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not become ready")
 
 
-async def run_http(
-    url: str, items: list[dict], batch: int, clients: int
-) -> tuple[float, list, list[float], int]:
+async def run_http(url: str, items: list[dict], batch: int, clients: int) -> tuple[float, list, list[float], int]:
     batches = [(i, items[i : i + batch]) for i in range(0, len(items), batch)]
     queue: asyncio.Queue = asyncio.Queue()
     for entry in batches:
@@ -153,9 +149,7 @@ def main() -> None:
 
     lost = sum(r is None for r in remote)
     key = ("status", "reward")
-    mismatched = sum(
-        r is not None and any(r[k] != mine[k] for k in key) for r, mine in zip(remote, local, strict=True)
-    )
+    mismatched = sum(r is not None and any(r[k] != mine[k] for k in key) for r, mine in zip(remote, local, strict=True))
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     report = {
         "items": len(items),

@@ -13,9 +13,7 @@ _clients: dict[tuple[str, str | None], Any] = {}
 _lock = threading.Lock()
 
 
-def score_batch(
-    items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None
-) -> list[VerifyResult]:
+def score_batch(items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None) -> list[VerifyResult]:
     if not url:
         from rlvr.dispatch import verify_batch
 

@@ -43,9 +43,7 @@ def compute_score_batch(
         }
         for source, solution, truth in zip(data_sources, solution_strs, ground_truths, strict=True)
     ]
-    results = score_batch(
-        items, url=os.environ.get("RLVR_URL") or None, api_key=os.environ.get("RLVR_API_KEY") or None
-    )
+    results = score_batch(items, url=os.environ.get("RLVR_URL") or None, api_key=os.environ.get("RLVR_API_KEY") or None)
     return [_scored(result) for result in results]
 
 
