@@ -127,22 +127,26 @@ def serve(config):
             _refuse(conn, f"the executor has no free slot (all {config.slots} connections in use)")
             continue
         slot = free.pop(0)
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            code = 0
-            try:
-                handle_connection(config, conn, slot)
-            except BaseException:  # noqa: B036 - the forked handler must never return into the server loop
-                code = 1
-            os._exit(code)
-        handlers[pid] = slot
+        handlers[_start_handler(config, listener, conn, slot)] = slot
         conn.close()
     listener.close()
     for pid in handlers:
         _kill(pid, signal.SIGKILL)
+
+
+def _start_handler(config, listener, conn, slot):
+    pid = os.fork()
+    if pid:
+        return pid
+    listener.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    code = 0
+    try:
+        handle_connection(config, conn, slot)
+    except BaseException:  # noqa: B036 - the forked handler must never return into the server loop
+        code = 1
+    os._exit(code)
 
 
 def _reap_handlers(config, handlers, free):
