@@ -39,6 +39,20 @@ def assert_healthy(box, heals_before=None):
         assert box.heals == heals_before, "an executor had to be replaced"
 
 
+def test_containers_are_hardened(box):
+    for index in range(len(box.provider.socket_paths)):
+        attrs = box.provider.container(index).attrs
+        host = attrs["HostConfig"]
+        assert host["NetworkMode"] == "none" and host["ReadonlyRootfs"] is True
+        assert host["CapDrop"] == ["ALL"] and set(host["CapAdd"]) == {"SETUID", "SETGID", "KILL", "CHOWN"}
+        assert "no-new-privileges" in host["SecurityOpt"] and not host["Privileged"]
+        assert not any("seccomp" in opt and "unconfined" in opt for opt in host["SecurityOpt"])
+        assert host["PidsLimit"] > 0 and host["Memory"] > 0 and host["NanoCpus"] > 0 and host["IpcMode"] == "none"
+        assert "/work" in host["Tmpfs"] and "size=" in host["Tmpfs"]["/work"]
+        mounts = [m["Destination"] for m in attrs["Mounts"]]
+        assert mounts == ["/run/rlvr/sock"] and not any("docker.sock" in m["Source"] for m in attrs["Mounts"])
+
+
 def test_runs_python_and_cpp(box):
     result = box.run("import sys\nprint(sys.stdin.read().upper())", stdin="hi")
     assert result.status is ExecStatus.OK and result.stdout == "HI\n"
