@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -23,6 +24,7 @@ from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
 from rlvr.server.routers import envs, health, openrlhf, verify
+from rlvr.server.sandbox import attach, detach
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
@@ -30,6 +32,7 @@ from rlvr.workers import PoolConfig, WorkerPool
 
 log = logging.getLogger(__name__)
 _WARMUP_TIMEOUT_S = 60.0
+_SANDBOX_WAIT_S = 30.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,6 +75,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     app.state.readiness = lambda: _readiness(warmup, settings.sandbox_sockets)
     app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
+    sandbox = None
+    if settings.sandbox_sockets:
+        sandbox = await anyio.to_thread.run_sync(
+            lambda: attach(settings.sandbox_sockets, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
+        )
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield
@@ -79,6 +87,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.cancel()
         sessions.close_all()
         verifier.close()
+        detach(sandbox)
 
 
 def _gauges(pool: WorkerPool, scorer: Scorer, sessions: SessionStore) -> dict[str, tuple[str, float]]:
