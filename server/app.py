@@ -73,12 +73,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         retry_after_s=settings.retry_after_s,
     )
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
-    app.state.readiness = lambda: _readiness(warmup, settings.sandbox_sockets)
+    app.state.readiness = lambda: _readiness(warmup, settings.sandbox_socket_dir)
     app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
     sandbox = None
-    if settings.sandbox_sockets:
+    if settings.sandbox_socket_dir:
         sandbox = await anyio.to_thread.run_sync(
-            lambda: attach(settings.sandbox_sockets, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
+            lambda: attach(settings.sandbox_socket_dir, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
         )
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
@@ -110,13 +110,13 @@ async def _sweep(sessions: SessionStore, every_s: float) -> None:
         sessions.sweep()
 
 
-def _readiness(warmup: list[Future], sandbox_sockets: str) -> dict[str, bool]:
+def _readiness(warmup: list[Future], sandbox_socket_dir: str) -> dict[str, bool]:
     """Cheap checks (run in a thread): every worker answered its warm-up; an executor answers a ping."""
     checks = {"worker_pool": all(f.done() and f.exception() is None for f in warmup)}
-    if sandbox_sockets:
+    if sandbox_socket_dir:
         from rlvr.sandbox.client import ping
 
-        checks["sandbox"] = any(ping(str(path), 0.5) for path in sorted(Path(sandbox_sockets).glob("*.sock")))
+        checks["sandbox"] = any(ping(str(path), 0.5) for path in sorted(Path(sandbox_socket_dir).glob("*.sock")))
     return checks
 
 

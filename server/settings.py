@@ -18,7 +18,7 @@ class Settings:
 
     `max_pending` bounds the items admitted but not yet verified (queued or running); a request that
     would exceed it gets 429 with `Retry-After`. `api_key` switches on bearer auth when non-empty.
-    `sandbox_sockets` is a directory of sandbox executor sockets (the compose volume); when set,
+    `sandbox_socket_dir` is a directory of sandbox executor sockets (the compose volume); when set,
     /readyz also needs an executor there to answer a ping, and the code verifier uses those executors
     (`sandbox_slots` connections each: at most the executors' RLVR_SLOTS).
     """
@@ -36,7 +36,7 @@ class Settings:
     max_sessions: int = 1024
     session_ttl_s: float = 600.0
     default_env: str = "rlvr/Math-v0"
-    sandbox_sockets: str = ""
+    sandbox_socket_dir: str = ""
     sandbox_slots: int = 8
 
     def __post_init__(self) -> None:

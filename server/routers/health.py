@@ -18,7 +18,7 @@ async def healthz() -> dict:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response) -> dict:
-    """200 once every pool worker has answered a warm-up job (and, with RLVR_SANDBOX_SOCKETS, an
+    """200 once every pool worker has answered a warm-up job (and, with RLVR_SANDBOX_SOCKET_DIR, an
     executor answers a ping); 503 before that."""
     checks = await anyio.to_thread.run_sync(request.app.state.readiness)
     ready = all(checks.values())
