@@ -35,7 +35,7 @@ class ContainerSpec:
     memory_bytes: int = 2048 * MiB
     cpus: float = 1.0
     pids: int = 512
-    work_bytes: int = 256 * MiB
+    work_bytes_per_slot: int = 64 * MiB
     idle_exit_s: float = 900.0
 
     def run_kwargs(self, socket_dir: str, uid_base: int, name: str) -> dict[str, Any]:
@@ -47,7 +47,9 @@ class ContainerSpec:
             "auto_remove": True,
             "network_mode": "none",
             "read_only": True,
-            "tmpfs": {"/work": f"rw,exec,nosuid,nodev,size={self.work_bytes},nr_inodes=65536,mode=0711"},
+            # One size-capped tmpfs per slot: a job that fills its disk cannot starve its neighbours.
+            "tmpfs": {f"/work/s{slot}": f"rw,exec,nosuid,nodev,size={self.work_bytes_per_slot},"
+                                        "nr_inodes=16384,mode=0700" for slot in range(self.slots)},
             "cap_drop": ["ALL"],
             "cap_add": list(CAPABILITIES),
             "security_opt": ["no-new-privileges"],

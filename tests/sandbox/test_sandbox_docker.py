@@ -48,7 +48,7 @@ def test_containers_are_hardened(box):
         assert "no-new-privileges" in host["SecurityOpt"] and not host["Privileged"]
         assert not any("seccomp" in opt and "unconfined" in opt for opt in host["SecurityOpt"])
         assert host["PidsLimit"] > 0 and host["Memory"] > 0 and host["NanoCpus"] > 0 and host["IpcMode"] == "none"
-        assert "/work" in host["Tmpfs"] and "size=" in host["Tmpfs"]["/work"]
+        assert "/work/s0" in host["Tmpfs"] and "size=" in host["Tmpfs"]["/work/s0"]
         mounts = [m["Destination"] for m in attrs["Mounts"]]
         assert mounts == ["/run/rlvr/sock"] and not any("docker.sock" in m["Source"] for m in attrs["Mounts"])
 
