@@ -298,3 +298,30 @@ def test_idle_executor_exits_and_is_replaced_on_demand():
             time.sleep(0.2)
         result = sandbox.run("print('fresh')")
         assert result.stdout == "fresh\n" and sandbox.heals == 1
+
+
+HOSTILE_NEIGHBOURS = [
+    "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+    "l = []\nwhile True:\n    l.append(' ' * 10 ** 6)",
+    "while True:\n    print('x' * 1000)",
+    "i = 0\nwhile True:\n    open(f'f{i}', 'wb').write(b'x' * 10 ** 6)\n    i += 1",
+    "import os, signal\nos.kill(-1, signal.SIGKILL)",
+]
+
+
+def test_normal_jobs_are_unaffected_by_hostile_neighbours(box):
+    jobs, expected = [], []
+    for i in range(120):
+        if i % 12 == 0:
+            jobs.append({"code": HOSTILE_NEIGHBOURS[(i // 12) % len(HOSTILE_NEIGHBOURS)],
+                         "limits": Limits(wall_time_s=1.5, cpu_time_s=1.5)})
+            expected.append(None)
+        else:
+            jobs.append({"code": f"import os\nprint({i}, sorted(os.listdir()))"})
+            expected.append(f"{i} ['main.py']\n")
+    results = box.run_many(jobs)
+    for want, result in zip(expected, results, strict=True):
+        if want is None:
+            assert result.status is not ExecStatus.SANDBOX_ERROR, result
+        else:
+            assert result.status is ExecStatus.OK and result.stdout == want, result
