@@ -83,6 +83,13 @@ FAMILIES: dict[str, Family] = {
             for kind in LOGIC_KINDS
         ),
         Family(
+            name="code",
+            verifier="rlvr.verifiers.code:verify",
+            runs_in="inline",
+            reference_format='{"prompt", "test", "entry_point"} (HumanEval) | {"asserts": [...]} (MBPP) | '
+            '{"inputs": [...], "outputs": [...], "fn_name"?: ...} (stdin/stdout); see docs/envs/code.md',
+        ),
+        Family(
             name="logic",
             verifier="rlvr.verifiers.logic:verify",
             runs_in="inline",
@@ -111,6 +118,19 @@ ENVS: dict[str, EnvEntry] = {
         *(
             EnvEntry(id=env_id, entry_point=f"rlvr.envs.logic:{cls}", family=kind, description=text)
             for env_id, cls, kind, text in LOGIC_ENVS
+        ),
+        EnvEntry(
+            id="rlvr/Code-v0",
+            entry_point="rlvr.envs.code:CodeEnv",
+            family="code",
+            description="Python functions and stdin/stdout programs checked by unit tests in the sandbox "
+            "(71 built-in problems, or HumanEval/MBPP/stdin-stdout JSONL).",
+        ),
+        EnvEntry(
+            id="rlvr/CodeRepair-v0",
+            entry_point="rlvr.envs.code:CodeRepairEnv",
+            family="code",
+            description="Multi-turn Code-v0: a failed attempt gets the failing test's message back, up to 3 turns.",
         ),
         EnvEntry(
             id="rlvr/Logic-v0",

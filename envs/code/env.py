@@ -1,0 +1,42 @@
+"""`rlvr/Code-v0` and `rlvr/CodeRepair-v0`: write code that passes unit tests run in the sandbox.
+
+## Version History
+- v0: initial version. Reward 1 when every test passes (or the fraction passed with partial credit),
+  0 for failed tests, crashes, overruns and missing code; a sandbox failure is `sandbox_error`
+  (reward None, 0.0 in Gymnasium's float with `info["status"] == "sandbox_error"`): mask it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.code.tasks import CodeTasks, builtin_tasks, load_jsonl
+from rlvr.results import VerifyResult
+
+
+class CodeEnv(TextEnv):
+    """Single-turn code generation over the built-in problems or a HumanEval/MBPP/stdin-stdout JSONL file."""
+
+    family = "code"
+
+    def __init__(self, path: str | Path | None = None, *, format: str = "auto", limit: int | None = None,
+                 tasks: CodeTasks | None = None, max_turns: int = 1, render_mode: str | None = None):
+        if tasks is None:
+            tasks = load_jsonl(path, format=format, limit=limit) if path is not None else builtin_tasks()
+        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+
+
+class CodeRepairEnv(CodeEnv):
+    """Multi-turn: a failed attempt comes back with the failing test's message, up to `max_turns`."""
+
+    def __init__(self, path: str | Path | None = None, *, max_turns: int = 3, **kwargs):
+        super().__init__(path, max_turns=max_turns, **kwargs)
+
+    def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
+        if result.status == "no_answer":
+            problem = "I found no code in your reply."
+        else:
+            problem = f"Your code did not pass the tests: {result.reason}"
+        return (f"{task.prompt}\n\n{problem}\nFix the code and reply with the complete corrected solution in a "
+                "```python block.")

@@ -1,0 +1,165 @@
+"""Code tasks: the built-in problems and loaders for HumanEval, MBPP-style and stdin/stdout JSONL.
+
+Every loader returns `CodeTasks` whose references are exactly what `rlvr.verifiers.code.verify` reads,
+so `rlvr.verify("rlvr/Code-v0", completion=..., reference=task.reference)` scores a task of any source.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rlvr.envs.base import Task
+from rlvr.errors import InvalidReferenceError
+from rlvr.verifiers.code.reference import parse_reference
+
+SYSTEM_PROMPT = ("You are an expert programmer. Reply with your solution in one fenced code block "
+                 "(```python ... ```); the last such block is the one that is run.")
+_HUMANEVAL_FIELDS = ("prompt", "test", "entry_point")
+
+
+class CodeTasks:
+    """A fixed list of code tasks, indexable and searchable by id."""
+
+    def __init__(self, tasks: Iterable[Task]):
+        self._tasks = list(tasks)
+        self._index = {task.id: i for i, task in enumerate(self._tasks)}
+        if not self._tasks:
+            raise InvalidReferenceError("a code task set needs at least one task")
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __getitem__(self, index: int) -> Task:
+        return self._tasks[index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self._tasks)
+
+    def by_id(self, task_id: str) -> Task:
+        try:
+            return self._tasks[self._index[task_id]]
+        except KeyError:
+            raise KeyError(f"no code task with id {task_id!r}") from None
+
+
+def humaneval_task(record: Mapping[str, Any]) -> Task:
+    """A HumanEval record (`task_id`, `prompt`, `test`, `entry_point`, `canonical_solution`)."""
+    missing = [key for key in _HUMANEVAL_FIELDS if key not in record]
+    if missing:
+        raise InvalidReferenceError(f"HumanEval record lacks {', '.join(missing)}")
+    reference = {key: record[key] for key in _HUMANEVAL_FIELDS}
+    prompt = ("Complete this Python function. Reply with the whole function in a ```python block.\n\n"
+              f"```python\n{record['prompt']}```")
+    return _task(str(record.get("task_id") or record["entry_point"]), prompt, reference, record)
+
+
+def mbpp_task(record: Mapping[str, Any]) -> Task:
+    """An MBPP record (`task_id`, `text`, `code`, `test_list`, `test_setup_code`, `test_imports`) or the
+    same with `asserts`/`description` names."""
+    asserts = record.get("asserts", record.get("test_list"))
+    text = record.get("text", record.get("description", record.get("prompt", "")))
+    if not asserts or not text:
+        raise InvalidReferenceError("an MBPP record needs text (or description) and test_list (or asserts)")
+    reference = {"asserts": list(asserts)}
+    for key in ("test_setup_code", "setup", "test_imports", "imports", "partial_credit", "timeout_s"):
+        if record.get(key):
+            reference[key] = record[key]
+    prompt = (f"{str(text).strip()}\nYour code should pass tests like this one:\n\n```python\n{asserts[0]}\n```\n\n"
+              "Reply with the Python code in a ```python block.")
+    return _task(str(record.get("task_id", record.get("id", ""))), prompt, reference, record)
+
+
+def stdio_task(record: Mapping[str, Any]) -> Task:
+    """A stdin/stdout record: `question` (or `prompt`/`description`) and `inputs`/`outputs` (or APPS'
+    `input_output` JSON), optionally `fn_name` (call-based), `language`, `float_tol`."""
+    text = record.get("question", record.get("prompt", record.get("description", "")))
+    if not text:
+        raise InvalidReferenceError("a stdin/stdout record needs a question (or prompt/description)")
+    keys = ("inputs", "outputs", "input_output", "fn_name", "language", "float_tol", "partial_credit", "timeout_s")
+    reference = {key: record[key] for key in keys if key in record}
+    language = str(record.get("language") or "python")
+    if reference.get("fn_name") or (isinstance(record.get("input_output"), str)
+                                    and '"fn_name"' in record["input_output"]):
+        how = "Write the function it asks for, in Python."
+    else:
+        how = "Read the input from stdin and write the answer to stdout."
+    prompt = f"{str(text).strip()}\n\n{how} Reply with the {language} code in a ```{language} block."
+    return _task(str(record.get("id", record.get("problem_id", ""))), prompt, reference, record)
+
+
+def _task(task_id: str, prompt: str, reference: dict[str, Any], record: Mapping[str, Any]) -> Task:
+    parse_reference(reference)  # refuse a malformed record when loading, not when scoring
+    metadata = {key: value for key, value in record.items() if key in ("canonical_solution", "code", "solution",
+                                                                         "difficulty", "source", "tags")}
+    return Task(id=task_id, prompt=prompt, reference=reference, system_prompt=SYSTEM_PROMPT, metadata=metadata)
+
+
+LOADERS = {"humaneval": humaneval_task, "mbpp": mbpp_task, "stdio": stdio_task}
+
+
+def load_jsonl(path: str | Path, *, format: str = "auto", limit: int | None = None) -> CodeTasks:
+    """Tasks from a JSONL file (`.gz` too: HumanEval ships `HumanEval.jsonl.gz`).
+
+    format: humaneval, mbpp, stdio, or auto (decided per record by its fields).
+    """
+    if format not in (*LOADERS, "auto"):
+        raise InvalidReferenceError(f"format must be one of auto, {', '.join(LOADERS)}; got {format!r}")
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        lines = handle.read().splitlines()
+    tasks = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise InvalidReferenceError(f"{path}:{number} is not JSON") from None
+        loader = LOADERS[format] if format != "auto" else LOADERS[_guess(record)]
+        tasks.append(loader(record))
+        if limit is not None and len(tasks) >= limit:
+            break
+    return CodeTasks(tasks)
+
+
+def _guess(record: Mapping[str, Any]) -> str:
+    if all(key in record for key in ("test", "entry_point")):
+        return "humaneval"
+    if "test_list" in record or "asserts" in record:
+        return "mbpp"
+    return "stdio"
+
+
+def builtin_records() -> list[dict[str, Any]]:
+    """The raw records of the built-in problems (with their solutions and known wrong solutions)."""
+    text = resources.files("rlvr.envs.code").joinpath("data/problems.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def builtin_task(record: Mapping[str, Any]) -> Task:
+    """A built-in problem: MBPP-style asserts or stdin/stdout cases, written by the rlvr team."""
+    if "asserts" in record:
+        signature = record["signature"]
+        prompt = (f"{record['description'].strip()}\n\nWrite a Python function `{signature}`. It must pass tests "
+                  f"such as:\n\n```python\n{record['asserts'][0]}\n```\n\nReply with the code in a ```python "
+                  "block.")
+        reference = {"asserts": list(record["asserts"])}
+    else:
+        prompt = (f"{record['description'].strip()}\n\nRead the input from stdin and write the answer to stdout. "
+                  "Reply with the code in a ```python block.")
+        reference = {"inputs": list(record["inputs"]), "outputs": list(record["outputs"])}
+    parse_reference(reference)
+    metadata = {"solution": record["solution"], "tags": record.get("tags", [])}
+    return Task(id=record["id"], prompt=prompt, reference=reference, system_prompt=SYSTEM_PROMPT,
+                metadata=metadata)
+
+
+def builtin_tasks() -> CodeTasks:
+    """The problems shipped with rlvr."""
+    return CodeTasks(builtin_task(record) for record in builtin_records())

@@ -1,0 +1,12 @@
+"""Code with unit tests, run in the sandbox by a harness the candidate cannot fool.
+
+See docs/envs/code.md for the reference formats, the comparison policy and the defenses.
+"""
+
+from rlvr.verifiers.code.config import CodeConfig, SandboxSettings, set_shared_sandbox, shared_sandbox, using_sandbox
+from rlvr.verifiers.code.extract import extract_code
+from rlvr.verifiers.code.reference import Suite, parse_reference
+from rlvr.verifiers.code.verifier import verify
+
+__all__ = ["CodeConfig", "SandboxSettings", "Suite", "extract_code", "parse_reference", "set_shared_sandbox",
+           "shared_sandbox", "using_sandbox", "verify"]
