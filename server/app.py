@@ -24,7 +24,7 @@ from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
 from rlvr.server.routers import envs, health, openrlhf, verify
-from rlvr.server.sandbox import attach, detach
+from rlvr.server.sandbox import attach, detach, embedded
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
@@ -75,11 +75,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     app.state.readiness = lambda: _readiness(warmup, settings.sandbox_socket_dir)
     app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
-    sandbox = None
     if settings.sandbox_socket_dir:
         sandbox = await anyio.to_thread.run_sync(
             lambda: attach(settings.sandbox_socket_dir, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
         )
+    else:
+        sandbox = await anyio.to_thread.run_sync(embedded)
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield

@@ -1,21 +1,28 @@
-"""The server's sandbox in a compose deployment: executors it did not start, found by their sockets.
+"""Which sandbox the code verifier uses inside the server.
 
-Compose runs the executors as a service; each replica serves `<container>.sock` in a shared volume.
-At startup the server pings every socket there (a volume can hold stale ones from removed replicas),
-connects to the live ones, and hands that Sandbox to the code verifier when it is installed. Executors
-added later (`--scale executor=N` on a running stack) are seen after a server restart.
+Compose (`RLVR_SANDBOX_SOCKET_DIR`): executors the server did not start, each replica serving
+`<container>.sock` in a shared volume. At startup the server pings every socket there (a volume can
+hold stale ones from removed replicas), connects to the live ones, and hands that Sandbox to the code
+verifier. Executors added later (`--scale executor=N` on a running stack) are seen after a restart.
+
+Embedded (`rlvr serve`, no socket dir, no RLVR_SANDBOX_BACKEND): the code verifier's default, Docker
+executors started on first use, when a daemon and the executor image are there; otherwise the local
+backend, with a loud warning, because it isolates nothing.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
+from rlvr.envs.registry import FAMILIES
 from rlvr.sandbox import Sandbox
 from rlvr.sandbox.client import ping
+from rlvr.sandbox.errors import DockerUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,30 @@ def attach(directory: str, *, slots: int, wait_s: float) -> Sandbox | None:
     return sandbox
 
 
+def embedded() -> Sandbox | None:
+    """For `rlvr serve` without compose: a local Sandbox (and a warning) when Docker cannot serve code
+    checks; None when Docker can (the verifier then starts its executors on first use), when the user
+    chose a backend, or when no registered family runs code."""
+    code = _code_config()
+    if code is None or not _code_family_registered() or os.environ.get("RLVR_SANDBOX_BACKEND"):
+        return None
+    try:
+        _probe_docker()
+    except DockerUnavailable as exc:
+        log.warning(
+            "\n%s\nNO CODE ISOLATION: %s\nCode checks run with the LOCAL sandbox backend: untrusted programs run "
+            "on this host as this user. Fine for development only. Start dockerd and build the executor image "
+            "(.ci/setup-docker.sh), or set RLVR_SANDBOX_BACKEND=local to silence this.\n%s",
+            "!" * 100,
+            exc,
+            "!" * 100,
+        )
+        sandbox = Sandbox("local")
+        code.set_shared_sandbox(sandbox)
+        return sandbox
+    return None
+
+
 def detach(sandbox: Sandbox | None) -> None:
     if sandbox is None:
         return
@@ -58,3 +89,20 @@ def _code_config() -> Any:
     if importlib.util.find_spec("rlvr.verifiers.code") is None:
         return None
     return importlib.import_module("rlvr.verifiers.code")
+
+
+def _code_family_registered() -> bool:
+    return any(f.verifier.startswith("rlvr.verifiers.code") for f in FAMILIES.values())
+
+
+def _probe_docker() -> None:
+    """Raise DockerUnavailable (or its ImageNotFound) unless the docker backend could start."""
+    from rlvr.sandbox.docker_pool import DEFAULT_IMAGE, docker_client
+
+    client = docker_client()
+    try:
+        client.images.get(DEFAULT_IMAGE)
+    except Exception as exc:  # docker-py's ImageNotFound, or an API error: either way no executors
+        raise DockerUnavailable(f"executor image {DEFAULT_IMAGE!r} is not available ({type(exc).__name__})") from exc
+    finally:
+        client.close()
