@@ -88,6 +88,9 @@ class Scorer:
                 f"limit {self.admission.limit}); retry later",
                 retry_after_s=self.settings.retry_after_s,
             )
+        for item in items:
+            if isinstance(item, VerifyResult):  # refused at the edge: counted, never queued
+                self.metrics.results.labels("invalid", item.status.value).inc()
         futures = [item if isinstance(item, VerifyResult) else self._submit(item) for item in items]
         await _wait_all([f for f in futures if isinstance(f, Future)])
         return [f if isinstance(f, VerifyResult) else f.result() for f in futures]

@@ -18,7 +18,7 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def test_metrics_count_results_by_family_and_status(http) -> None:
     before = _samples(http.get("/metrics").text)
     items = [{"env": "rlvr/Math-v0", "completion": "\\boxed{1}", "reference": {"answer": a}} for a in ("1", "2", "1")]
-    items.append({"env": "rlvr/Nope-v0", "completion": "x"})
+    items += [{"env": "rlvr/Nope-v0", "completion": "x"}, {"env": "rlvr/Math-v0", "completion": 3}]
     http.post("/verify/batch", json={"items": items})
     reply = http.get("/metrics")
     assert reply.headers["content-type"].startswith("text/plain")
@@ -31,6 +31,7 @@ def test_metrics_count_results_by_family_and_status(http) -> None:
     assert grew("rlvr_verify_results_total", family="math", status="correct") == 2
     assert grew("rlvr_verify_results_total", family="math", status="wrong") == 1
     assert grew("rlvr_verify_results_total", family="unknown", status="error") == 1
+    assert grew("rlvr_verify_results_total", family="invalid", status="error") == 1
     assert grew("rlvr_verify_latency_seconds_count", family="math") == 3
     for gauge in (
         "rlvr_pool_workers",
