@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare Docker for the rlvr sandbox on a fresh Debian machine (run as root). Idempotent.
-#   1. install docker.io and debootstrap if missing
+#   1. install docker.io, debootstrap and g++ if missing
 #   2. start dockerd in the background if it is not answering, and wait for it
 #   3. build the local Debian base image with debootstrap + `docker import` if absent (no registry needed)
 #   4. docker build the executor image on top of it
@@ -19,6 +19,7 @@ log() { echo "[setup-docker] $*" >&2; }
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)  # the client alone may be preinstalled
 command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v g++ >/dev/null || need+=(g++)  # the local backend's C++ test compiles on the host
 if ((${#need[@]})); then
     log "installing ${need[*]}"
     apt-get update -qq
