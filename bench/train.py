@@ -81,12 +81,21 @@ def run_ours(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, 
         progress=False,
     )
     trainer = GRPOTrainer(cfg)
-    history = trainer.train().history
+    cpu: list[float] = []
+    mark = [time.process_time()]
+
+    def on_step(step: int, metrics: dict[str, Any]) -> None:
+        now = time.process_time()
+        cpu.append(now - mark[0])
+        mark[0] = now
+
+    history = trainer.train(callback=on_step).history
     trainer.close()
     steps = [h["step_seconds"] for h in history]
     return {
         "rewards": [h["reward_mean"] for h in history],
         "step_seconds": steps,
+        "step_cpu_seconds": cpu,
         "gen_tokens_per_s": _total(history, "gen_tokens_per_s", "gen_seconds"),
         "train_tokens_per_s": _total(history, "train_tokens_per_s", "train_seconds"),
         "gen_seconds": sum(h["gen_seconds"] for h in history),
@@ -146,12 +155,15 @@ def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, A
     class StepTimer(TrainerCallback):
         def __init__(self) -> None:
             self.seconds: list[float] = []
+            self.cpu: list[float] = []
 
         def on_step_begin(self, *a: Any, **k: Any) -> None:
             self._start = time.perf_counter()
+            self._cpu = time.process_time()
 
         def on_step_end(self, *a: Any, **k: Any) -> None:
             self.seconds.append(time.perf_counter() - self._start)
+            self.cpu.append(time.process_time() - self._cpu)
 
     steps = StepTimer()
     trainer = GRPOTrainer(
@@ -164,14 +176,17 @@ def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, A
     )
     trainer.train()
     logs = [entry for entry in trainer.state.log_history if "reward" in entry]
+    tokens = float(logs[-1].get("num_tokens", 0)) if logs else 0.0  # prompt + completion tokens trained on
     train_seconds = sum(steps.seconds) - timer.seconds
     sampler.close()
     return {
         "rewards": [entry["reward"] for entry in logs],
         "step_seconds": steps.seconds,
+        "step_cpu_seconds": steps.cpu,
         "gen_tokens_per_s": timer.tokens / max(timer.seconds, 1e-9),
         "gen_seconds": timer.seconds,
         "train_seconds": train_seconds,
+        "train_tokens_per_s": tokens / max(train_seconds, 1e-9),
     }
 
 
@@ -216,6 +231,7 @@ def summary(name: str, run: dict[str, Any], edge: int) -> dict[str, Any]:
         "reward_end": statistics.fmean(rewards[-edge:]),
         "median_step_s": statistics.median(run["step_seconds"]),
         "mean_step_s": statistics.fmean(run["step_seconds"]),
+        "median_step_cpu_s": statistics.median(run["step_cpu_seconds"]),
         "gen_tokens_per_s": run["gen_tokens_per_s"],
         "train_tokens_per_s": run.get("train_tokens_per_s"),
         "gen_seconds": run["gen_seconds"],
@@ -260,29 +276,27 @@ def main() -> None:
         "results": results,
     }
     if len(results) == 2:
-        report["trl_over_rlvr_step_time"] = results[1]["mean_step_s"] / results[0]["mean_step_s"]
+        report["trl_over_rlvr_step_time"] = results[1]["median_step_s"] / results[0]["median_step_s"]
+        report["trl_over_rlvr_step_cpu"] = results[1]["median_step_cpu_s"] / results[0]["median_step_cpu_s"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     _print(report)
 
 
 def _print(report: dict[str, Any]) -> None:
-    print(
-        f"\nSmolLM2-135M, {report['device']}, {report['settings']['steps']} steps of "
-        f"{report['settings']['prompts']} prompts x {report['settings']['group']} completions"
-    )
-    print(
-        f"{'trainer':8} {'reward start':>12} {'reward end':>10} {'step s (mean)':>13} {'step s (median)':>15} "
-        f"{'gen tok/s':>9} {'train tok/s':>11}"
-    )
+    settings = report["settings"]
+    print(f"\nSmolLM2-135M, {report['device']}, {settings['steps']} steps of {settings['prompts']} prompts x "
+          f"{settings['group']} completions x <= {settings['max_new_tokens']} tokens; "
+          f"load average at end {report['load_average_at_end'][0]:.1f}")
+    print(f"{'trainer':8} {'reward start':>12} {'reward end':>10} {'step s mean':>11} {'step s median':>13} "
+          f"{'step cpu-s median':>17} {'gen tok/s':>9} {'train tok/s':>11}")
     for r in report["results"]:
-        train = f"{r['train_tokens_per_s']:.0f}" if r["train_tokens_per_s"] else "-"
-        print(
-            f"{r['trainer']:8} {r['reward_start']:12.3f} {r['reward_end']:10.3f} {r['mean_step_s']:13.2f} "
-            f"{r['median_step_s']:15.2f} {r['gen_tokens_per_s']:9.1f} {train:>11}"
-        )
+        print(f"{r['trainer']:8} {r['reward_start']:12.3f} {r['reward_end']:10.3f} {r['mean_step_s']:11.2f} "
+              f"{r['median_step_s']:13.2f} {r['median_step_cpu_s']:17.2f} {r['gen_tokens_per_s']:9.1f} "
+              f"{r['train_tokens_per_s']:11.1f}")
     if "trl_over_rlvr_step_time" in report:
-        print(f"TRL / rlvr wall time per step: {report['trl_over_rlvr_step_time']:.2f}x")
+        print(f"TRL / rlvr per step: wall {report['trl_over_rlvr_step_time']:.2f}x (median), "
+              f"CPU {report['trl_over_rlvr_step_cpu']:.2f}x (median); above 1 means rlvr is faster")
 
 
 if __name__ == "__main__":
