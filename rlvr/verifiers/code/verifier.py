@@ -54,8 +54,14 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig 
     except Exception as exc:  # noqa: BLE001 - any failure to create the sandbox is a sandbox error
         return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox is unavailable: {type(exc).__name__}: "
                                    f"{str(exc)[:300]}", format=suite.format)
-    result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=json.dumps(payload),
-                     limits=_limits(suite, config, payload["test_timeout_s"]))
+    from rlvr.sandbox import SandboxError
+
+    try:
+        result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=json.dumps(payload),
+                         limits=_limits(suite, config, payload["test_timeout_s"]))
+    except SandboxError as exc:
+        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox could not run the job: {exc}",
+                                   format=suite.format)
     return interpret(result, nonce=nonce, suite=suite, partial=partial)
 
 
