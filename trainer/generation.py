@@ -25,6 +25,7 @@ class Rollout:
     completion_mask: torch.Tensor  # (B, C)
     texts: list[str]
     seconds: float
+    finished: torch.Tensor  # (B,) True where the completion ended with EOS, False where it ran out of tokens
 
     @property
     def completion_tokens(self) -> int:
@@ -71,6 +72,11 @@ def completion_mask(ids: torch.Tensor, eos_ids: Sequence[int]) -> torch.Tensor:
     return (eos_before == 0).long()  # (B, C)
 
 
+def ended(ids: torch.Tensor, eos_ids: Sequence[int]) -> torch.Tensor:
+    """(B,) True for rows that contain an EOS (finished), False for rows cut at the token budget."""
+    return torch.isin(ids, torch.tensor(list(eos_ids), device=ids.device)).any(dim=1)
+
+
 def eos_token_ids(model: Any, tokenizer: Any) -> list[int]:
     ids = getattr(model.generation_config, "eos_token_id", None)
     ids = [ids] if isinstance(ids, int) else list(ids or [])
@@ -111,7 +117,7 @@ class TransformersGenerator:
         cmask = completion_mask(completion, self.eos)  # (B, C)
         texts = self.tokenizer.batch_decode(completion * cmask + self.tokenizer.pad_token_id * (1 - cmask),
                                             skip_special_tokens=True)
-        return Rollout(ids, mask, completion, cmask, texts, time.perf_counter() - start)
+        return Rollout(ids, mask, completion, cmask, texts, time.perf_counter() - start, ended(completion, self.eos))
 
     def sync_weights(self, model: torch.nn.Module) -> None:
         return None  # generates with the training model itself
@@ -149,8 +155,9 @@ class VLLMGenerator:
         completion = torch.tensor([s + [pad] * (width - len(s)) for s in seqs], device=self.device)  # (B, C)
         cmask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs], device=self.device)
         texts = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
+        finished = torch.tensor([o.finish_reason == "stop" for out in outputs for o in out.outputs])
         return Rollout(ids.repeat_interleave(group_size, dim=0), mask.repeat_interleave(group_size, dim=0),
-                       completion, cmask, texts, time.perf_counter() - start)
+                       completion, cmask, texts, time.perf_counter() - start, finished)
 
     def sync_weights(self, model: torch.nn.Module) -> None:
         weights = [(name, p.detach()) for name, p in model.state_dict().items()]

@@ -122,6 +122,7 @@ class GRPOTrainer:
         self.tokenizer = prepare_tokenizer(tokenizer)
         if cfg.gradient_checkpointing:
             self.model.gradient_checkpointing_enable()
+        disable_dropout(self.model)
         self.ref_model = copy.deepcopy(self.model).eval().requires_grad_(False) if cfg.beta > 0 else None
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.scheduler = _scheduler(cfg, self.optimizer)
@@ -343,7 +344,7 @@ def _batch_metrics(batch: Batch, group_size: int) -> dict[str, Any]:
         "pass_rate": sum(r.status == Status.CORRECT for r in batch.results) / len(batch.results),
         "masked": int((~scored).sum()), "zero_signal_groups": zero, "zero_signal_frac": zero / groups,
         "completion_len": float(lengths.mean()), "completion_len_max": int(lengths.max()),
-        "truncated_frac": float((batch.rollout.completion_mask[:, -1] == 1).float().mean()),
+        "truncated_frac": float((~batch.rollout.finished).float().mean()),
     }
     for env_id in sorted({p.env_id for p in batch.prompts}):
         own = torch.tensor([p.env_id == env_id for p in batch.prompts]) & scored
@@ -372,6 +373,13 @@ def _progress(cfg: TrainConfig, start: int) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=cfg.steps, initial=start, desc="grpo", unit="step")
+
+
+def disable_dropout(model: torch.nn.Module) -> None:
+    """Dropout would make the sampling policy and the trained one differ by noise (ratio != 1 on-policy)."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
 
 
 def resolve_device(name: str) -> torch.device:

@@ -52,3 +52,9 @@ def test_generator_samples_group_size_completions_per_prompt():
     assert rollout.completion_ids.shape[1] <= 5 and len(rollout.texts) == 6
     assert rollout.prompt_ids[0].tolist() == rollout.prompt_ids[2].tolist()
     assert rollout.completion_tokens == int(rollout.completion_mask.sum())
+
+
+def test_rows_without_eos_are_reported_as_cut_at_the_budget():
+    from rlvr.trainer.generation import ended
+
+    assert ended(torch.tensor([[5, 1, 0], [5, 6, 7]]), [1]).tolist() == [True, False]

@@ -100,3 +100,15 @@ def test_outputs_metrics_tensorboard_checkpoint_and_plot(tmp_path):
     assert result.plot == out / "training.png" and result.plot.read_bytes()[:4] == b"\x89PNG"
     reloaded = AutoModelForCausalLM.from_pretrained(out / "final")
     assert reloaded.config.hidden_size == 32
+
+
+def test_dropout_is_switched_off_so_on_policy_ratios_are_exactly_one(tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    tokenizer = char_tokenizer()
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_embd=32, n_layer=1, n_head=2, n_positions=64,
+                                       eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id))
+    trainer = GRPOTrainer(toy_config(tmp_path, steps=1), model=model, tokenizer=tokenizer)
+    assert all(m.p == 0.0 for m in model.modules() if isinstance(m, torch.nn.Dropout))
+    assert trainer.train().history[0]["completion_len"] > 0
+    trainer.close()
