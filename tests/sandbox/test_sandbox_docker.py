@@ -100,6 +100,14 @@ def test_memory_limit(box, code):
     assert_healthy(box)
 
 
+def test_cpp_memory_limit_and_segfault(box):
+    grow = "#include <vector>\nint main(){std::vector<std::vector<char>> v; while(true) v.emplace_back(1<<20, 1);}"
+    result = box.run(grow, language="cpp", limits=FAST.replace(memory_bytes=256 << 20))
+    assert result.status is ExecStatus.MEMORY_LIMIT and result.phase == "run", result
+    crash = box.run("int main(){volatile int *p = nullptr; return *p;}", language="cpp")
+    assert crash.status is ExecStatus.RUNTIME_ERROR and crash.signal == 11, crash
+
+
 def test_output_flood_is_truncated_and_flagged(box):
     flood = "import sys\nwhile True:\n    sys.stdout.write('y' * 4096)"
     result = box.run(flood, limits=FAST.replace(output_bytes=50_000))
