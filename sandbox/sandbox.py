@@ -6,7 +6,7 @@ import asyncio
 import base64
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from rlvr.sandbox.client import ExecutorPool, Provider, StaticSockets
@@ -27,7 +27,6 @@ class Job:
     stdin: str = ""
     files: Mapping[str, str | bytes] | None = None
     limits: Limits | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Sandbox:
