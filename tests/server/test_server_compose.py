@@ -1,5 +1,5 @@
-"""The docker compose stack end to end: up (2 executors, 2 server replicas), verify math over HTTP, hostile
-programs against the executors through their socket volume, and down.
+"""The docker compose stack end to end: up (2 executors, 2 server replicas), verify math and code over
+HTTP, hostile programs over HTTP and straight at the executors through their socket volume, and down.
 
 Needs root, dockerd, and the images from .ci/setup-docker.sh and .ci/setup-compose.sh. Slow (~1 min):
 marked `compose`, sorted last; CI runs it as its own step: pytest -m compose.
@@ -33,6 +33,7 @@ def _compose(project: str, *args: str, check: bool = True) -> str:
         "RLVR_API_KEY": KEY,
         "RLVR_WORKERS": "1",
         "RLVR_VERIFY_TIMEOUT_S": "2",
+        "RLVR_SANDBOX_SLOTS": "3",  # 2 replicas x 3 + the test's own 2 connections = the executors' 8 slots
     }
     done = subprocess.run(
         ["docker", "compose", "-p", project, "-f", str(COMPOSE_FILE), *args],
@@ -106,6 +107,35 @@ try:
 except OSError:
     print("blocked")
 """
+ADD_TESTS = {"asserts": ["assert add(1, 2) == 3", "assert add(-4, 4) == 0"]}
+HTTP_HOSTILE = [  # (program, what must show in the reason)
+    ("import os\nwhile True:\n    os.fork()", "failed"),
+    ("import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=2)", "Network is unreachable"),
+    ("import os\nos.system('kill -9 -1')\nopen('/etc/x', 'w')", ""),
+    ("import time\ntime.sleep(60)", ""),
+]
+
+
+def _code(program: str) -> dict[str, object]:
+    return {"env": "rlvr/Code-v0", "completion": f"```python\n{program}\n```", "reference": ADD_TESTS}
+
+
+def test_code_is_verified_over_http_and_hostile_programs_score_wrong(stack) -> None:
+    good = _code("def add(a, b):\n    return a + b")
+    with _http(stack["urls"][0]) as http:
+        assert http.post("/verify", json=good).json()["status"] == "correct"
+        bad = http.post("/verify", json=_code("def add(a, b):\n    return a - b")).json()
+        assert bad["status"] == "wrong" and "AssertionError" in bad["reason"]
+        for program, expected in HTTP_HOSTILE:
+            result = http.post("/verify", json=_code(program)).json()
+            assert result["status"] == "wrong" and result["reward"] == 0.0, (program, result)
+            assert expected in result["reason"], (program, result)
+        # Hostile programs next to innocent ones in one batch: the innocent ones still pass.
+        items = [_code(p) for p, _ in HTTP_HOSTILE] + [good] * 4
+        results = http.post("/verify/batch", json={"items": items}).json()["results"]
+        assert [r["status"] for r in results] == ["wrong"] * len(HTTP_HOSTILE) + ["correct"] * 4, results
+
+
 HOSTILE = {
     "network": CONNECT.format(target=("1.1.1.1", 53)),
     "server_port": CONNECT.format(target=("server", 8000)),
