@@ -43,9 +43,16 @@ class Channel:
             raise
 
     def request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        self.send(message, timeout_s)
+        return self.receive(timeout_s)
+
+    def send(self, message: dict[str, Any], timeout_s: float) -> None:
         body = json.dumps(message).encode()
         self.sock.settimeout(timeout_s)
         self.sock.sendall(_HEADER.pack(len(body)) + body)
+
+    def receive(self, timeout_s: float) -> dict[str, Any]:
+        self.sock.settimeout(timeout_s)
         (size,) = _HEADER.unpack(self._recv_exact(4))
         if size > MAX_MESSAGE:
             raise ProtocolError(f"executor answered {size} bytes")
@@ -172,14 +179,17 @@ class ExecutorPool:
                     slot.drop()
                     slot.channel = Channel(self.provider.socket_paths[executor.index])
                     slot.generation = generation
+                slot.channel.send(request, timeout_s)
             except OSError as exc:
-                # Nothing was sent yet, so the job can safely be tried once more after healing.
-                self._heal(executor, generation, force=False, why=f"connect failed: {exc}")
+                # The executor never got the job (it was gone before we sent it), so the job can
+                # safely be tried once more after healing.
+                slot.drop()
+                self._heal(executor, generation, force=False, why=f"cannot send: {exc}")
                 if attempt == 0:
                     continue
                 return ExecResult.sandbox_error(f"cannot reach executor {executor.index}: {exc}")
             try:
-                response = slot.channel.request(request, timeout_s)
+                response = slot.channel.receive(timeout_s)
             except TimeoutError:
                 slot.drop()
                 self._heal(executor, generation, force=True, why="no answer in time (wedged)")

@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from docker.errors import NotFound
 
 from rlvr.sandbox import ExecStatus, Limits, Sandbox
 from rlvr.sandbox.docker_pool import ContainerSpec, docker_client
@@ -269,6 +270,19 @@ def test_dead_container_is_replaced(small_box):
     assert result.status is ExecStatus.SANDBOX_ERROR
     assert small_box.heals >= 1 and small_box.provider.container(0).id != container.id
     assert_healthy(small_box)
+
+
+def test_container_that_died_between_jobs_costs_no_job(small_box):
+    assert_healthy(small_box)  # every slot now holds a connection to the container
+    container = small_box.provider.container(0)
+    container.kill()
+    try:
+        container.wait(timeout=10)  # dead, not just signalled: the failure is found when sending
+    except NotFound:
+        pass  # already dead and removed (auto_remove)
+    results = small_box.run_many([{"code": "print('retried')"}] * small_box.capacity)
+    assert all(r.status is ExecStatus.OK and r.stdout == "retried\n" for r in results), results
+    assert small_box.heals == 1
 
 
 def test_wedged_container_is_replaced(small_box):
