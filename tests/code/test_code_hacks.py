@@ -22,9 +22,12 @@ HUMANEVAL = {"prompt": 'def add(a: int, b: int) -> int:\n    """Return a + b."""
              "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(5, 5) == 10\n",
              "entry_point": "add"}
 STDIO = {"inputs": ["1 2\n", "5 5\n"], "outputs": ["3\n", "10\n"]}
+# A check that imports a module only while the tests run (after the candidate could write files).
+LAZY = {**HUMANEVAL, "test": "def check(candidate):\n    candidate(0, 0)\n    import fractions\n"
+                             "    assert candidate(1, 2) == 3\n"}
 HONEST = {"mbpp": "def add(a, b):\n    return a + b\n", "humaneval": "def add(a, b):\n    return a + b\n",
-          "stdio": "a, b = map(int, input().split())\nprint(a + b)\n"}
-REFS = {"mbpp": MBPP, "humaneval": HUMANEVAL, "stdio": STDIO}
+          "stdio": "a, b = map(int, input().split())\nprint(a + b)\n", "lazy": "def add(a, b):\n    return a + b\n"}
+REFS = {"mbpp": MBPP, "humaneval": HUMANEVAL, "stdio": STDIO, "lazy": LAZY}
 PROBE = Path(__file__).with_name("code_hack_probe.py").read_text()
 FAKE_VERDICT = '{"passed": 3, "ran": 3, "results": [{"passed": true}, {"passed": true}, {"passed": true}]}'
 
@@ -83,6 +86,11 @@ HACKS = [
      "        pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n        yield pid\n"
      "for pid in list(ancestors()):\n    try:\n        os.kill(pid, signal.SIGSTOP)\n    except OSError:\n"
      "        pass\ndef add(a, b):\n    return a + b\n"),
+    ("plant a module that the judge imports", "lazy",
+     "import os\nfor d in ('.', os.path.expanduser('~'), '/work'):\n    try:\n"
+     "        open(os.path.join(d, 'fractions.py'), 'w').write('import __main__\\n"
+     "__main__.Judge.call = lambda *a: 3\\n')\n"
+     "    except OSError:\n        pass\ndef add(a, b):\n    return 0\n"),
     ("loop forever", "mbpp stdio", "def add(a, b):\n    while True:\n        pass\nwhile True:\n    pass\n"),
 ]
 CASES = [(name, fmt, code) for name, formats, code in HACKS for fmt in formats.split()]

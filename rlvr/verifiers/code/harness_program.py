@@ -36,7 +36,8 @@ MAX_REPLY = 16 << 20
 HEADER = struct.Struct(">I")
 PR_SET_DUMPABLE = 4
 # The work dir (the script's dir) is writable by the candidate: never import from it.
-sys.path[:] = [entry for entry in sys.path if entry not in ("", os.path.dirname(os.path.abspath(__file__)))]
+_HERE = os.path.dirname(os.path.abspath(globals().get("__file__", "main.py")))  # run with -c: the cwd
+sys.path[:] = [entry for entry in sys.path if entry not in ("", ".", _HERE, os.getcwd())]
 
 
 # ---- framing ---------------------------------------------------------------------------------------

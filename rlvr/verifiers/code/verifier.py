@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rlvr.results import Status, VerifyResult
+from rlvr.sandbox import Limits, SandboxError
 from rlvr.verifiers.code.config import CodeConfig, shared_sandbox
 from rlvr.verifiers.code.extract import extract_code
 from rlvr.verifiers.code.reference import Suite, parse_reference
@@ -30,14 +32,23 @@ def harness_source() -> str:
     return Path(__file__).with_name("harness_program.py").read_text(encoding="utf-8")
 
 
-def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig | None = None,
-           sandbox: Sandbox | None = None) -> VerifyResult:
-    """Score `completion` against a HumanEval, MBPP-style or stdin/stdout reference.
+@dataclass(frozen=True)
+class CodeJob:
+    """One sandbox job that checks one completion: the harness reads `stdin`; `interpret` reads its output."""
 
-    Returns correct (all tests passed), partial (with partial credit), wrong (a failed test, a compile
-    error, a crash or an overrun: the candidate's fault), no_answer (no code), or sandbox_error
-    (reward None: the sandbox could not run the job).
-    """
+    suite: Suite
+    nonce: str
+    partial: bool
+    stdin: str
+    limits: Limits
+
+    def interpret(self, result: ExecResult) -> VerifyResult:
+        return interpret(result, nonce=self.nonce, suite=self.suite, partial=self.partial)
+
+
+def build_job(*, completion: str, reference: Mapping[str, Any],
+              config: CodeConfig | None = None) -> CodeJob | VerifyResult:
+    """The job for one completion, or the result right away (no code, too many tests)."""
     config = config or CodeConfig()
     suite = parse_reference(reference)
     if len(suite.tests) > config.max_tests:
@@ -49,20 +60,32 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig 
     partial = config.partial_credit if suite.partial_credit is None else suite.partial_credit
     nonce = secrets.token_hex(16)
     payload = _payload(suite, code, nonce, partial, config)
+    return CodeJob(suite=suite, nonce=nonce, partial=partial, stdin=json.dumps(payload),
+                   limits=_limits(suite, config, payload["test_timeout_s"]))
+
+
+def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig | None = None,
+           sandbox: Sandbox | None = None) -> VerifyResult:
+    """Score `completion` against a HumanEval, MBPP-style or stdin/stdout reference.
+
+    Returns correct (all tests passed), partial (with partial credit), wrong (a failed test, a compile
+    error, a crash or an overrun: the candidate's fault), no_answer (no code), or sandbox_error
+    (reward None: the sandbox could not run the job).
+    """
+    job = build_job(completion=completion, reference=reference, config=config)
+    if isinstance(job, VerifyResult):
+        return job
     try:
         box = sandbox or shared_sandbox()
     except Exception as exc:  # noqa: BLE001 - any failure to create the sandbox is a sandbox error
         return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox is unavailable: {type(exc).__name__}: "
-                                   f"{str(exc)[:300]}", format=suite.format)
-    from rlvr.sandbox import SandboxError
-
+                                   f"{str(exc)[:300]}", format=job.suite.format)
     try:
-        result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=json.dumps(payload),
-                         limits=_limits(suite, config, payload["test_timeout_s"]))
+        result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=job.stdin, limits=job.limits)
     except SandboxError as exc:
         return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox could not run the job: {exc}",
-                                   format=suite.format)
-    return interpret(result, nonce=nonce, suite=suite, partial=partial)
+                                   format=job.suite.format)
+    return job.interpret(result)
 
 
 def _payload(suite: Suite, code: str, nonce: str, partial: bool, config: CodeConfig) -> dict[str, Any]:
@@ -82,9 +105,7 @@ def _payload(suite: Suite, code: str, nonce: str, partial: bool, config: CodeCon
     }
 
 
-def _limits(suite: Suite, config: CodeConfig, test_timeout_s: float):
-    from rlvr.sandbox import Limits
-
+def _limits(suite: Suite, config: CodeConfig, test_timeout_s: float) -> Limits:
     compile_s = COMPILE_BUDGET_S if suite.language == "cpp" else 0.0
     wall = min(config.total_timeout_s, compile_s + len(suite.tests) * test_timeout_s) + 5.0
     return Limits(wall_time_s=wall, cpu_time_s=wall, memory_bytes=config.memory_mb << 20, processes=64,
