@@ -1,0 +1,64 @@
+"""Code checks through the server: the embedded default (Docker executors, started on first use), and
+`rlvr serve` without Docker, which falls back to the local backend and says so loudly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+CODE = "rlvr/Code-v0"
+TESTS = {"asserts": ["assert add(1, 2) == 3", "assert add(-4, 4) == 0"]}
+
+
+def _code(body: str) -> dict[str, object]:
+    return {"env": CODE, "completion": f"Here it is:\n```python\n{body}\n```", "reference": TESTS}
+
+
+def test_code_verdicts_through_the_embedded_server(http) -> None:
+    items = [
+        _code("def add(a, b):\n    return a + b"),
+        _code("def add(a, b):\n    return a - b"),
+        {"env": CODE, "completion": "I would add them.", "reference": TESTS},
+        _code("import os\nwhile True:\n    os.fork()"),
+        {"env": CODE, "completion": "```python\ndef add(a, b): return a + b\n```", "reference": {"nope": 1}},
+        _code("def add(a, b):\n    return b + a"),
+    ]
+    results = http.post("/verify/batch", json={"items": items}).json()["results"]
+    assert [r["status"] for r in results] == ["correct", "wrong", "no_answer", "wrong", "error", "correct"]
+    assert [r["reward"] for r in results] == [1.0, 0.0, 0.0, 0.0, None, 1.0]
+
+
+def test_rlvr_serve_without_docker_warns_and_uses_the_local_backend() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "RLVR_WORKERS": "1", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    env.pop("RLVR_SANDBOX_BACKEND", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rlvr.server", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert proc.poll() is None
+            time.sleep(0.1)
+        result = httpx.post(url + "/verify", json=_code("def add(a, b):\n    return a + b"), timeout=60).json()
+        assert result["status"] == "correct"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert "NO CODE ISOLATION" in stderr and "LOCAL sandbox backend" in stderr
