@@ -235,6 +235,7 @@ def serve_one_request(config, conn, slot):
     except Exception as exc:
         response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
         response["breach"] = not sweep(config, slot)
+        wipe_dir(config, slot)  # again, now that nothing of the job is left to write into it
     send_message(conn, response)
     return 0
 
@@ -307,9 +308,10 @@ def spawn(config, argv, limits, stdin, uid, cwd, env, source):
     err_r, err_w = os.pipe()
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
     stdin_fd = os.memfd_create("stdin", 0)
-    if stdin:
-        os.write(stdin_fd, stdin)
-        os.lseek(stdin_fd, 0, os.SEEK_SET)
+    view = memoryview(stdin)
+    while view:
+        view = view[os.write(stdin_fd, view):]
+    os.lseek(stdin_fd, 0, os.SEEK_SET)
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
