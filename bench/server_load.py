@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     items = make_items(args.items, args.seed)
+    load_before = os.getloadavg()[0]
 
     before_s, local = run_in_process(items, args.workers)
     proc, url = start_server(args.workers, args.batch)
@@ -164,6 +165,7 @@ def main() -> None:
         "http_errors": errors,
         "lost_items": lost,
         "mismatched_items": mismatched,
+        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "statuses": {s: sum(r["status"] == s for r in local) for s in sorted({r["status"] for r in local})},
     }
     print(json.dumps(report, indent=2))
