@@ -59,6 +59,19 @@ def measure(check: Callable[[str, dict], VerifyResult], items: list[tuple[str, d
             "correct": statuses.count("correct")}
 
 
+def container_cpu_s(box: Sandbox) -> float | None:
+    """CPU seconds used so far by the pool's containers (cgroup v1 cpuacct), or None if unreadable."""
+    total = 0.0
+    for index in range(len(box.provider.socket_paths)):
+        path = f"/sys/fs/cgroup/cpuacct/docker/{box.provider.container(index).id}/cpuacct.usage"
+        try:
+            with open(path) as handle:
+                total += int(handle.read()) / 1e9
+        except OSError:
+            return None
+    return total
+
+
 def docker_run_check(image: str) -> Callable[[str, dict], VerifyResult]:
     """Verify one item in a fresh container with the pool's hardening (the same harness and payload)."""
     argv = ["docker", "run", "--rm", "-i", "--network", "none", "--read-only", "--tmpfs",
@@ -92,7 +105,11 @@ def main() -> int:
     per_executor = -(-CONCURRENCY // args.executors)
     with Sandbox("docker", executors=args.executors, slots=per_executor, image=args.image) as box:
         measure(lambda c, r: verify(completion=c, reference=r, sandbox=box), items[:32])  # warm up
+        cpu_before = container_cpu_s(box)
         pool = measure(lambda c, r: verify(completion=c, reference=r, sandbox=box), items[:args.items])
+        cpu_after = container_cpu_s(box)
+    if cpu_before is not None and cpu_after is not None:
+        pool["container_cpu_ms_per_item"] = (cpu_after - cpu_before) * 1000 / pool["items"]
     docker_run = measure(docker_run_check(args.image), items[:args.docker_run_items])
     ratio = pool["per_s"] / docker_run["per_s"]
 
@@ -103,6 +120,9 @@ def main() -> int:
         print(f"{name:<22} {row['items']:>6} {row['per_s']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
               f"{row['correct']:>8}")
     print(f"ratio pool / docker run: {ratio:.1f}x")
+    if "container_cpu_ms_per_item" in pool:
+        print(f"pool CPU inside the executor containers: {pool['container_cpu_ms_per_item']:.1f} ms per item "
+              "(independent of the machine's load)")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump({"pool": pool, "docker_run": docker_run, "ratio": ratio, "concurrency": CONCURRENCY,

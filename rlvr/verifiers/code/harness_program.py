@@ -17,9 +17,7 @@ Three processes, so the candidate never shares memory, file descriptors or outpu
 Messages are 4-byte big-endian lengths followed by UTF-8 JSON.
 """
 
-import base64
 import builtins
-import ctypes
 import json
 import math
 import os
@@ -29,7 +27,6 @@ import socket
 import struct
 import sys
 import time
-import traceback
 import types
 
 MAX_REPLY = 16 << 20
@@ -95,6 +92,8 @@ def encode(value):
     if isinstance(value, (set, frozenset)):
         return {"$": "frozenset" if isinstance(value, frozenset) else "set", "v": [encode(v) for v in value]}
     if isinstance(value, (bytes, bytearray)):
+        import base64
+
         return {"$": "bytes", "v": base64.b64encode(bytes(value)).decode()}
     if isinstance(value, complex):
         return {"$": "complex", "v": [value.real, value.imag]}
@@ -120,6 +119,8 @@ def decode(data):
         items = (decode(item) for item in payload)
         return set(items) if tag == "set" else frozenset(items)
     if tag == "bytes" and type(payload) is str:
+        import base64
+
         return base64.b64decode(payload.encode(), validate=True)
     if tag == "complex" and type(payload) is list and len(payload) == 2:
         return complex(float(payload[0]), float(payload[1]))
@@ -196,6 +197,8 @@ def call_worker(code, sock):
 def describe(exc):
     if isinstance(exc, SystemExit):
         return f"the program exited (SystemExit {exc.code!r})"
+    import traceback
+
     lines = traceback.format_exception_only(type(exc), exc)
     return "".join(lines).strip()[-1000:]
 
@@ -215,6 +218,8 @@ def stdio_worker(code, language, stdin_fd, stdout_fd, stderr_fd):
     except SystemExit as exc:
         status = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: B036 - reported like the interpreter does
+        import traceback
+
         traceback.print_exc()
         status = 1
     for stream in (sys.stdout, sys.stderr):
@@ -558,6 +563,8 @@ class Judge:
                f"{_short(test['expected'], 200)}"
 
     def failure_message(self, test, exc):
+        import traceback
+
         source = test.get("code", "")
         line = ""
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -619,8 +626,25 @@ def _args(args):
     return "(" + ", ".join(_short(a, 60) for a in args) + ")"
 
 
+def set_non_dumpable():
+    """prctl(PR_SET_DUMPABLE, 0) through _ctypes (the ctypes package costs ~10 ms to import): from now
+    on processes of the same uid cannot ptrace this one or open its /proc files (mem, fd, environ)."""
+    import _ctypes
+
+    class Int(_ctypes._SimpleCData):
+        _type_ = "i"
+
+    class Function(_ctypes.CFuncPtr):
+        _flags_ = _ctypes.FUNCFLAG_CDECL
+        _restype_ = Int
+
+    prctl = Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl"))
+    if prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError("prctl(PR_SET_DUMPABLE, 0) failed")
+
+
 def main():
-    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    set_non_dumpable()
     psock, zsock = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -634,6 +658,8 @@ def main():
         try:
             Zygote(zsock).serve()
         except BaseException:  # noqa: B036
+            import traceback
+
             traceback.print_exc()
             code = 1
         os._exit(code)
