@@ -52,7 +52,8 @@ def find_secret():
         places.append(os.read(0, 1 << 20))
     except OSError:
         pass
-    for root, _dirs, files in os.walk("/"):
+    walks = [os.walk(top) for top in (os.getcwd(), os.path.expanduser("~"), "/tmp", "/")]
+    for root, _dirs, files in (entry for walk in walks for entry in walk):
         if root.startswith(("/proc", "/sys", "/usr", "/dev", "/lib", "/bin", "/sbin", "/etc", "/var/lib")):
             continue
         for name in files:

@@ -104,3 +104,17 @@ def test_builtin_problems_accept_their_solutions_and_reject_known_wrong_ones(box
         statuses = list(pool.map(run, jobs))
     mismatches = [(job[0], job[3], status) for job, status in zip(jobs, statuses, strict=True) if status != job[3]]
     assert not mismatches, mismatches
+
+
+def test_values_that_cannot_cross_are_the_references_problem_or_the_candidates(box):
+    """A test that passes a function cannot be checked (error, reward None); a candidate that returns
+    something odd (a deeply nested list, an exception that needs special arguments) just fails."""
+    callback = verify(completion="```python\ndef apply(f, x):\n    return f(x)\n```",
+                      reference={"asserts": ["assert apply(lambda x: x + 1, 1) == 2"]}, sandbox=box)
+    assert callback.status is Status.ERROR and callback.reward is None and "cannot cross" in callback.reason
+    deep = verify(completion="```python\ndef nest(n):\n    x = []\n    for _ in range(n):\n        x = [x]\n"
+                             "    return x\n```", reference={"asserts": ["assert nest(100000) == []"]}, sandbox=box)
+    assert deep.status is Status.WRONG
+    odd = verify(completion="```python\ndef f(x):\n    raise UnicodeDecodeError('utf-8', b'x', 0, 1, 'bad')\n```",
+                 reference={"asserts": ["assert f(1) == 1"]}, sandbox=box)
+    assert odd.status is Status.WRONG and "UnicodeDecodeError" in odd.reason

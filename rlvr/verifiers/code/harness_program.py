@@ -438,6 +438,11 @@ class CandidateError(Exception):
     """The candidate raised an exception that is not a built-in one."""
 
 
+class UnsupportedTest(BaseException):
+    """The test passes the candidate a value that is not plain data (a function, an object): the
+    reference cannot be checked this way, which is not the candidate's fault."""
+
+
 class Judge:
     def __init__(self, zsock, payload):
         self.zsock = zsock
@@ -449,7 +454,12 @@ class Judge:
 
     def call(self, name, args, kwargs):
         remaining = max(0.001, self.deadline - time.monotonic())
-        send(self.zsock, {"op": "call", "name": name, "args": encode(list(args)), "kwargs": encode(kwargs),
+        try:
+            args_data, kwargs_data = encode(list(args)), encode(kwargs)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise UnsupportedTest(f"a test calls {name} with a value that cannot cross to the program: {exc}") \
+                from None
+        send(self.zsock, {"op": "call", "name": name, "args": args_data, "kwargs": kwargs_data,
                           "timeout_s": remaining})
         reply = recv(self.zsock)
         if reply is None:
@@ -459,6 +469,8 @@ class Judge:
             raise CandidateDied(reply["dead"])
         try:
             body = json.loads(reply["reply"])
+            if type(body) is not dict:
+                raise ValueError("not an object")
             if "ok" in body:
                 value = decode(body["ok"])
             else:
@@ -470,9 +482,13 @@ class Judge:
         if "ok" not in body:
             self.calls.append((name, args, f"raised {text}"))
             builtin = getattr(builtins, kind, None)
+            error = CandidateError(f"{kind}: {text}")
             if isinstance(builtin, type) and issubclass(builtin, Exception):
-                raise builtin(text)
-            raise CandidateError(text)
+                try:
+                    error = builtin(text)
+                except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
+                    pass
+            raise error
         self.calls.append((name, args, value))
         return value
 
@@ -498,9 +514,15 @@ class Judge:
                 return {"setup_error": setup_error}
         results = []
         for index, test in enumerate(payload["tests"]):
-            results.append(self.run_test(index, test, namespace))
+            try:
+                results.append(self.run_test(index, test, namespace))
+            except UnsupportedTest as exc:
+                return {"setup_error": str(exc)[:1000]}
             if not results[-1]["passed"] and payload["stop_on_fail"]:
                 break
+        for number, result in enumerate(r for r in results if not r["passed"]):
+            if number >= 20:  # keep the verdict line short: the host reports the first failures only
+                result["message"] = None
         return {"passed": sum(r["passed"] for r in results), "ran": len(results), "results": results}
 
     def setup(self, namespace):
@@ -527,6 +549,8 @@ class Judge:
                 message = self.check_stdio(test)
         except CandidateDied as exc:
             message = str(exc)
+        except UnsupportedTest:
+            raise
         except BaseException as exc:  # noqa: B036 - an assertion or an error in a test is a failed test
             message = self.failure_message(test, exc)
         if self.crashed and message is None:
@@ -618,7 +642,10 @@ def _close(a, b, tol):
 
 
 def _short(value, limit=120):
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:
+        return "<a deeply nested value>"
     return text if len(text) <= limit else text[:limit] + "..."
 
 
