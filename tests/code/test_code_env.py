@@ -117,3 +117,26 @@ def test_local_backend_runs_the_same_harness():
         hack = verify(completion="```python\nimport os\nos._exit(0)\n```",
                       reference={"asserts": ["assert inc(1) == 2"]}, sandbox=local)
     assert (good.status, hack.status) == (Status.CORRECT, Status.WRONG)
+
+
+@pytest.mark.timeout(120)
+def test_an_executor_that_dies_mid_check_is_a_sandbox_error():
+    """Kill the executor container while a check runs: the result is sandbox_error (reward None),
+    never a wrong answer and never a pass."""
+    import threading
+    import time
+
+    from rlvr.sandbox import Sandbox
+    from rlvr.verifiers.code import verify
+
+    with Sandbox("docker", executors=1, slots=1) as box:
+        slow = "```python\nimport time\ndef inc(x):\n    time.sleep(20)\n    return x + 1\n```"
+        results = []
+        worker = threading.Thread(target=lambda: results.append(verify(
+            completion=slow, reference={"asserts": ["assert inc(1) == 2"], "timeout_s": 30}, sandbox=box)))
+        worker.start()
+        time.sleep(1.5)
+        box.provider.container(0).kill()
+        worker.join(60)
+    (result,) = results
+    assert result.status is Status.SANDBOX_ERROR and result.reward is None, result
