@@ -38,5 +38,6 @@ class CodeRepairEnv(CodeEnv):
             problem = "I found no code in your reply."
         else:
             problem = f"Your code did not pass the tests: {result.reason}"
+        language = str(task.reference.get("language") or "python")
         return (f"{task.prompt}\n\n{problem}\nFix the code and reply with the complete corrected solution in a "
-                "```python block.")
+                f"```{language} block.")
