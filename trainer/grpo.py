@@ -56,17 +56,22 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: AdvantageSca
     centred = torch.where(valid, grouped - mean, torch.zeros_like(grouped))  # (B/G, G)
     var = (centred**2).sum(dim=1, keepdim=True) / (count - 1).clamp(min=1)  # (B/G, 1)
     advantages = centred / (var.sqrt() + eps) if scale == "std" else centred  # (B/G, G)
-    informative = (count >= 2) & (var > 0)  # (B/G, 1)
+    # Equal rewards must give exactly 0 (not float dust from the mean), so the loop can skip them.
+    informative = _informative(grouped, valid).unsqueeze(1)  # (B/G, 1)
     return torch.where(informative & valid, advantages, torch.zeros_like(advantages)).reshape(-1)  # (B,)
 
 
 def zero_signal_groups(rewards: torch.Tensor, group_size: int) -> int:
     """How many groups carry no learning signal: all scored rewards equal, or fewer than two scored."""
     grouped = rewards.reshape(-1, group_size)  # (B/G, G)
-    valid = ~torch.isnan(grouped)
+    return int((~_informative(grouped, ~torch.isnan(grouped))).sum())
+
+
+def _informative(grouped: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """(B/G,) True for groups with at least two scored rewards that are not all equal."""
     high = torch.where(valid, grouped, torch.full_like(grouped, -torch.inf)).amax(dim=1)  # (B/G,)
     low = torch.where(valid, grouped, torch.full_like(grouped, torch.inf)).amin(dim=1)  # (B/G,)
-    return int(((valid.sum(dim=1) < 2) | (high == low)).sum())
+    return (valid.sum(dim=1) >= 2) & (high > low)
 
 
 def kl_k3(logp: torch.Tensor, ref_logp: torch.Tensor) -> torch.Tensor:

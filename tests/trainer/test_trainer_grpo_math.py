@@ -134,3 +134,9 @@ def test_token_logprobs_apply_the_sampling_temperature():
 
 def test_entropy_of_a_uniform_distribution_is_log_v():
     close(token_entropy(torch.zeros(1, 2, 4))[0], [math.log(4)] * 2)
+
+
+def test_equal_rewards_whose_mean_is_inexact_still_give_exactly_zero():
+    rewards = torch.full((8,), 0.2)  # float32 mean of eight 0.2s is not exactly 0.2
+    assert torch.equal(group_advantages(rewards, 8), torch.zeros(8))
+    assert zero_signal_groups(rewards, 8) == 1
