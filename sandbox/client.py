@@ -42,14 +42,18 @@ class Channel:
             self.sock.close()
             raise
 
-    def request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
-        self.send(message, timeout_s)
+    def request(self, message: dict[str, Any], timeout_s: float, payload: bytes | None = None) -> dict[str, Any]:
+        self.send(message, timeout_s, payload)
         return self.receive(timeout_s)
 
-    def send(self, message: dict[str, Any], timeout_s: float) -> None:
+    def send(self, message: dict[str, Any], timeout_s: float, payload: bytes | None = None) -> None:
+        """A JSON header, then (for a job) its raw payload as a second frame."""
         body = json.dumps(message).encode()
+        frames = [_HEADER.pack(len(body)), body]
+        if payload is not None:
+            frames += [_HEADER.pack(len(payload)), payload]
         self.sock.settimeout(timeout_s)
-        self.sock.sendall(_HEADER.pack(len(body)) + body)
+        self.sock.sendall(b"".join(frames))
 
     def receive(self, timeout_s: float) -> dict[str, Any]:
         self.sock.settimeout(timeout_s)
@@ -158,7 +162,7 @@ class ExecutorPool:
                 self._idle.put(_Slot(executor))
         self.capacity = slots * len(self._executors)
 
-    def run(self, request: dict[str, Any], timeout_s: float) -> ExecResult:
+    def run(self, request: dict[str, Any], payload: bytes, timeout_s: float) -> ExecResult:
         """Run one request; any failure of the sandbox comes back as a sandbox_error result."""
         if self._closed:
             raise SandboxClosed("the sandbox is closed")
@@ -166,11 +170,11 @@ class ExecutorPool:
         try:
             if self._closed:
                 raise SandboxClosed("the sandbox is closed")
-            return self._run_on(slot, request, timeout_s + self.grace_s)
+            return self._run_on(slot, request, payload, timeout_s + self.grace_s)
         finally:
             self._idle.put(slot)
 
-    def _run_on(self, slot: _Slot, request: dict[str, Any], timeout_s: float) -> ExecResult:
+    def _run_on(self, slot: _Slot, request: dict[str, Any], payload: bytes, timeout_s: float) -> ExecResult:
         for attempt in range(2):
             executor = slot.executor
             generation = executor.generation
@@ -179,7 +183,7 @@ class ExecutorPool:
                     slot.drop()
                     slot.channel = Channel(self.provider.socket_paths[executor.index])
                     slot.generation = generation
-                slot.channel.send(request, timeout_s)
+                slot.channel.send(request, timeout_s, payload)
             except OSError as exc:
                 # The executor never got the job (it was gone before we sent it), so the job can
                 # safely be tried once more after healing.

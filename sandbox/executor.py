@@ -15,7 +15,6 @@ RLVR_SETUID); keep this file free of heavy imports: every job is forked from thi
 
 import _sitebuiltins
 import atexit
-import base64
 import builtins
 import ctypes
 import errno
@@ -33,6 +32,7 @@ import zlib
 
 MAX_MESSAGE = 256 << 20
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _HEADER = struct.Struct(">I")
 _JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -81,6 +81,25 @@ def recv_message(conn):
         raise ValueError(f"message of {size} bytes is over the limit")
     body = recv_exact(conn, size)
     return None if body is None else json.loads(body)
+
+
+def recv_payload(conn):
+    """The raw bytes after a job's header (stdin, then the files), read straight into one buffer that
+    the runner zeroes once they are written out, before it forks the job."""
+    header = recv_exact(conn, 4)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_MESSAGE:
+        raise ValueError(f"payload of {size} bytes is over the limit")
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    while view:
+        got = conn.recv_into(view)
+        if not got:
+            return None
+        view = view[got:]
+    return buffer
 
 
 def send_message(conn, obj):
@@ -230,8 +249,11 @@ def serve_one_request(config, conn, slot):
     if request.get("op") == "ping":
         send_message(conn, {"ok": True, "slot": slot})
         return 0
+    payload = recv_payload(conn)
+    if payload is None:
+        return 3
     try:
-        response = run_job(config, slot, request)
+        response = run_job(config, slot, request, payload)
     except Exception as exc:
         response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
         response["breach"] = not sweep(config, slot)
@@ -242,26 +264,53 @@ def serve_one_request(config, conn, slot):
 
 # ---- one job ------------------------------------------------------------------------------------
 
-def run_job(config, slot, request):
+def run_job(config, slot, request, payload):
+    """Write the job's files and stdin out of `payload`, zero it, then compile (if needed) and run.
+    The job is forked from this runner, so what it can find in its memory is its own code only."""
     uid = config.uid(slot)
     workdir = config.workdir(slot)
     language = request["language"]
+    stdin_fd = None
     try:
-        prepare_dir(config, workdir, uid, request.get("files") or {}, language["source"], request["code"])
+        view = memoryview(payload)
+        stdin_fd = _memfd(view[:request["stdin_len"]])
+        files = _split_files(view[request["stdin_len"]:], request["files"])
+        prepare_dir(config, workdir, uid, files, language["source"], request["code"])
+        del files, view
+        payload[:] = bytes(len(payload))
         env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
         compile_argv = language.get("compile")
         if compile_argv:
-            result = spawn(config, compile_argv, request["compile_limits"], b"", uid, workdir, env, None)
+            result = spawn(config, compile_argv, request["compile_limits"], None, uid, workdir, env, None)
             if result["status"] != "ok":
                 result["phase"] = "compile"
                 return _finish(config, slot, result)
-        stdin = request.get("stdin") or ""
         run = language["run"] if not language.get("inprocess") else None
-        result = spawn(config, run, request["limits"], stdin.encode(), uid, workdir, env, language["source"])
+        result = spawn(config, run, request["limits"], stdin_fd, uid, workdir, env, language["source"])
         result["phase"] = "run"
         return _finish(config, slot, result)
     finally:
+        if stdin_fd is not None:
+            os.close(stdin_fd)
         wipe_dir(config, slot)
+
+
+def _memfd(data):
+    fd = os.memfd_create("stdin", 0)
+    while data:
+        data = data[os.write(fd, data):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _split_files(view, table):
+    files, offset = [], 0
+    for name, size in table:
+        files.append((name, view[offset:offset + size]))
+        offset += size
+    if offset != len(view):
+        raise ValueError("the payload does not match the file table")
+    return files
 
 
 def _finish(config, slot, result):
@@ -273,23 +322,31 @@ def prepare_dir(config, workdir, uid, files, source_name, code):
     """Write the job's files as root, then hand them to the job's uid."""
     if not os.path.isdir(workdir):
         os.mkdir(workdir, 0o700)
-    files = dict(files)
-    files[source_name] = {"text": code}
-    for name, content in files.items():
-        path = _safe_join(workdir, name)
-        parent = os.path.dirname(path)
-        if parent != workdir:
-            os.makedirs(parent, 0o700, exist_ok=True)
-        data = base64.b64decode(content["b64"]) if "b64" in content else content["text"].encode()
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-        fd = os.open(path, flags, 0o600 | content.get("mode", 0))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+    written = {source_name}
+    _write_file(workdir, source_name, memoryview(code.encode()))
+    for name, data in files:
+        if name not in written:  # the code wins over a file of the same name
+            written.add(name)
+            _write_file(workdir, name, data)
     if config.setuid:
         for root, dirs, names in os.walk(workdir):
             for name in dirs + names:
                 os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
         os.chown(workdir, uid, uid)
+
+
+def _write_file(workdir, name, data):
+    """Unbuffered, so that no copy of the data stays behind in a buffer of this process."""
+    path = _safe_join(workdir, name)
+    parent = os.path.dirname(path)
+    if parent != workdir:
+        os.makedirs(parent, 0o700, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
 
 
 def _safe_join(workdir, name):
@@ -301,17 +358,13 @@ def _safe_join(workdir, name):
     return os.path.join(workdir, *parts)
 
 
-def spawn(config, argv, limits, stdin, uid, cwd, env, source):
+def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source):
     """Fork, confine and exec one program (argv None: run the Python `source` in the forked copy of
     this interpreter, which skips an interpreter start); collect its output within the limits."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
-    stdin_fd = os.memfd_create("stdin", 0)
-    view = memoryview(stdin)
-    while view:
-        view = view[os.write(stdin_fd, view):]
-    os.lseek(stdin_fd, 0, os.SEEK_SET)
+    stdin_fd = os.memfd_create("empty", 0) if stdin_fd is None else os.dup(stdin_fd)
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -350,6 +403,9 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, 
         os.chdir(cwd)
         os.umask(0o077)
         if argv is None:
+            # setuid made this process non-dumpable (its /proc files root-owned); an exec would undo
+            # that, so undo it here: the job owns its process, as any program run as its uid does.
+            _LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
             _prepare_python(source, env)
             os.close(exec_w)
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,16 +87,16 @@ class Sandbox:
     def run(self, code: str, *, language: str = "python", stdin: str = "",
             files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> ExecResult:
         """Run one program and wait for its result. Program failures are statuses, not exceptions."""
-        request, timeout_s = self._request(code, language, stdin, files, limits)
-        return self._pool.run(request, timeout_s)
+        request, payload, timeout_s = self._request(code, language, stdin, files, limits)
+        return self._pool.run(request, payload, timeout_s)
 
     def submit(self, code: str, *, language: str = "python", stdin: str = "",
                files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> Future:
         """Queue one program; the future's result is its ExecResult."""
         if self._closed:
             raise SandboxClosed("the sandbox is closed")
-        request, timeout_s = self._request(code, language, stdin, files, limits)
-        return self._threads.submit(self._pool.run, request, timeout_s)
+        request, payload, timeout_s = self._request(code, language, stdin, files, limits)
+        return self._threads.submit(self._pool.run, request, payload, timeout_s)
 
     def run_many(self, jobs: Iterable[Job | Mapping[str, Any]]) -> list[ExecResult]:
         """Run many programs concurrently; results come back in input order."""
@@ -113,20 +112,24 @@ class Sandbox:
         return list(await asyncio.gather(*futures))
 
     def _request(self, code: str, language: str, stdin: str, files: Mapping[str, str | bytes] | None,
-                 limits: Limits | None) -> tuple[dict[str, Any], float]:
+                 limits: Limits | None) -> tuple[dict[str, Any], bytes, float]:
+        """The job's header, and its raw payload: stdin, then each file (the executor zeroes it once it is
+        written out, so that a job cannot find another job's inputs in its memory)."""
         spec = _language(language)
         run_limits = spec.limits_for(limits or self.limits)
         compile_limits = spec.compile_limits or run_limits
+        stdin_bytes = stdin.encode()
+        table, contents = _wire_files(files)
         request = {
             "code": code,
-            "stdin": stdin,
-            "files": _wire_files(files),
+            "stdin_len": len(stdin_bytes),
+            "files": table,
             "language": spec.to_wire(python=self.provider.python),
             "limits": run_limits.to_wire(),
             "compile_limits": compile_limits.to_wire(),
         }
         timeout_s = run_limits.wall_time_s + (compile_limits.wall_time_s if spec.compile else 0.0)
-        return request, timeout_s
+        return request, b"".join([stdin_bytes, *contents]), timeout_s
 
     def close(self) -> None:
         if self._closed:
@@ -150,18 +153,20 @@ def _language(name: str) -> LanguageSpec:
         raise LimitsError(f"unknown language {name!r}; known: {sorted(LANGUAGES)}") from None
 
 
-def _wire_files(files: Mapping[str, str | bytes] | None) -> dict[str, dict[str, str]]:
-    wire: dict[str, dict[str, str]] = {}
+def _wire_files(files: Mapping[str, str | bytes] | None) -> tuple[list[tuple[str, int]], list[bytes]]:
+    """The file table (name, size) and the contents, in the same order."""
+    table: list[tuple[str, int]] = []
+    contents: list[bytes] = []
     for name, content in (files or {}).items():
-        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        if not isinstance(name, str) or any(part in ("", ".", "..") for part in name.split("/")):
             raise LimitsError(f"file names must be relative paths inside the work dir, got {name!r}")
-        if isinstance(content, bytes):
-            wire[name] = {"b64": base64.b64encode(content).decode()}
-        elif isinstance(content, str):
-            wire[name] = {"text": content}
-        else:
+        if isinstance(content, str):
+            content = content.encode()
+        elif not isinstance(content, bytes):
             raise LimitsError(f"file {name!r} must be str or bytes, got {type(content).__name__}")
-    return wire
+        table.append((name, len(content)))
+        contents.append(content)
+    return table, contents
 
 
 def _job_kwargs(job: Job | Mapping[str, Any]) -> dict[str, Any]:

@@ -347,3 +347,48 @@ def test_normal_jobs_are_unaffected_by_hostile_neighbours(box):
             assert result.status is not ExecStatus.SANDBOX_ERROR, result
         else:
             assert result.status is ExecStatus.OK and result.stdout == want, result
+
+
+# Counts the copies of a 16-byte token in the job's own memory without ever building the token:
+# the job knows it only masked (xor KEY), and matches the first 4 bytes, then the rest byte by byte.
+MEMORY_SCAN = """
+import sys
+masked, key = bytes.fromhex("{masked}"), bytes.fromhex("{key}")
+{read}
+prefix = bytes(a ^ b for a, b in zip(masked[:4], key[:4]))
+found = 0
+with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", buffering=0) as mem:
+    for line in maps:
+        bounds, perms = line.split()[:2]
+        if "r" not in perms or "[v" in line:
+            continue
+        low, high = (int(x, 16) for x in bounds.split("-"))
+        try:
+            mem.seek(low)
+            data = mem.read(high - low)
+        except (OSError, ValueError, OverflowError):
+            continue
+        at = data.find(prefix)
+        while at >= 0:
+            if at + 16 <= len(data) and all(data[at + j] ^ key[j] == masked[j] for j in range(16)):
+                found += 1
+            at = data.find(prefix, at + 1)
+print(found)
+"""
+
+
+def _scan(token: bytes, read: str) -> str:
+    key = os.urandom(16)
+    masked = bytes(a ^ b for a, b in zip(token, key, strict=True))
+    return MEMORY_SCAN.format(masked=masked.hex(), key=key.hex(), read=read)
+
+
+def test_no_job_finds_another_jobs_inputs_in_its_memory():
+    secret, harness = os.urandom(8).hex(), os.urandom(8).hex()
+    with Sandbox("docker", executors=1, slots=1) as one_slot:
+        control = one_slot.run(_scan(secret.encode(), "kept = sys.stdin.read()"), stdin=secret)
+        assert control.stdout.strip() not in ("", "0"), control  # the scanner finds what is there
+        own = one_slot.run(_scan(secret.encode(), "pass"), stdin=secret, files={"tests.txt": harness})
+        assert own.stdout == "0\n", own  # unread stdin and files are not in the job's memory
+        later = one_slot.run_many([{"code": _scan(token.encode(), "pass")} for token in (secret, harness)])
+        assert [r.stdout for r in later] == ["0\n", "0\n"], later
