@@ -214,6 +214,12 @@ def handle_connection(config, conn, slot):
     """Serve one connection. Each request is read and run by a fresh runner forked from this process,
     which never reads job data itself: no job can find remnants of an earlier job in its memory."""
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # Inherited by every runner and job: the OOM killer picks the job first (this handler is tiny),
+    # and SIGINT raises KeyboardInterrupt as in a fresh interpreter.
+    oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+    os.write(oom, b"1000")
+    os.close(oom)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     while True:
         runner = os.fork()
         if runner == 0:
@@ -236,13 +242,7 @@ def handle_connection(config, conn, slot):
 
 def serve_one_request(config, conn, slot):
     """Read one request, run it, answer. Returns the runner's exit code (3: the client hung up)."""
-    # Set up what every job inherits before the request arrives, off the job's critical path: the
-    # OOM killer picks the job first, and SIGINT raises KeyboardInterrupt as in a fresh interpreter.
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-    os.write(oom, b"1000")
-    os.close(oom)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     request = recv_message(conn)
     if request is None:
         return 3
