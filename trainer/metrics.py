@@ -24,7 +24,7 @@ class MetricsLogger:
         self._wandb = _wandb(wandb_project, dict(config or {})) if wandb_project else None
 
     def log(self, step: int, metrics: Mapping[str, Any]) -> None:
-        record = {"step": step, **metrics}
+        record = {"step": step, **{k: None if _nan(v) else v for k, v in metrics.items()}}  # JSON has no NaN
         self._file.write(json.dumps(record) + "\n")
         self._file.flush()
         scalars = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and v == v}
@@ -40,6 +40,10 @@ class MetricsLogger:
             self._tb.close()
         if self._wandb is not None:
             self._wandb.finish()
+
+
+def _nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:

@@ -55,6 +55,8 @@ def test_a_batch_of_null_rewards_is_masked_not_learned_from(tmp_path, monkeypatc
     assert all(h["reward_mean"] != h["reward_mean"] for h in history)  # NaN: no reward, not 0
     assert all(h["zero_signal_groups"] == 4 for h in history)
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+    logged = (tmp_path / "run" / "metrics.jsonl").read_text()
+    assert "NaN" not in logged and '"reward_mean": null' in logged
 
 
 def test_resume_continues_exactly_where_an_uninterrupted_run_would_be(tmp_path):
