@@ -72,7 +72,12 @@ class HttpRewards:
     def score(self, prompts: Sequence[Prompt], completions: Sequence[str]) -> list[VerifyResult]:
         items = [{"env": p.env_id, "completion": c, "reference": dict(p.task.reference)}
                  for p, c in zip(prompts, completions, strict=True)]
-        return asyncio.run(self.ascore(items))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.ascore(items))
+        with ThreadPoolExecutor(max_workers=1) as thread:  # called from async code (a notebook): own loop
+            return thread.submit(asyncio.run, self.ascore(items)).result()
 
     async def ascore(self, items: list[dict[str, Any]]) -> list[VerifyResult]:
         from rlvr.client import AsyncRewardClient, RemoteError, RetryPolicy

@@ -131,3 +131,14 @@ def test_a_mixture_of_registered_envs_is_sampled_by_weight_and_scored_by_their_v
     rewards.close()
     sampler.close()
     assert [r.status for r in results] == ["correct", "no_answer"]
+
+
+def test_http_rewards_work_when_called_from_inside_an_event_loop(served):
+    import asyncio
+
+    server, _, _ = served
+
+    async def inside() -> list:
+        return HttpRewards(server.url).score([Prompt(TOY_ENV, TASK)], ["aa"])
+
+    assert [r.reward for r in asyncio.run(inside())] == [1.0]
