@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct(">I")
 MAX_MESSAGE = 256 << 20
+PROTOCOL = 2  # must match executor.py's PROTOCOL
 
 
 class ProtocolError(OSError):

@@ -31,6 +31,7 @@ import types
 import zlib
 
 MAX_MESSAGE = 256 << 20
+PROTOCOL = 2  # bump whenever client.py and this file change how they talk
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -249,6 +250,12 @@ def serve_one_request(config, conn, slot):
     if request.get("op") == "ping":
         send_message(conn, {"ok": True, "slot": slot})
         return 0
+    if request.get("protocol") != PROTOCOL:
+        send_message(conn, {"status": "sandbox_error", "refused": True,
+                            "reason": f"the executor speaks protocol {PROTOCOL}, the client "
+                                      f"{request.get('protocol', 1)}: run client and executor image "
+                                      "from the same rlvr version"})
+        return 3  # the rest of what this client sends cannot be framed: drop the connection
     payload = recv_payload(conn)
     if payload is None:
         return 3

@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rlvr.sandbox.client import ExecutorPool, Provider, StaticSockets
+from rlvr.sandbox.client import PROTOCOL, ExecutorPool, Provider, StaticSockets
 from rlvr.sandbox.errors import LimitsError, SandboxClosed
 from rlvr.sandbox.languages import LANGUAGES, LanguageSpec
 from rlvr.sandbox.limits import Limits
@@ -121,6 +121,7 @@ class Sandbox:
         stdin_bytes = stdin.encode()
         table, contents = _wire_files(files)
         request = {
+            "protocol": PROTOCOL,
             "code": code,
             "stdin_len": len(stdin_bytes),
             "files": table,

@@ -98,3 +98,16 @@ def test_a_program_that_cannot_start_is_a_sandbox_error(box, monkeypatch):
     result = box.run("x", language="missing")
     assert result.status is ExecStatus.SANDBOX_ERROR and "cannot start /nonexistent/bin" in result.reason
     assert box.run("print('still fine')").stdout == "still fine\n"
+
+
+def test_a_client_of_another_protocol_version_is_refused_clearly(box):
+    from rlvr.sandbox.client import PROTOCOL, Channel
+
+    channel = Channel(box.provider.socket_paths[0])
+    try:
+        old_style = {"code": "print(1)", "stdin": "", "files": {}}  # protocol 1 sent stdin inside the JSON
+        reply = channel.request(old_style, timeout_s=5)
+    finally:
+        channel.close()
+    assert reply["status"] == "sandbox_error" and f"protocol {PROTOCOL}" in reply["reason"]
+    assert box.run("print('fine')").stdout == "fine\n"
