@@ -25,3 +25,12 @@ def test_verify_scores_a_completion_from_stdin() -> None:
     run = subprocess.run([sys.executable, "-m", "rlvr", "verify", "rlvr/Math-v0", "--reference", '{"answer": "1/2"}'],
                          input="so \\boxed{0.5}", capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["status"] == "correct"
+
+
+def test_cli_and_server_work_without_the_trainer_extra() -> None:
+    """`pip install 'rlvr[server]'` has no torch: the CLI and the server must not import it."""
+    code = ("import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None\n"
+            "from rlvr.cli import main; import rlvr.server\n"
+            "raise SystemExit(main(['envs']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

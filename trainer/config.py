@@ -6,12 +6,14 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from rlvr.trainer.errors import ConfigError
-from rlvr.trainer.grpo import LossConfig
+
+if TYPE_CHECKING:  # grpo imports torch; the config must load without it (`rlvr --help`, the server image)
+    from rlvr.trainer.grpo import LossConfig
 
 LR_SCHEDULES = ("constant", "constant_with_warmup", "linear", "cosine")
 AGGREGATIONS = ("token_mean", "seq_mean", "dr_grpo")
@@ -105,6 +107,8 @@ class TrainConfig:
         return self.prompts_per_step * self.group_size
 
     def loss_config(self) -> LossConfig:
+        from rlvr.trainer.grpo import LossConfig
+
         return LossConfig(clip_eps=self.clip_eps, clip_eps_high=self.clip_eps_high, beta=self.beta,
                           aggregation=self.loss_aggregation, max_tokens=self.max_new_tokens)
 
