@@ -3,14 +3,17 @@
 It runs inside the hardened executor container (as root there, with only the capabilities it needs to
 drop privileges), and also on the host for the local backend. It listens on a unix socket; every
 connection gets a slot, served by a forked handler that runs that connection's jobs one at a time.
-Per job the handler forks the program with its own unprivileged uid (one per slot), a private work dir
-(HOME, TMPDIR and cwd), rlimits and a wall-clock kill of its process group; afterwards it kills
-everything left of the job (the handler is a child subreaper, so double-forked daemons come back to it,
-and in setuid mode `kill(-1)` as the slot's uid catches anything else) and wipes the work dir.
+Each job is read by a runner forked fresh from the handler (so no job sees another's data in memory),
+which forks the program with the slot's own unprivileged uid, a private work dir (HOME, TMPDIR and
+cwd), rlimits and a wall-clock kill of its process group; afterwards it kills everything left of the
+job (the runner is a child subreaper, so double-forked daemons come back to it, and in setuid mode
+`kill(-1)` as the slot's uid catches anything else) and wipes the work dir.
 
-Wire format: each message is a 4-byte big-endian length and a UTF-8 JSON object.
+Wire format: a frame is a 4-byte big-endian length and its bytes. A job is a JSON header frame
+(protocol, code, language, limits, stdin length, file table) and a raw payload frame (stdin, then the
+files); the answer is one JSON frame. `{"op": "ping"}` is answered at once.
 Configuration comes from the environment (RLVR_SOCKET, RLVR_SLOTS, RLVR_UID_BASE, RLVR_WORK_ROOT,
-RLVR_SETUID); keep this file free of heavy imports: every job is forked from this process.
+RLVR_SETUID, RLVR_IDLE_EXIT_S); keep this file free of heavy imports: every job is forked from it.
 """
 
 import _sitebuiltins
