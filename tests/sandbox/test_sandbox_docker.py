@@ -298,7 +298,7 @@ def test_close_removes_containers():
     box = Sandbox("docker", executors=1, slots=1)
     name = box.provider.container(0).name
     box.close()
-    assert not docker_client().containers.list(all=True, filters={"name": name})
+    assert not docker_client().containers.list(all=True, sparse=True, filters={"name": name})
 
 
 def test_threads_are_not_leaked_by_close():
@@ -315,7 +315,7 @@ def test_idle_executor_exits_and_is_replaced_on_demand():
     with Sandbox("docker", executors=1, slots=1, container=spec) as sandbox:
         name = sandbox.provider.container(0).name
         deadline = time.monotonic() + 15
-        while docker_client().containers.list(all=True, filters={"name": name}):
+        while docker_client().containers.list(all=True, sparse=True, filters={"name": name}):
             assert time.monotonic() < deadline, "the idle executor did not exit"
             time.sleep(0.2)
         result = sandbox.run("print('fresh')")
