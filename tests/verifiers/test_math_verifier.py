@@ -36,6 +36,12 @@ CORRECT = [
     ("3.5", "\\boxed{\\frac{7}{2}}"),
     ("-\\frac{17}{12}", "\\boxed{-\\frac{17}{12}}"),
     ("3", "First I guessed \\boxed{3}, and checking again the answer is \\boxed{3}."),
+    ("5", "\\boxed{5 \\text{ apples}}"),
+    ("12", "\\boxed{\\$12}"),
+    ("30", "\\boxed{30^\\circ}"),
+    ("-\\frac{1}{2}", "\\boxed{-\\dfrac12}"),
+    ("5", "\\boxed{n = 5}"),
+    ("2^{200}", "\\boxed{2^{200}}"),
 ]
 
 WRONG = [
@@ -56,6 +62,17 @@ WRONG = [
     ("3", "\\boxed{3 + x}"),
     ("3", "\\boxed{\\{3, 4\\}}"),
     ("72", "#### 27"),
+    # red-team: restating the procedural question ("Compute $949 \\times 302 - 884 - 33$.") is not an answer
+    ("285681", "\\boxed{949 \\times 302 - 884 - 33}"),
+    ("\\frac{16}{99}", "\\boxed{\\frac{4}{11} \\div \\frac{9}{4}}"),
+    ("2", "\\boxed{3 = 2}"),  # math-verify takes the right side of any equation
+    ("3", "\\boxed{3 \\approx 4}"),
+    ("3", "\\boxed{4$ $3}"),  # two math pieces; math-verify reads only the last
+    ("3", "\\boxed{\\{3\\}}"),
+    ("12345678901234567890123456789012345678901234567890",
+     "\\boxed{12345678901234567890123456789012345678901234567891}"),  # equal to 40 digits only
+    ("2^{200}", "\\boxed{2^{200}+1}"),
+    ("100!", "\\boxed{100!+1}"),
 ]
 
 HEDGES = [

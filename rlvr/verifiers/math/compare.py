@@ -33,6 +33,7 @@ logging.getLogger("math_verify").setLevel(logging.ERROR)
 
 EXACT_DIGITS = 40
 _EVAL_DIGITS = 60
+_MAX_EXPANDED_EXPONENT = 10_000
 _EXTRACTION = [LatexExtractionConfig(), ExprExtractionConfig()]
 _SIMPLE_NUMBER = re.compile(
     r"(?P<sign>-)?\s*(?:\\frac\{(?P<num>\d{1,30})\}\{(?P<den>\d{1,30})\}"
@@ -42,6 +43,10 @@ _SIMPLE_NUMBER = re.compile(
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
+_ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
+_UNIT = re.compile(r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{.*$", re.DOTALL)
+_DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
+_SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,11 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return False
     token = _active_policy.set(policy)  # read by the hook, which math-verify calls without our arguments
     try:
-        return grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
+        equal = grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
     finally:
         _active_policy.reset(token)
+    # `17 \times 23` for 391 restates the question; `3 = 2` and `\{3\}` are not the number 3
+    return equal and (gold_number is None or simple_number(_numeral_core(answer)) is not None)
 
 
 def simple_number(text: str) -> Fraction | Decimal | None:
@@ -92,6 +99,20 @@ def simple_number(text: str) -> Fraction | Decimal | None:
     if match["frac"] is None:
         return Fraction(sign * int(digits))
     return Decimal(f"{'-' if sign < 0 else ''}{digits}.{match['frac']}")
+
+
+def _numeral_core(answer: str) -> str:
+    """The number an answer writes once what may surround it is removed: `x =`, units, `\\%`, `\\$`, degrees.
+
+    For a plain-number gold the answer must be a plain number too: anything else (an expression, a
+    relation between numbers, a set, several `$...$` pieces) is not a final answer.
+    """
+    core = _UNIT.sub("", _ASSIGNED.sub("", answer.strip(), count=1))
+    if len(re.findall(r"(?<!\\)\$", core)) > 1:  # `4$ $3`: two math pieces, math-verify takes the last
+        return answer
+    core = _DECORATION.sub("", core).strip()
+    short = _SHORT_FRAC.match(core)
+    return f"{short[1]}{short[2]}/{short[3]}" if short else core
 
 
 def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, policy: NumericPolicy) -> bool:
@@ -127,10 +148,21 @@ def _scalars_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
         return bool(g == p)
     gold_decimal, pred_decimal = gold.has(Float), pred.has(Float)
     if not gold_decimal and not pred_decimal:
-        return _close(g, p, 10.0**-EXACT_DIGITS)
+        return _close(g, p, 10.0**-EXACT_DIGITS) and _no_exact_difference(gold, pred, g)
     if gold_decimal or not isinstance(pred, Float):
         return _close(g, p, policy.rel_tol)
     return _decimal_matches_exact(gold, g, pred, policy)
+
+
+def _no_exact_difference(gold: Basic, pred: Basic, value: Basic) -> bool:
+    """Past 40 digits, expand the difference exactly: `2^{200}+1` agrees with `2^{200}` to 60 digits but is not it.
+
+    Values beyond 10^±10000 keep the 40-digit verdict: expanding `9^{9^9}` exactly would never finish.
+    """
+    if value == 0 or abs(sympy.log(abs(value), 10)) > _MAX_EXPANDED_EXPONENT:
+        return True
+    difference = (gold - pred).doit()
+    return not isinstance(difference, Rational) or difference == 0
 
 
 def _decimal_matches_exact(gold: Basic, gold_value: Basic, pred: Float, policy: NumericPolicy) -> bool:
