@@ -515,6 +515,7 @@ def _supervise(pid, started, limits, out_r, err_r):
     for fd in (out_r, err_r, pidfd):
         poller.register(fd, select.POLLIN)
     deadline = started + limits["wall_time_s"]
+    oom_kills_before = _oom_kills()
     open_pipes = 2
     exited = False
     killed_for = None
@@ -562,11 +563,26 @@ def _supervise(pid, started, limits, out_r, err_r):
         "cpu_time_s": round(usage.ru_utime + usage.ru_stime, 6),
         "max_rss_bytes": usage.ru_maxrss * 1024,
     }
-    result["status"], result["reason"] = _classify(result, killed_for, limits, stderr)
+    oom_killed = oom_kills_before is None or (_oom_kills() or 0) > oom_kills_before
+    result["status"], result["reason"] = _classify(result, killed_for, limits, stderr, oom_killed)
     return result
 
 
-def _classify(result, killed_for, limits, stderr):
+def _oom_kills():
+    """The memory cgroup's OOM-kill count (v2 memory.events, v1 memory.oom_control), or None if unreadable."""
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as events:
+                for line in events:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def _classify(result, killed_for, limits, stderr, oom_killed):
     sig = result["signal"]
     if killed_for == "output_limit":
         return "output_limit", f"output exceeded {limits['output_bytes']} bytes"
@@ -579,7 +595,7 @@ def _classify(result, killed_for, limits, stderr):
     tail = stderr[-2048:]
     if b"MemoryError" in tail or b"std::bad_alloc" in tail or b"Cannot allocate memory" in tail:
         return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
-    if sig == signal.SIGKILL:
+    if sig == signal.SIGKILL and oom_killed:
         return "memory_limit", "killed by the out-of-memory killer"
     if sig == signal.SIGXFSZ:
         return "runtime_error", f"file size limit of {limits['file_size_bytes']} bytes exceeded"

@@ -173,6 +173,11 @@ def test_executor_survives_kill_and_segfault(box, code):
     assert_healthy(box, heals)
 
 
+def test_a_job_killed_by_a_signal_is_not_blamed_on_memory(box):
+    result = box.run("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    assert (result.status, result.reason) == (ExecStatus.RUNTIME_ERROR, "killed by signal 9")
+
+
 DAEMON = """
 import os
 if os.fork() == 0:
