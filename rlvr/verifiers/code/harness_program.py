@@ -483,7 +483,10 @@ class Judge:
             self.calls.append((name, args, f"raised {text}"))
             builtin = getattr(builtins, kind, None)
             error = CandidateError(f"{kind}: {text}")
-            if isinstance(builtin, type) and issubclass(builtin, Exception):
+            # StopIteration is control flow, not an error: raised inside `all(map(candidate, xs))` it ends
+            # the iteration, and all() of nothing is True. It reaches the tests as a plain error.
+            iteration_end = isinstance(builtin, type) and issubclass(builtin, (StopIteration, StopAsyncIteration))
+            if isinstance(builtin, type) and issubclass(builtin, Exception) and not iteration_end:
                 try:
                     error = builtin(text)
                 except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
