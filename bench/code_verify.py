@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from docker_cpu import container_cpu_s
+
 from rlvr.results import VerifyResult
 from rlvr.sandbox import ExecResult, Sandbox
 from rlvr.sandbox.docker_pool import DEFAULT_IMAGE
@@ -57,19 +59,6 @@ def measure(check: Callable[[str, dict], VerifyResult], items: list[tuple[str, d
     return {"items": len(items), "per_s": len(items) / elapsed, "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "correct": statuses.count("correct")}
-
-
-def container_cpu_s(box: Sandbox) -> float | None:
-    """CPU seconds used so far by the pool's containers (cgroup v1 cpuacct), or None if unreadable."""
-    total = 0.0
-    for index in range(len(box.provider.socket_paths)):
-        path = f"/sys/fs/cgroup/cpuacct/docker/{box.provider.container(index).id}/cpuacct.usage"
-        try:
-            with open(path) as handle:
-                total += int(handle.read()) / 1e9
-        except OSError:
-            return None
-    return total
 
 
 def docker_run_check(image: str) -> Callable[[str, dict], VerifyResult]:

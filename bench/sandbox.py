@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from docker_cpu import container_cpu_s
+
 from rlvr.sandbox import ExecStatus, Sandbox
 from rlvr.sandbox.docker_pool import DEFAULT_IMAGE
 
@@ -48,19 +50,6 @@ def measure(run_one: Callable[[], bool], jobs: int, concurrency: int) -> dict[st
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
     }
-
-
-def container_cpu_s(box: Sandbox) -> float | None:
-    """CPU seconds used so far by the pool's containers (cgroup v1 cpuacct), or None if unreadable."""
-    total = 0.0
-    for index in range(len(box.provider.socket_paths)):
-        path = f"/sys/fs/cgroup/cpuacct/docker/{box.provider.container(index).id}/cpuacct.usage"
-        try:
-            with open(path) as handle:
-                total += int(handle.read()) / 1e9
-        except OSError:
-            return None
-    return total
 
 
 def cpu_per_job(box: Sandbox, jobs: int) -> tuple[float | None, float]:
