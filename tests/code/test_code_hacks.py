@@ -174,3 +174,19 @@ def test_a_sandbox_failure_is_never_a_verdict():
     result = interpret(ExecResult.sandbox_error("executor container died"), nonce="00" * 16, suite=suite,
                        partial=False)
     assert result.status is Status.SANDBOX_ERROR and result.reward is None
+
+
+# Asserts that never reach the program: the function's name is a built-in, or the reference's own
+# imports or setup already define it. Any program would pass them, so they must not score.
+UNREACHABLE = {
+    "built-in name": {"asserts": ["assert pow(2, 3) == 8", "assert pow(3, 2) == 9"]},
+    "star import": {"asserts": ["assert gcd(4, 6) == 2"], "imports": ["from math import *"]},
+    "setup defines it": {"asserts": ["assert f(2) == 4"], "setup": "def f(x):\n    return x * 2\n"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNREACHABLE))
+def test_tests_that_never_call_the_program_are_an_error_not_a_pass(box, case):
+    code = "def pow(a, b):\n    return 0\ndef gcd(a, b):\n    return 0\ndef f(x):\n    return 0\n"
+    result = verify(completion=f"```python\n{code}```", reference=UNREACHABLE[case], sandbox=box)
+    assert (result.status, result.reward) == (Status.ERROR, None), result.reason

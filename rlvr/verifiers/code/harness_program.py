@@ -533,9 +533,13 @@ class Judge:
             exec(compile(self.payload.get("setup") or "", "<setup>", "exec"), namespace)
         except BaseException as exc:  # noqa: B036 - a broken reference is reported, not scored
             return describe(exc)
-        for name in self.payload["names"]:
-            if self.payload.get("replace_names") or (name not in namespace and not hasattr(builtins, name)):
-                namespace[name] = self.proxy(name)
+        bound = [name for name in self.payload["names"]
+                 if self.payload.get("replace_names") or (name not in namespace and not hasattr(builtins, name))]
+        if not bound:  # every test would pass whatever the program does
+            return ("the tests call no function of the program (each name they call is a built-in or is "
+                    "defined by the reference's own setup)")
+        for name in bound:
+            namespace[name] = self.proxy(name)
         return None
 
     def run_test(self, index, test, namespace):
