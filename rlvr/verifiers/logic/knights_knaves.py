@@ -24,6 +24,7 @@ MAX_TREE_DEPTH = 8
 BINARY = ("and", "or", "iff", "implies")
 ROLES = {"knight": True, "knights": True, "knave": False, "knaves": False}
 NEGATIONS = frozenset({"not", "isn't", "isnt", "aren't", "arent", "no"})
+COPULAS = frozenset({"is", "are", "was", "were", "isn't", "isnt", "aren't", "arent"})
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,25 @@ def words(text: str) -> list[str]:
 
 
 def parse(text: str, island: Island) -> tuple[bool, ...]:
+    """Each sentence (split at `.`, `;` and line breaks) is read on its own, in the style it is written in."""
     index = {name.lower(): i for i, name in enumerate(island.names)}
-    tokens = words(text)
-    first_name = next((k for k, w in enumerate(tokens) if w in index), len(tokens))
-    first_role = next((k for k, w in enumerate(tokens) if w in ROLES), len(tokens))
-    assign = _headed if first_role < first_name else _trailing
-    roles = assign(tokens, index, island.names)
+    roles: dict[int, bool] = {}
+    for clause in _clauses(text):
+        tokens = words(clause)
+        first_name = next((k for k, w in enumerate(tokens) if w in index), len(tokens))
+        first_role = next((k for k, w in enumerate(tokens) if w in ROLES), len(tokens))
+        assign = _headed if first_role < first_name else _trailing
+        assign(tokens, index, island.names, roles)
     missing = [island.names[i] for i in range(len(island.names)) if i not in roles]
     if missing:
         raise AnswerError(f"no role given for {', '.join(missing)}")
     return tuple(roles[i] for i in range(len(island.names)))
+
+
+def _clauses(text: str) -> list[str]:
+    for separator in ".;\r":
+        text = text.replace(separator, "\n")
+    return text.split("\n")
 
 
 def _set(roles: dict[int, bool], person: int, role: bool, names: Sequence[str]) -> None:
@@ -114,21 +124,26 @@ def _set(roles: dict[int, bool], person: int, role: bool, names: Sequence[str]) 
     roles[person] = role
 
 
-def _headed(tokens: list[str], index: Mapping[str, int], names: Sequence[str]) -> dict[int, bool]:
-    """`Knights: Ann, Bo. Knaves: Cy` - a role word heads the names that follow it."""
-    roles: dict[int, bool] = {}
+def _headed(tokens: list[str], index: Mapping[str, int], names: Sequence[str], roles: dict[int, bool]) -> None:
+    """`Knights: Ann, Bo. Knaves: Cy` - a role word heads the names that follow it.
+
+    `Knight: Ann, Bo is a knave` mixes in the other style, which would put Bo under the heading; refused.
+    """
     current = None
+    after_name = False
     for word in tokens:
+        if word in COPULAS and after_name:
+            raise AnswerError("a sentence both lists names under a role and says what a name is; "
+                              "write one sentence per style")
+        after_name = word in index
         if word in ROLES:
             current = ROLES[word]
         elif word in index and current is not None:
             _set(roles, index[word], current, names)
-    return roles
 
 
-def _trailing(tokens: list[str], index: Mapping[str, int], names: Sequence[str]) -> dict[int, bool]:
+def _trailing(tokens: list[str], index: Mapping[str, int], names: Sequence[str], roles: dict[int, bool]) -> None:
     """`Ann is a knight, Bo and Cy are not knights` - names first, then their role (maybe negated)."""
-    roles: dict[int, bool] = {}
     pending: list[int] = []
     negated, last = False, None
     for word in tokens:
@@ -149,7 +164,6 @@ def _trailing(tokens: list[str], index: Mapping[str, int], names: Sequence[str])
             pending, negated = [], False
     if pending:
         raise AnswerError(f"no role follows {names[pending[0]]}")
-    return roles
 
 
 def check(island: Island, knights: tuple[bool, ...]) -> str | None:

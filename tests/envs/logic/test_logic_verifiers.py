@@ -211,6 +211,29 @@ def test_no_partial_credit_for_a_substring():
     assert check(KNIGHTS, "Ann is a knight or a knave, Bo is a knave").status == "no_answer"
 
 
+# Two consistent assignments: (Ann, Bo, Cy) = (knight, knight, knave) or (knave, knave, knight).
+KNIGHTS3 = {"kind": "knights_knaves", "names": ["Ann", "Bo", "Cy"], "statements": [
+    {"op": "count", "n": 2, "knight": True},  # Ann: "Exactly two of us are knights."
+    {"op": "is", "who": 0, "knight": True},   # Bo: "Ann is a knight."
+    {"op": "is", "who": 1, "knight": False}]}  # Cy: "Bo is a knave."
+
+
+@pytest.mark.parametrize("answer", [
+    "Knight: Ann. Bo is a knave, Cy is a knave.",    # was read as Bo under the heading "Knight": a pass
+    "The knight is Ann, and Bo and Cy are knaves.",  # a heading and a sentence mixed: not read either way
+])
+def test_a_heading_does_not_swallow_a_later_sentence(answer):
+    """Red-team: (knight, knave, knave) is not a solution and must not score, however it is phrased."""
+    assert check(KNIGHTS3, answer).reward == 0.0
+
+
+@pytest.mark.parametrize("answer", ["Knight: Ann. Bo is a knave.", "Knights: Ann\nBo is a knave",
+                                    "Ann, Bo: knights. Cy is a knave"])
+def test_sentences_in_different_styles_are_read_separately(answer):
+    reference = KNIGHTS if "Cy" not in answer else KNIGHTS3
+    assert check(reference, answer).status == "correct"
+
+
 def test_results_name_the_kind():
     assert check(MAZE, "RRRRDDD").details == {"kind": "maze"}
     assert check(SUM, "S=1").details == {"kind": "cryptarithm"}
