@@ -5,8 +5,8 @@ Reference: `{"kind": "zebra", "houses": 3, "attributes": [{"name": "color", "val
 attributes. Clue types: `at`/`not_at` (`a`, `house`), `same`/`not_same`, `left_of` (somewhere left),
 `right_after` (`b` directly right of `a`) and `next_to` (`a`, `b`).
 Answer: one line per house, e.g. `House 1: red, dog, tea` (a markdown table row `| 1 | red | dog |` works
-too); the first number on a line is the house, known values on it are placed there, other words are
-ignored.
+too); the number on a line is the house, known values on it are placed there, other words are ignored.
+A line that names values and gives two different numbers is unreadable rather than guessed.
 """
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ def parse(text: str, street: Street) -> dict[str, int]:
             continue
         if not numbers:
             raise AnswerError(f"a line names {found[0]} but no house number")
+        if len(set(numbers)) > 1:  # "blue is in house 3, the fish in house 2" would put the fish in 3
+            raise AnswerError(f"a line gives several house numbers ({', '.join(map(str, numbers[:4]))}); "
+                              "write one line per house")
         for value in found:
             if position.get(value, numbers[0]) != numbers[0]:
                 raise AnswerError(f"{value} is placed in two houses")

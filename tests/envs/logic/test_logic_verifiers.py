@@ -170,6 +170,9 @@ UNREADABLE = [
     (KNIGHTS, "Ann: knight, Ann: knave, Bo: knave"),          # contradiction inside one answer
     (ZEBRA, "I could not work it out"),
     (ZEBRA, "red, dog"),                                     # no house number
+    # red-team: both were read as "fish in house 3" (the line's first number) and scored 1.0
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nBlue is in house 3, and the fish is in house 2"),
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue (the fish is in house 2)"),
     (QUEENS, "2 4 6 1 3"),
     (QUEENS, "row one: column two"),
     (GRAPH, "1: 1, 2:"),
