@@ -42,6 +42,13 @@ CORRECT = [
     ("-\\frac{1}{2}", "\\boxed{-\\dfrac12}"),
     ("5", "\\boxed{n = 5}"),
     ("2^{200}", "\\boxed{2^{200}}"),
+    ("5", "\\boxed{\\text{5}}"),
+    ("5", "\\boxed{\\displaystyle \\mathbf{5}}"),
+    ("1000", "\\boxed{1{,}000}"),
+    ("0.5", "\\boxed{.5}"),
+    ("\\sqrt{2}", "\\boxed{x = \\sqrt{2}}"),
+    ("2x", "\\boxed{f(x) = 2x}"),
+    ("2\\sqrt{2}", "\\boxed{x = \\sqrt{8} = 2\\sqrt{2}}"),
 ]
 
 WRONG = [
@@ -73,6 +80,10 @@ WRONG = [
      "\\boxed{12345678901234567890123456789012345678901234567891}"),  # equal to 40 digits only
     ("2^{200}", "\\boxed{2^{200}+1}"),
     ("100!", "\\boxed{100!+1}"),
+    ("\\sqrt{2}", "\\boxed{5 = \\sqrt{2}}"),  # an equation that is no assignment
+    ("\\sqrt{2}", "\\boxed{x^2 = \\sqrt{2}}"),
+    ("3", "\\boxed{x = 2 = 3}"),  # a chain with a false step
+    ("2", "\\boxed{x = 2 = 3}"),
 ]
 
 HEDGES = [

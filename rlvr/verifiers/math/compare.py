@@ -27,7 +27,7 @@ from fractions import Fraction
 import math_verify.grader as grader
 import sympy
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
-from sympy import Basic, Float, MatrixBase, Rational
+from sympy import And, Basic, Eq, Float, MatrixBase, Rational
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)
 
@@ -47,6 +47,8 @@ _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
 _UNIT = re.compile(r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{.*$", re.DOTALL)
 _DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
+_LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
+_WRAPPED_NUMBER = re.compile(r"\\(?:text|textbf|textrm|mathbf|mathrm|mbox|boldsymbol)\s*\{([\s\d.,+\-/]*)\}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     gold_parsed, answer_parsed = _parse(gold), _parse(answer)
     if not gold_parsed or not answer_parsed:
         return False
+    if not _relation_is_an_answer(gold_parsed[0], answer_parsed[0], policy):
+        return False
     token = _active_policy.set(policy)  # read by the hook, which math-verify calls without our arguments
     try:
         equal = grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
@@ -78,6 +82,21 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         _active_policy.reset(token)
     # `17 \times 23` for 391 restates the question; `3 = 2` and `\{3\}` are not the number 3
     return equal and (gold_number is None or simple_number(_numeral_core(answer)) is not None)
+
+
+def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) -> bool:
+    """math-verify reads any equation's right side as the answer when the gold is no equation; only an
+    assignment (`x = 2`, `f(x) = 2x`) means that. `5 = \\sqrt{2}`, `x^2 = \\sqrt{2}` and a chain with a false
+    step (`x = 2 = 3`) are not answers."""
+    if not isinstance(pred, Basic) or not grader.is_equation(pred) or (isinstance(gold, Basic)
+                                                                       and grader.is_equation(gold)):
+        return True
+    steps = pred.args if isinstance(pred, And) else (pred,)
+    for step in steps:
+        numeric = isinstance(step, Eq) and not step.lhs.free_symbols and not step.rhs.free_symbols
+        if numeric and not numbers_equal(step.lhs, step.rhs, policy):
+            return False
+    return grader.is_assignment_relation(pred)
 
 
 def simple_number(text: str) -> Fraction | Decimal | None:
@@ -102,15 +121,21 @@ def simple_number(text: str) -> Fraction | Decimal | None:
 
 
 def _numeral_core(answer: str) -> str:
-    """The number an answer writes once what may surround it is removed: `x =`, units, `\\%`, `\\$`, degrees.
+    """The number an answer writes once what may surround it is removed: `x =`, units, `\\%`, `\\$`, degrees,
+    layout (`\\displaystyle`, `\\text{5}`, `{,}`), one pair of outer braces or parentheses.
 
     For a plain-number gold the answer must be a plain number too: anything else (an expression, a
     relation between numbers, a set, several `$...$` pieces) is not a final answer.
     """
-    core = _UNIT.sub("", _ASSIGNED.sub("", answer.strip(), count=1))
+    core = _WRAPPED_NUMBER.sub(r"\1", _LAYOUT.sub("", answer.strip())).replace("{,}", ",")
+    core = _UNIT.sub("", _ASSIGNED.sub("", core.strip(), count=1))
     if len(re.findall(r"(?<!\\)\$", core)) > 1:  # `4$ $3`: two math pieces, math-verify takes the last
         return answer
     core = _DECORATION.sub("", core).strip()
+    if len(core) > 2 and (core[0], core[-1]) in (("{", "}"), ("(", ")")) and not re.search(r"[(){},]", core[1:-1]):
+        core = core[1:-1].strip()
+    core = re.sub(r"^\+\s*", "", core)
+    core = re.sub(r"^(-?)\s*\.(?=\d)", r"\g<1>0.", core)
     short = _SHORT_FRAC.match(core)
     return f"{short[1]}{short[2]}/{short[3]}" if short else core
 
