@@ -46,6 +46,9 @@ CORRECT = [
     ("5", "\\boxed{\\displaystyle \\mathbf{5}}"),
     ("1000", "\\boxed{1{,}000}"),
     ("0.5", "\\boxed{.5}"),
+    ("-\\frac{17}{12}", "\\boxed{\\frac{-17}{12}}"),
+    ("0.0000001", "\\boxed{10^{-7}}"),
+    ("0.00025", "\\boxed{2.5 \\times 10^{-4}}"),
     ("\\sqrt{2}", "\\boxed{x = \\sqrt{2}}"),
     ("2x", "\\boxed{f(x) = 2x}"),
     ("2\\sqrt{2}", "\\boxed{x = \\sqrt{8} = 2\\sqrt{2}}"),
@@ -84,6 +87,7 @@ WRONG = [
     ("\\sqrt{2}", "\\boxed{x^2 = \\sqrt{2}}"),
     ("3", "\\boxed{x = 2 = 3}"),  # a chain with a false step
     ("2", "\\boxed{x = 2 = 3}"),
+    ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
 ]
 
 HEDGES = [

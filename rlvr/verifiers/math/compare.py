@@ -47,6 +47,8 @@ _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
 _UNIT = re.compile(r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{.*$", re.DOTALL)
 _DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
+_NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
+_SCIENTIFIC = re.compile(r"(?:-?\d+(?:\.\d+)?\s*(?:\\times|\\cdot|\*)\s*)?10\s*\^\s*\{?\s*-?\d+\s*\}?")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
 _WRAPPED_NUMBER = re.compile(r"\\(?:text|textbf|textrm|mathbf|mathrm|mbox|boldsymbol)\s*\{([\s\d.,+\-/]*)\}")
 
@@ -81,7 +83,7 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     finally:
         _active_policy.reset(token)
     # `17 \times 23` for 391 restates the question; `3 = 2` and `\{3\}` are not the number 3
-    return equal and (gold_number is None or simple_number(_numeral_core(answer)) is not None)
+    return equal and (gold_number is None or _is_numeral(_numeral_core(answer), gold_number))
 
 
 def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) -> bool:
@@ -120,6 +122,11 @@ def simple_number(text: str) -> Fraction | Decimal | None:
     return Decimal(f"{'-' if sign < 0 else ''}{digits}.{match['frac']}")
 
 
+def _is_numeral(core: str, gold: Fraction | Decimal) -> bool:
+    """A plain number; for a decimal gold (`0.0000001`) scientific notation (`10^{-7}`, `1 \\times 10^{-7}`) too."""
+    return simple_number(core) is not None or (isinstance(gold, Decimal) and bool(_SCIENTIFIC.fullmatch(core)))
+
+
 def _numeral_core(answer: str) -> str:
     """The number an answer writes once what may surround it is removed: `x =`, units, `\\%`, `\\$`, degrees,
     layout (`\\displaystyle`, `\\text{5}`, `{,}`), one pair of outer braces or parentheses.
@@ -136,6 +143,7 @@ def _numeral_core(answer: str) -> str:
         core = core[1:-1].strip()
     core = re.sub(r"^\+\s*", "", core)
     core = re.sub(r"^(-?)\s*\.(?=\d)", r"\g<1>0.", core)
+    core = _NEGATIVE_FRAC.sub(r"-\\frac{\1}{\2}", core)
     short = _SHORT_FRAC.match(core)
     return f"{short[1]}{short[2]}/{short[3]}" if short else core
 
