@@ -48,6 +48,9 @@ CORRECT = [
     ("0.5", "\\boxed{.5}"),
     ("-\\frac{17}{12}", "\\boxed{\\frac{-17}{12}}"),
     ("0.0000001", "\\boxed{10^{-7}}"),
+    ("\\frac{2}{3}", "\\boxed{0.666667}"),  # rounded
+    ("\\frac{2}{3}", "\\boxed{0.666666}"),  # truncated
+    ("-\\pi", "\\boxed{-3.141593}"),
     ("0.00025", "\\boxed{2.5 \\times 10^{-4}}"),
     ("\\sqrt{2}", "\\boxed{x = \\sqrt{2}}"),
     ("2x", "\\boxed{f(x) = 2x}"),
@@ -87,6 +90,8 @@ WRONG = [
     ("\\sqrt{2}", "\\boxed{x^2 = \\sqrt{2}}"),
     ("3", "\\boxed{x = 2 = 3}"),  # a chain with a false step
     ("2", "\\boxed{x = 2 = 3}"),
+    ("\\frac{1}{3}", "\\boxed{0.333334}"),  # within 10^-6 of 1/3, but neither rounded nor truncated
+    ("\\pi", "\\boxed{3.141594}"),
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
 ]
 

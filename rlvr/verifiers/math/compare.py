@@ -160,7 +160,7 @@ def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, 
     sign, digits, exponent = answer.normalize().as_tuple()
     if len(digits) < policy.min_significant_digits or exponent >= 0:
         return False
-    return abs(gold - Fraction(answer)) < Fraction(1, 10 ** -exponent)
+    return _rounded_or_truncated(gold, Fraction(answer), -exponent)
 
 
 def numbers_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
@@ -212,7 +212,17 @@ def _decimal_matches_exact(gold: Basic, gold_value: Basic, pred: Float, policy: 
     places = -written.as_tuple().exponent
     if digits < policy.min_significant_digits or places <= 0:
         return False
-    return bool(abs(gold_value - sympy.N(pred_exact, _EVAL_DIGITS)) < sympy.Float(10) ** -places)
+    if places > EXACT_DIGITS:
+        return bool(abs(gold_value - sympy.N(pred_exact, _EVAL_DIGITS)) < sympy.Float(10) ** -places)
+    return _rounded_or_truncated(gold_value, Fraction(str(written)), places)
+
+
+def _rounded_or_truncated(gold: Fraction | Basic, answer: Fraction, places: int) -> bool:
+    """`answer` is `gold` cut to `places` decimals, or rounded there (0.333334 is neither for 1/3)."""
+    scaled = gold * 10**places
+    truncated = int(scaled)  # towards zero
+    rounded = int(scaled + (Fraction(1, 2) if scaled > 0 else Fraction(-1, 2)))
+    return answer * 10**places in (truncated, rounded)
 
 
 def _written_decimal(value: Float) -> Decimal | None:
