@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pickle
 import queue
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from rlvr.errors import ConfigError, JobTimeout, PoolClosed, WorkerCrashed
@@ -150,7 +152,13 @@ class WorkerPool:
     def _run_one(self, worker: _Worker, job: _Job) -> _Worker:
         """Run a job; return the worker to keep, or a fresh one (already starting) when it had to be killed."""
         try:
-            worker.conn.send((job.fn, job.kwargs, job.timeout_s))
+            request = ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            # e.g. a reference nested 100,000 deep: fail this job alone, the worker and this thread live on
+            job.future.set_exception(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
+            return worker
+        try:
+            worker.conn.send_bytes(request)
             answered = worker.conn.poll(job.timeout_s + self.config.grace_s)
             message = worker.conn.recv() if answered else None
         except (EOFError, OSError, BrokenPipeError):

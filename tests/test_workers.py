@@ -52,6 +52,20 @@ def test_a_crashing_worker_is_replaced(pool: WorkerPool) -> None:
     assert pool.run(pool_jobs.add, timeout_s=30, a=1, b=2) == 3
 
 
+def test_a_job_that_cannot_be_sent_fails_alone(pool: WorkerPool) -> None:
+    """Red-team: a 100,000-deep argument used to kill the dispatch thread, and every later job hung."""
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    futures = [pool.submit(pool_jobs.add, timeout_s=5, a=deep, b=[]) for _ in range(3)]
+    futures += [pool.submit(pool_jobs.add, timeout_s=5, a=lambda: 0, b=1)]
+    for future in futures:
+        with pytest.raises(WorkerCrashed, match="could not be sent"):
+            future.result(timeout=10)
+    assert [f.result(timeout=10) for f in pool.map(pool_jobs.add, [{"a": i, "b": 1} for i in range(4)],
+                                                   timeout_s=5)] == [1, 2, 3, 4]
+
+
 def test_job_exceptions_are_reported_without_their_text(pool: WorkerPool) -> None:
     with pytest.raises(WorkerCrashed) as caught:
         pool.run(pool_jobs.fail, timeout_s=5)
