@@ -92,6 +92,8 @@ WRONG = [
     ("2", "\\boxed{x = 2 = 3}"),
     ("\\frac{1}{3}", "\\boxed{0.333334}"),  # within 10^-6 of 1/3, but neither rounded nor truncated
     ("\\pi", "\\boxed{3.141594}"),
+    ("\\frac{\\pi}{2}", "The answer is $\\frac{\\pi}{3}$ $\\frac{\\pi}{2}$"),  # two pieces: only the last was read
+    ("\\sqrt{2}", "\\boxed{\\sqrt{3}$ $\\sqrt{2}}"),
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
 ]
 

@@ -49,6 +49,7 @@ _DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 _NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
 _SCIENTIFIC = re.compile(r"(?:-?\d+(?:\.\d+)?\s*(?:\\times|\\cdot|\*)\s*)?10\s*\^\s*\{?\s*-?\d+\s*\}?")
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
 _WRAPPED_NUMBER = re.compile(r"\\(?:text|textbf|textrm|mathbf|mathrm|mbox|boldsymbol)\s*\{([\s\d.,+\-/]*)\}")
 
@@ -64,6 +65,8 @@ _active_policy: ContextVar[NumericPolicy | None] = ContextVar("rlvr_numeric_poli
 
 def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     """True when `answer` means the same as `gold` under `policy`. Both are bare answer strings."""
+    if len(_UNESCAPED_DOLLAR.findall(answer)) > 1:
+        return False  # `\\sqrt{3}$ $\\sqrt{2}`: two math pieces, of which math-verify would read only the last
     gold_text, answer_text = _as_words(gold), _as_words(answer)
     if gold_text is not None or answer_text is not None:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
@@ -136,8 +139,6 @@ def _numeral_core(answer: str) -> str:
     """
     core = _WRAPPED_NUMBER.sub(r"\1", _LAYOUT.sub("", answer.strip())).replace("{,}", ",")
     core = _UNIT.sub("", _ASSIGNED.sub("", core.strip(), count=1))
-    if len(re.findall(r"(?<!\\)\$", core)) > 1:  # `4$ $3`: two math pieces, math-verify takes the last
-        return answer
     core = _DECORATION.sub("", core).strip()
     if len(core) > 2 and (core[0], core[-1]) in (("{", "}"), ("(", ")")) and not re.search(r"[(){},]", core[1:-1]):
         core = core[1:-1].strip()
