@@ -42,6 +42,8 @@ CORRECT = [
     ("-\\frac{1}{2}", "\\boxed{-\\dfrac12}"),
     ("5", "\\boxed{n = 5}"),
     ("2^{200}", "\\boxed{2^{200}}"),
+    ("1606938044258990275541962092341162602522202993782792835301376",
+     "\\boxed{1606938044258990275541962092341162602522202993782792835301376}"),
     ("5", "\\boxed{\\text{5}}"),
     ("5", "\\boxed{\\displaystyle \\mathbf{5}}"),
     ("1000", "\\boxed{1{,}000}"),
@@ -94,6 +96,7 @@ WRONG = [
     ("\\pi", "\\boxed{3.141594}"),
     ("\\frac{\\pi}{2}", "The answer is $\\frac{\\pi}{3}$ $\\frac{\\pi}{2}$"),  # two pieces: only the last was read
     ("\\sqrt{2}", "\\boxed{\\sqrt{3}$ $\\sqrt{2}}"),
+    ("1606938044258990275541962092341162602522202993782792835301376", "\\boxed{2^{200}}"),  # 61 digits
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
 ]
 

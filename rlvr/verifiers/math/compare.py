@@ -49,6 +49,7 @@ _DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 _NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
 _SCIENTIFIC = re.compile(r"(?:-?\d+(?:\.\d+)?\s*(?:\\times|\\cdot|\*)\s*)?10\s*\^\s*\{?\s*-?\d+\s*\}?")
+_LONG_INTEGER = re.compile(r"-?\d{1,4000}")  # int() refuses more than 4300 digits
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
 _WRAPPED_NUMBER = re.compile(r"\\(?:text|textbf|textrm|mathbf|mathrm|mbox|boldsymbol)\s*\{([\s\d.,+\-/]*)\}")
@@ -86,6 +87,8 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     finally:
         _active_policy.reset(token)
     # `17 \times 23` for 391 restates the question; `3 = 2` and `\{3\}` are not the number 3
+    if gold_number is None and _LONG_INTEGER.fullmatch(gold.strip()):
+        gold_number = Fraction(int(gold))  # past simple_number's 41 digits: still a plain number (`2^{200}` restated)
     return equal and (gold_number is None or _is_numeral(_numeral_core(answer), gold_number))
 
 
@@ -127,7 +130,9 @@ def simple_number(text: str) -> Fraction | Decimal | None:
 
 def _is_numeral(core: str, gold: Fraction | Decimal) -> bool:
     """A plain number; for a decimal gold (`0.0000001`) scientific notation (`10^{-7}`, `1 \\times 10^{-7}`) too."""
-    return simple_number(core) is not None or (isinstance(gold, Decimal) and bool(_SCIENTIFIC.fullmatch(core)))
+    if simple_number(core) is not None or _LONG_INTEGER.fullmatch(core):
+        return True
+    return isinstance(gold, Decimal) and bool(_SCIENTIFIC.fullmatch(core))
 
 
 def _numeral_core(answer: str) -> str:
