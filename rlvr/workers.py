@@ -142,6 +142,12 @@ class WorkerPool:
                     self._busy += 1
                 try:
                     worker = self._run_one(worker, job)
+                except Exception:  # never let one job take the dispatcher down: later jobs would hang
+                    log.exception("verification job failed in the dispatcher")
+                    if not job.future.done():
+                        job.future.set_exception(WorkerCrashed("the job failed in the dispatcher"))
+                    self._replace(worker, "was in an unknown state")
+                    worker = _Worker(self.config)
                 finally:
                     with self._lock:
                         self._busy -= 1

@@ -37,3 +37,18 @@ def allocate(gib: int) -> int:
 
 def pid() -> int:
     return os.getpid()
+
+
+class Unpicklable:
+    """Pickles fine in the worker, fails to unpickle in the parent."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise RuntimeError("cannot rebuild")
+
+
+def unpicklable_result() -> Unpicklable:
+    return Unpicklable()

@@ -98,6 +98,12 @@ def test_deadlines_hold_from_threads_and_event_loops(pool: WorkerPool) -> None:
     asyncio.run(in_loop())
 
 
+def test_a_reply_that_cannot_be_read_fails_alone(pool: WorkerPool) -> None:
+    with pytest.raises(WorkerCrashed):
+        pool.run(pool_jobs.unpicklable_result, timeout_s=5)
+    assert pool.run(pool_jobs.add, timeout_s=30, a=2, b=2) == 4
+
+
 def test_results_keep_input_order(pool: WorkerPool) -> None:
     futures = pool.map(pool_jobs.add, [{"a": i, "b": 1} for i in range(200)], timeout_s=5)
     assert [f.result() for f in futures] == [i + 1 for i in range(200)]
