@@ -1,6 +1,6 @@
 """Benchmark the Lean checkers on this machine (no Lean here: REPL and kimina run against test doubles).
 
-    .venv/bin/python tests/lean/bench_lean_checkers.py
+    .venv/bin/python bench/lean_checkers.py
 
 - static: `verify` with the static backend over the built-in tasks, three completion shapes each.
 - repl: the pool's cost per proof with a warm process (header loaded once) against the baseline of a
@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+# The REPL and kimina test doubles live with the Lean tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lean"))
 
 from conftest import FAKE_REPL, _Server  # noqa: E402
 from lean_kimina_double import create_app  # noqa: E402
