@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +72,7 @@ class Verifier:
             return self._threads.submit(run_verifier, family.name, completion, dict(reference))
         job = self.pool.submit(run_verifier_job, timeout_s=self.timeout_s, family=family.name,
                                completion=completion, reference=dict(reference))
-        result: Future = Future()
-        job.add_done_callback(lambda done: result.set_result(_job_result(done, self.timeout_s)))
-        return result
+        return _result_of(job, self.timeout_s)
 
     def verify(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
         family_of(env)  # an unknown env id in a direct call is a programming error: raise it
@@ -122,6 +120,24 @@ def run_verifier(family: str, completion: str, reference: dict[str, Any]) -> Ver
 def run_verifier_job(*, family: str, completion: str, reference: dict[str, Any]) -> VerifyResult:
     """Worker-side entry point (module level, so the pool can pickle it by reference)."""
     return run_verifier(family, completion, reference)
+
+
+def _result_of(job: Future, timeout_s: float) -> Future:
+    """A future of the job's VerifyResult. Cancelling it (a client that went away) cancels the job if no
+    worker has started it, so an abandoned backlog costs no CPU."""
+    result: Future = Future()
+
+    def finish(done: Future) -> None:
+        if done.cancelled():
+            return
+        try:
+            result.set_result(_job_result(done, timeout_s))
+        except InvalidStateError:  # the caller cancelled in the meantime
+            pass
+
+    job.add_done_callback(finish)
+    result.add_done_callback(lambda outer: job.cancel() if outer.cancelled() else None)
+    return result
 
 
 def _job_result(job: Future, timeout_s: float) -> VerifyResult:

@@ -111,3 +111,20 @@ def test_async_batch_matches_sync_batch(verifier: Verifier) -> None:
     sync = verifier.verify_batch(items)
     asynchronous = asyncio.run(verifier.averify_batch(items))
     assert sync == asynchronous
+
+
+def test_cancelled_checks_never_reach_a_worker() -> None:
+    """A client that goes away cancels its queued checks; they must not burn worker time."""
+    pool = WorkerPool(PoolConfig(workers=1, grace_s=0.5, preload=("rlvr.verifiers.math",)))
+    verifier = Verifier(pool, timeout_s=1.0)
+    try:
+        blocker = verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
+        queued = [verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
+                  for _ in range(5)]
+        assert all(future.cancel() for future in queued)
+        started = time.monotonic()
+        assert blocker.result().status == "timeout"
+        after = verifier.verify("rlvr/Math-v0", completion="\\boxed{3}", reference={"answer": "3"})
+        assert after.status == "correct" and time.monotonic() - started < 1.0 + 0.5 + 2.0
+    finally:
+        verifier.close()
