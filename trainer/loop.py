@@ -116,6 +116,8 @@ class GRPOTrainer:
         self.device = resolve_device(cfg.device)
         cuda = self.device.type == "cuda"
         self.use_bf16 = cuda and cfg.bf16 is not False and torch.cuda.is_bf16_supported()
+        if cfg.bf16 is True and not self.use_bf16:
+            log.warning("bf16: true, but %s has no bf16 support: training in float32", self.device)
         if model is None:
             model, tokenizer = load_model(cfg.model, cfg.tokenizer)
         self.model = model.to(self.device)
@@ -341,7 +343,7 @@ def _batch_metrics(batch: Batch, group_size: int) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "reward_mean": float(values.mean()) if values.numel() else math.nan,
         "reward_std": float(values.std()) if values.numel() > 1 else 0.0,
-        "pass_rate": sum(r.status == Status.CORRECT for r in batch.results) / len(batch.results),
+        "pass_rate": _pass_rate(batch.results),
         "masked": int((~scored).sum()), "zero_signal_groups": zero, "zero_signal_frac": zero / groups,
         "completion_len": float(lengths.mean()), "completion_len_max": int(lengths.max()),
         "truncated_frac": float((~batch.rollout.finished).float().mean()),
@@ -351,6 +353,12 @@ def _batch_metrics(batch: Batch, group_size: int) -> dict[str, Any]:
         if own.any():
             metrics[f"reward/{env_id}"] = float(batch.rewards[own].mean())
     return metrics
+
+
+def _pass_rate(results: list[VerifyResult]) -> float:
+    """The share judged correct among completions that were judged: a broken check is no failure."""
+    judged = [r for r in results if r.reward is not None]
+    return sum(r.status == Status.CORRECT for r in judged) / len(judged) if judged else math.nan
 
 
 def _reward_client(cfg: TrainConfig, sampler: TaskSampler) -> RewardClient:

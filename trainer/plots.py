@@ -9,9 +9,9 @@ from rlvr.trainer.metrics import read_metrics
 
 PANELS = (
     ("reward_mean", "mean reward", "higher is better; masked (null) rewards excluded"),
-    ("pass_rate", "pass rate", "share of completions judged correct"),
+    ("pass_rate", "pass rate", "share judged correct among completions that were judged"),
     ("kl", "KL to reference (k3)", "how far the policy moved; 0 when beta = 0 and no reference"),
-    ("entropy", "token entropy", "exploration left; a collapse to ~0 means the policy stopped exploring"),
+    ("entropy", "token entropy", "exploration left (groups with signal only); ~0 means the policy stopped exploring"),
     ("completion_len", "response length (tokens)", "mean completion length"),
     ("zero_signal_frac", "groups without signal", "share of groups whose rewards were all equal"),
 )
@@ -33,6 +33,8 @@ def plot_run(metrics_path: str | Path, out_path: str | Path | None = None) -> Pa
         ax.plot(steps, values, "o", ms=3, alpha=0.35, color="tab:blue")
         if values:
             ax.plot(steps, _smooth(values), "-", lw=2, color="tab:blue")
+        else:  # entropy is measured only on groups with signal: a run without any has none to show
+            ax.text(0.5, 0.5, "no data in this run", transform=ax.transAxes, ha="center", color="0.4")
         ax.set_title(title)
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)

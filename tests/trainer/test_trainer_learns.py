@@ -53,6 +53,7 @@ def test_a_batch_of_null_rewards_is_masked_not_learned_from(tmp_path, monkeypatc
     history = train(toy_config(tmp_path, steps=2), model=model, tokenizer=tokenizer).history
     assert [h["masked"] for h in history] == [32, 32]
     assert all(h["reward_mean"] != h["reward_mean"] for h in history)  # NaN: no reward, not 0
+    assert all(h["pass_rate"] != h["pass_rate"] for h in history)  # nothing judged: no pass rate, not 0
     assert all(h["zero_signal_groups"] == 4 for h in history)
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
     logged = (tmp_path / "run" / "metrics.jsonl").read_text()
