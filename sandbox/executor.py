@@ -20,7 +20,6 @@ import _sitebuiltins
 import atexit
 import builtins
 import ctypes
-import errno
 import json
 import os
 import resource
@@ -727,20 +726,49 @@ def wipe_dir(config, slot):
 
 
 def _wipe(path, take_ownership):
+    """Depth-first without recursion or long paths: one directory fd at a time, names relative to it,
+    so a job's tree nested thousands deep (past PATH_MAX) is removed like any other. The job's
+    processes are dead by now, so nothing moves the tree while it is walked."""
+    fd = _open_dir(path, None, take_ownership)
+    descended = []  # names from `path` down to the directory `fd` is
+    try:
+        while True:
+            subdir = _empty_but_one_dir(fd)
+            if subdir is not None:
+                child = _open_dir(subdir, fd, take_ownership)
+                os.close(fd)
+                fd = child
+                descended.append(subdir)
+            elif descended:
+                parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                os.close(fd)
+                fd = parent
+                os.rmdir(descended.pop(), dir_fd=fd)
+            else:
+                return
+    finally:
+        os.close(fd)
+
+
+def _open_dir(name, dir_fd, take_ownership):
+    """Open a directory of the job's; as root without CAP_DAC_OVERRIDE, take it over first."""
     if take_ownership:
-        os.chown(path, 0, 0, follow_symlinks=False)
-    os.chmod(path, 0o700)
-    with os.scandir(path) as entries:
+        os.chown(name, 0, 0, dir_fd=dir_fd, follow_symlinks=False)
+    os.chmod(name, 0o700, dir_fd=dir_fd)
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+
+
+def _empty_but_one_dir(fd):
+    """Unlink every non-directory in the directory `fd`; return the name of a subdirectory, if any."""
+    with os.scandir(fd) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                _wipe(entry.path, take_ownership)
-                os.rmdir(entry.path)
-            else:
-                try:
-                    os.unlink(entry.path)
-                except OSError as exc:
-                    if exc.errno != errno.ENOENT:
-                        raise
+                return entry.name
+            try:
+                os.unlink(entry.name, dir_fd=fd)
+            except FileNotFoundError:
+                pass
+    return None
 
 
 if __name__ == "__main__":

@@ -97,6 +97,15 @@ HACKS = [
      "    except OSError:\n        pass\ndef add(a, b):\n    return 0\n"),
     ("raise StopIteration so that all(map(...)) sees no items", "mapped",
      "def add(a, b):\n    if (a, b) == (5, 5):\n        return 10\n    raise StopIteration\n"),
+    ("return an int too long to show in the failure message", "mbpp humaneval",
+     "def add(a, b):\n    return 10 ** 5000\n"),
+    ("flood the judge with SIGINT from a detached child", "mbpp humaneval",
+     "import os, signal\n"
+     "def parent(pid):\n    return int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+     "judge = parent(os.getppid())\n"
+     "if os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n"
+     "            os.kill(judge, signal.SIGINT)\n        except OSError:\n            os._exit(0)\n"
+     "def add(a, b):\n    return 0\n"),
     ("loop forever", "mbpp stdio", "def add(a, b):\n    while True:\n        pass\nwhile True:\n    pass\n"),
 ]
 CASES = [(name, fmt, code) for name, formats, code in HACKS for fmt in formats.split()]
@@ -190,3 +199,20 @@ def test_tests_that_never_call_the_program_are_an_error_not_a_pass(box, case):
     code = "def pow(a, b):\n    return 0\ndef gcd(a, b):\n    return 0\ndef f(x):\n    return 0\n"
     result = verify(completion=f"```python\n{code}```", reference=UNREACHABLE[case], sandbox=box)
     assert (result.status, result.reward) == (Status.ERROR, None), result.reason
+
+
+# A float tolerance is for floats: an expected integer is a count, and 999999 is not a million.
+INT_WITH_TOLERANCE = {
+    "stdio": ({"inputs": ["\n"], "outputs": ["1000000 0.5\n"], "float_tol": 1e-3}, "print(999999, 0.5)\n"),
+    "call": ({"inputs": [[]], "outputs": [4], "fn_name": "f", "float_tol": 1e-3},
+             "def f():\n    return 4.003\n"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(INT_WITH_TOLERANCE))
+def test_a_float_tolerance_does_not_loosen_integers(box, fmt):
+    reference, code = INT_WITH_TOLERANCE[fmt]
+    result = verify(completion=f"```python\n{code}```", reference=reference, sandbox=box)
+    assert (result.status, result.reward) == (Status.WRONG, 0.0), result.reason
+    near = "print(1000000, 0.5004)\n" if fmt == "stdio" else "def f():\n    return 4.0\n"
+    assert verify(completion=f"```python\n{near}```", reference=reference, sandbox=box).status is Status.CORRECT

@@ -128,6 +128,19 @@ def test_disk_fill_is_bounded(box):
     assert all(r.stdout == "['f', 'main.py']\n" for r in after), after
 
 
+
+@pytest.mark.parametrize("code", [
+    "import os\nfor _ in range(1500):\n    os.mkdir('d')\n    os.chdir('d')",  # deeper than any recursion
+    "import os\nfor _ in range(40):\n    os.mkdir('n' * 250)\n    os.chdir('n' * 250)",  # past PATH_MAX
+])
+def test_a_deep_tree_is_wiped_and_costs_no_executor(box, code):
+    heals = box.heals
+    assert box.run(code, limits=FAST.replace(wall_time_s=10, cpu_time_s=10)).status is ExecStatus.OK
+    assert_healthy(box, heals)
+    after = box.run_many([{"code": "import os\nprint(os.listdir())"}] * box.capacity)
+    assert all(r.stdout == "['main.py']\n" for r in after), after
+
+
 NETWORK_PROBE = """
 import socket, sys
 targets = [("1.1.1.1", 80), ("8.8.8.8", 53), (sys.argv_gateway, {port}), ("127.0.0.1", {port})]
