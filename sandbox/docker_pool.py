@@ -24,6 +24,10 @@ DEFAULT_IMAGE = os.environ.get("RLVR_EXECUTOR_IMAGE", "rlvr-executor:latest")
 SOCKET_DIR_IN_CONTAINER = "/run/rlvr/sock"
 CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")
 LABEL = "org.rlvr.sandbox"
+# Jobs of one container share its IPC namespace, and a SysV segment or message queue outlives the job
+# that made it: it would carry data to later jobs and hold memory that no sweep frees. Turn them off.
+IPC_OFF_SYSCTLS = {"kernel.shmmax": "0", "kernel.shmall": "0", "kernel.shmmni": "0", "kernel.msgmni": "0",
+                   "kernel.sem": "0 0 0 0", "fs.mqueue.queues_max": "0"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ContainerSpec:
             "cap_add": list(CAPABILITIES),
             "security_opt": ["no-new-privileges"],
             "ipc_mode": "none",
+            "sysctls": dict(IPC_OFF_SYSCTLS),
             "pids_limit": self.pids,
             "mem_limit": self.memory_bytes,
             "memswap_limit": self.memory_bytes,

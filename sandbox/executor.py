@@ -626,17 +626,28 @@ def _has_children():
 
 def sweep(config, slot, reap_all=True):
     """Kill every process of the slot's uid: a forked helper with that uid repeats kill(-1, SIGKILL)
-    until nothing is left, while this process reaps the orphans that come back to it."""
+    until nothing is left, while this process reaps the orphans that come back to it. The helper shares
+    the uid, so a leftover process that itself loops on kill(-1) can kill it first: start another."""
     if not config.setuid:
         return _kill_descendants() if reap_all else True
+    for _ in range(20):
+        status = _sweep_once(config.uid(slot), reap_all)
+        if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
+            break
+    if reap_all:
+        _has_children()
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _sweep_once(uid, reap_all):
+    """One helper's try; returns its wait status."""
     helper = os.fork()
     if helper == 0:
         code = 1
         try:
             os.setgroups([])
-            os.setgid(config.uid(slot))
-            os.setuid(config.uid(slot))
-            uid = str(config.uid(slot))
+            os.setgid(uid)
+            os.setuid(uid)
             for _ in range(2000):
                 try:
                     os.kill(-1, signal.SIGKILL)
@@ -645,7 +656,7 @@ def sweep(config, slot, reap_all=True):
                     break
                 # kill(-1) only reports ESRCH when no other process exists at all, so look for
                 # survivors of this uid (zombies are dead already; their parent reaps them).
-                if not _live_processes(uid):
+                if not _live_processes(str(uid)):
                     code = 0
                     break
                 time.sleep(0.001)
@@ -654,10 +665,7 @@ def sweep(config, slot, reap_all=True):
     while True:
         pid, status = os.waitpid(-1 if reap_all else helper, 0)
         if pid == helper:
-            break
-    if reap_all:
-        _has_children()
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            return status
 
 
 def _live_processes(uid):

@@ -49,9 +49,27 @@ def test_containers_are_hardened(box):
         assert "no-new-privileges" in host["SecurityOpt"] and not host["Privileged"]
         assert not any("seccomp" in opt and "unconfined" in opt for opt in host["SecurityOpt"])
         assert host["PidsLimit"] > 0 and host["Memory"] > 0 and host["NanoCpus"] > 0 and host["IpcMode"] == "none"
+        assert host["Sysctls"]["kernel.shmmax"] == "0" and host["Sysctls"]["fs.mqueue.queues_max"] == "0"
         assert "/work/s0" in host["Tmpfs"] and "size=" in host["Tmpfs"]["/work/s0"]
         mounts = [m["Destination"] for m in attrs["Mounts"]]
         assert mounts == ["/run/rlvr/sock"] and not any("docker.sock" in m["Source"] for m in attrs["Mounts"])
+
+
+IPC_PROBE = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+rt = ctypes.CDLL("librt.so.1", use_errno=True)
+made = {"shm": libc.shmget(0x5EC, 4096, 0o1000 | 0o666), "msg": libc.msgget(0x5ED, 0o1000 | 0o666),
+        "sem": libc.semget(0x5EE, 1, 0o1000 | 0o666),
+        "mq": rt.mq_open(b"/leak", os.O_CREAT | os.O_RDWR, 0o600, None)}
+print(sorted(kind for kind, handle in made.items() if handle >= 0))
+"""
+
+
+def test_jobs_cannot_leave_ipc_objects_behind(box):
+    """SysV segments and message queues outlive a job: a later job could read them, and segments hold
+    memory no sweep frees. The executor's IPC namespace allows none."""
+    assert box.run(IPC_PROBE).stdout == "[]\n"
 
 
 def test_runs_python_and_cpp(box):
@@ -346,6 +364,9 @@ HOSTILE_NEIGHBOURS = [
     "while True:\n    print('x' * 1000)",
     "i = 0\nwhile True:\n    open(f'f{i}', 'wb').write(b'x' * 10 ** 6)\n    i += 1",
     "import os, signal\nos.kill(-1, signal.SIGKILL)",
+    # A detached child that keeps killing its uid: it races the sweep's helper, which shares that uid.
+    "import os\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n            os.kill(-1, 9)\n"
+    "        except OSError:\n            pass",
 ]
 
 
@@ -359,7 +380,9 @@ def test_normal_jobs_are_unaffected_by_hostile_neighbours(box):
         else:
             jobs.append({"code": f"import os\nprint({i}, sorted(os.listdir()))"})
             expected.append(f"{i} ['main.py']\n")
+    heals = box.heals
     results = box.run_many(jobs)
+    assert box.heals == heals, "a hostile job cost an executor"
     for want, result in zip(expected, results, strict=True):
         if want is None:
             assert result.status is not ExecStatus.SANDBOX_ERROR, result
