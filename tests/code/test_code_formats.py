@@ -44,6 +44,11 @@ TABLE = [
     ("stdio trailing spaces and CRLF", "```python\nn = int(input())\n"
      "print(str(sum(map(int, input().split()))) + '   ', end='\\r\\n\\n')\n```", STDIO, "correct", 1.0),
     ("stdio wrong", "```python\nprint(7)\n```", STDIO, "wrong", 0.0),
+    ("stdio main in a thread, not joined", "```python\nimport threading\ndef main():\n"
+     "    n = int(input())\n    print(sum(map(int, input().split())))\n"
+     "threading.Thread(target=main).start()\n```", STDIO, "correct", 1.0),
+    ("stdio output from an atexit handler", "```python\nimport atexit\nn = int(input())\n"
+     "total = sum(map(int, input().split()))\natexit.register(lambda: print(total))\n```", STDIO, "correct", 1.0),
     ("stdio float within tolerance", "```python\nprint(1 / int(input()))\n```", FLOATS, "correct", 1.0),
     ("stdio float outside tolerance", "```python\nprint(0.3334)\n```", FLOATS, "wrong", 0.0),
     ("stdio float without tolerance", "```python\nprint(1 / int(input()))\n```",

@@ -222,6 +222,14 @@ def stdio_worker(code, language, stdin_fd, stdout_fd, stderr_fd):
 
         traceback.print_exc()
         status = 1
+    try:  # as the interpreter does at exit: `threading.Thread(target=main).start()` is a common idiom
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: B036
+        status = status or 1
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
