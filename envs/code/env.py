@@ -28,16 +28,26 @@ class CodeEnv(TextEnv):
 
 
 class CodeRepairEnv(CodeEnv):
-    """Multi-turn: a failed attempt comes back with the failing test's message, up to `max_turns`."""
+    """Multi-turn: a failed attempt comes back with the failing test's message, up to `max_turns`.
 
-    def __init__(self, path: str | Path | None = None, *, max_turns: int = 3, **kwargs):
+    The message shows the test's input and expected value, so with as many turns as tests a policy can
+    pass by echoing them back (a lookup table). `reveal_tests=False` says only how many tests passed.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, max_turns: int = 3, reveal_tests: bool = True,
+                 **kwargs):
         super().__init__(path, max_turns=max_turns, **kwargs)
+        self.reveal_tests = reveal_tests
 
     def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
         if result.status == "no_answer":
             problem = "I found no code in your reply."
-        else:
+        elif self.reveal_tests:
             problem = f"Your code did not pass the tests: {result.reason}"
+        else:
+            passed, total = result.details.get("tests_passed"), result.details.get("tests_total")
+            count = f" ({passed} of {total} passed)" if passed is not None and total else ""
+            problem = f"Your code did not pass the tests{count}."
         language = str(task.reference.get("language") or "python")
         return (f"{task.prompt}\n\n{problem}\nFix the code and reply with the complete corrected solution in a "
                 f"```{language} block.")

@@ -40,6 +40,14 @@ def test_code_repair_returns_the_failing_test(shared):
     assert (reward, terminated, truncated) == (0.0, False, True)
 
 
+def test_code_repair_can_keep_the_tests_to_itself(shared):
+    env = CodeRepairEnv(max_turns=2, reveal_tests=False)
+    env.reset(options={"task_id": "code/fizzbuzz"})
+    wrong = "def fizzbuzz(n):\n    return [str(i) for i in range(1, n + 1)]\n"
+    observation, *_ = env.step(f"```python\n{wrong}```")
+    assert "did not pass the tests (0 of" in observation and "Fizz'" not in observation.split("did not pass")[1]
+
+
 def test_rlvr_verify_dispatches_to_the_code_family(shared):
     reference = {"asserts": ["assert inc(1) == 2"]}
     assert rlvr.verify("rlvr/Code-v0", completion="```python\ndef inc(x):\n    return x + 1\n```",
