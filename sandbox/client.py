@@ -129,11 +129,18 @@ class StaticSockets:
         pass
 
 
+LOST_JOBS_BEFORE_REPLACING = 3
+
+
 class _Executor:
     def __init__(self, index: int):
         self.index = index
         self.generation = 0
         self.lock = threading.Lock()
+        # Jobs in a row whose connection dropped. An executor that still answers pings but loses every
+        # job (its memory held by something no sweep frees, say) is replaced once this reaches
+        # LOST_JOBS_BEFORE_REPLACING, not healed gently forever.
+        self.lost_in_a_row = 0
 
 
 class _Slot:
@@ -202,8 +209,11 @@ class ExecutorPool:
                     f"executor {executor.index} gave no answer within {timeout_s:g}s")
             except (OSError, ValueError) as exc:
                 slot.drop()
-                self._heal(executor, generation, force=False, why=f"connection lost: {exc}")
+                executor.lost_in_a_row += 1
+                self._heal(executor, generation, force=executor.lost_in_a_row >= LOST_JOBS_BEFORE_REPLACING,
+                           why=f"connection lost ({executor.lost_in_a_row} in a row): {exc}")
                 return ExecResult.sandbox_error(f"executor {executor.index} failed during the job: {exc}")
+            executor.lost_in_a_row = 0
             if response.get("refused"):
                 slot.drop()
                 return ExecResult.from_wire(response)
