@@ -57,6 +57,15 @@ CORRECT = [
     ("\\sqrt{2}", "\\boxed{x = \\sqrt{2}}"),
     ("2x", "\\boxed{f(x) = 2x}"),
     ("2\\sqrt{2}", "\\boxed{x = \\sqrt{8} = 2\\sqrt{2}}"),
+    ("1000", "\\boxed{1\\,000}"),  # thin-space thousands, grouped in threes
+    ("1234.5", "\\boxed{1\\,234.5}"),
+    ("5", "\\boxed{5 \\text{ cm}^2}"),
+    ("50\\%", "\\boxed{0.5}"),
+    ("0.5", "\\boxed{50\\%}"),
+    ("30^\\circ", "\\boxed{30}"),
+    ("\\$18.90", "\\boxed{18.9}"),
+    (".5", "\\boxed{\\frac12}"),
+    ("-0.0000001", "\\boxed{-10^{-7}}"),
 ]
 
 WRONG = [
@@ -98,6 +107,31 @@ WRONG = [
     ("\\sqrt{2}", "\\boxed{\\sqrt{3}$ $\\sqrt{2}}"),
     ("1606938044258990275541962092341162602522202993782792835301376", "\\boxed{2^{200}}"),  # 61 digits
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
+    # red-team: text after a number is no unit; the number written must be the gold's value
+    ("7", "\\boxed{5 \\text{ (not } 7)}"),
+    ("2", "\\boxed{-2 \\text{ (not } 2)}"),
+    ("7", "#### 5 \\text{ (not } 7)"),
+    ("7", "Final answer: $5 \\text{ (not } 7)$"),
+    ("2", "\\boxed{0\\operatorname{foo} \\to 2}"),
+    ("7", "\\boxed{5 \\text{ m}\\;\\Rightarrow\\; 7}"),
+    ("7", "\\boxed{5 \\text{, since } y \\to 7}"),
+    # red-team: spacing between digits is a thousands separator only in groups of three
+    ("12", "\\boxed{5\\,7}"),
+    ("12", "\\boxed{5\\ 7}"),
+    ("13", "\\boxed{6\\;7}"),
+    ("9", "\\boxed{2\\,3\\,4}"),
+    ("391", "\\boxed{390\\,1}"),
+    ("1000", "\\boxed{1\\,0000}"),
+    ("0.35", "\\boxed{5\\%7}"),
+    ("10\\%", "\\boxed{1000\\%}"),
+    ("0.0000001", "\\boxed{-10^{-7}}"),
+    # red-team: a gold written `30^\\circ`, `\\$18.90`, `10\\%`, `\\frac12`, `.5` is a plain number too
+    ("30^\\circ", "\\boxed{29+1}"),
+    ("\\$18.90", "\\boxed{\\{18.9\\}}"),
+    ("10\\%", "\\boxed{5 \\times 2}"),
+    ("\\frac12", "\\boxed{\\frac14+\\frac14}"),
+    ("\\frac{-1}{2}", "\\boxed{1-\\frac32}"),
+    (".5", "\\boxed{\\{0.5\\}}"),
 ]
 
 HEDGES = [

@@ -44,11 +44,16 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
 _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
-_UNIT = re.compile(r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{.*$", re.DOTALL)
-_DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\\?%|\^\s*\{?\\circ\}?|°")
+# a unit only at the end, and one without digits: `5 \text{ m}^2`, not `5 \text{ (not } 7)` or `5 \text{, since } 7`
+_UNIT = re.compile(r"(?:\s*/?\s*\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{[^{}\d]*\}"
+                   r"(?:\s*\^\s*\{?\d\}?)?)+\s*$")
+_PERCENT = re.compile(r"\\?%\s*$")
+_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\[, ]|~|\s)\d{3})+(?!\d)")  # `1\,000\,000`, never `390\,1`
+_DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\^\s*\{?\\circ\}?|°")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 _NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
-_SCIENTIFIC = re.compile(r"(?:-?\d+(?:\.\d+)?\s*(?:\\times|\\cdot|\*)\s*)?10\s*\^\s*\{?\s*-?\d+\s*\}?")
+_SCIENTIFIC = re.compile(r"(?P<sign>-)?\s*(?:(?P<mantissa>\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*)\s*)?"
+                         r"10\s*\^\s*\{?\s*(?P<exponent>-?\d{1,4})\s*\}?")
 _LONG_INTEGER = re.compile(r"-?\d{1,4000}")  # int() refuses more than 4300 digits
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
@@ -73,9 +78,9 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
     if _squash(gold) == _squash(answer):
         return True
-    gold_number, answer_number = simple_number(gold), simple_number(answer)
-    if gold_number is not None and answer_number is not None:
-        return _simple_numbers_equal(gold_number, answer_number, policy)
+    gold_number = _plain_number(gold)
+    if gold_number is not None:
+        return _plain_numbers_equal(gold_number, _numeral(answer, gold_number[0]), policy)
     gold_parsed, answer_parsed = _parse(gold), _parse(answer)
     if not gold_parsed or not answer_parsed:
         return False
@@ -83,13 +88,22 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return False
     token = _active_policy.set(policy)  # read by the hook, which math-verify calls without our arguments
     try:
-        equal = grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
+        return grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
     finally:
         _active_policy.reset(token)
-    # `17 \times 23` for 391 restates the question; `3 = 2` and `\{3\}` are not the number 3
-    if gold_number is None and _LONG_INTEGER.fullmatch(gold.strip()):
-        gold_number = Fraction(int(gold))  # past simple_number's 41 digits: still a plain number (`2^{200}` restated)
-    return equal and (gold_number is None or _is_numeral(_numeral_core(answer), gold_number))
+
+
+def _plain_numbers_equal(gold: tuple[Fraction | Decimal, Fraction | Decimal],
+                         answer: tuple[Fraction | Decimal, Fraction | Decimal] | None, policy: NumericPolicy) -> bool:
+    """A plain-number gold (`391`, `30^\\circ`, `10\\%`) wants a plain-number answer of the same value.
+
+    `17 \\times 23` for 391 restates the question, and `3 = 2`, `\\{3\\}` or `5 \\text{ (not } 3)` is not the
+    number 3, though sympy would evaluate or math-verify extract each to it. Percentages compare as written
+    on both sides or with the `%` taken off (`50\\%` = `0.5` = `50`, but `1000\\%` != `10\\%`).
+    """
+    if answer is None:
+        return False
+    return any(_simple_numbers_equal(g, a, policy) for g, a in zip(gold, answer, strict=True))
 
 
 def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) -> bool:
@@ -128,30 +142,63 @@ def simple_number(text: str) -> Fraction | Decimal | None:
     return Decimal(f"{'-' if sign < 0 else ''}{digits}.{match['frac']}")
 
 
-def _is_numeral(core: str, gold: Fraction | Decimal) -> bool:
-    """A plain number; for a decimal gold (`0.0000001`) scientific notation (`10^{-7}`, `1 \\times 10^{-7}`) too."""
-    if simple_number(core) is not None or _LONG_INTEGER.fullmatch(core):
-        return True
-    return isinstance(gold, Decimal) and bool(_SCIENTIFIC.fullmatch(core))
+def _numeral(answer: str, gold: Fraction | Decimal) -> tuple[Fraction | Decimal, Fraction | Decimal] | None:
+    """The number a plain-number answer writes (`x = 391`, `391 \\text{ apples}`, `\\$391`, `1\\,000`),
+    or None when it writes anything else; see `_readings` for the pair returned.
+
+    A decimal gold (`0.0000001`) also takes scientific notation (`10^{-7}`, `1 \\times 10^{-7}`); an exact
+    gold does not (`10^3` for 1000 restates "Compute $10^3$.").
+    """
+    core = _ASSIGNED.sub("", _LAYOUT.sub("", answer.strip()), count=1)
+    scientific = _SCIENTIFIC.fullmatch(_numeral_core(core)[0])
+    if scientific and isinstance(gold, Decimal):
+        return _readings(_scientific_value(scientific), percent=False)
+    return _plain_number(core)
 
 
-def _numeral_core(answer: str) -> str:
-    """The number an answer writes once what may surround it is removed: `x =`, units, `\\%`, `\\$`, degrees,
-    layout (`\\displaystyle`, `\\text{5}`, `{,}`), one pair of outer braces or parentheses.
+def _plain_number(text: str) -> tuple[Fraction | Decimal, Fraction | Decimal] | None:
+    """The number `text` writes once the layout around it is removed, else None; see `_readings`."""
+    core, percent = _numeral_core(text)
+    value = simple_number(core)
+    if value is None and _LONG_INTEGER.fullmatch(core):
+        value = Fraction(int(core))  # past simple_number's 41 digits: still a plain number (`2^{200}` restated)
+    return None if value is None else _readings(value, percent)
 
-    For a plain-number gold the answer must be a plain number too: anything else (an expression, a
-    relation between numbers, a set, several `$...$` pieces) is not a final answer.
+
+def _readings(value: Fraction | Decimal, percent: bool) -> tuple[Fraction | Decimal, Fraction | Decimal]:
+    """(the value, the value without its `%`): `50\\%` is 0.5, and datasets write the same answer as 50."""
+    if not percent:
+        return value, value
+    if isinstance(value, Decimal):
+        sign, digits, exponent = value.as_tuple()
+        return Decimal((sign, digits, exponent - 2)), value  # exact, unlike division in a 28-digit context
+    return value / 100, value
+
+
+def _scientific_value(match: re.Match[str]) -> Decimal:
+    _, digits, exponent = Decimal(match["mantissa"] or "1").as_tuple()
+    return Decimal((int(bool(match["sign"])), digits, exponent + int(match["exponent"])))
+
+
+def _numeral_core(answer: str) -> tuple[str, bool]:
+    """What is left of an answer once what may surround a number is removed, and whether it ended in `%`:
+    a trailing unit, `\\%`, `\\$`, degrees, layout (`\\displaystyle`, `\\text{5}`, `{,}`), one pair of outer
+    braces or parentheses. Spacing between digits survives unless it groups thousands (`1\\,000`), so
+    `5\\,7` or `5\\%7` is no numeral.
     """
     core = _WRAPPED_NUMBER.sub(r"\1", _LAYOUT.sub("", answer.strip())).replace("{,}", ",")
-    core = _UNIT.sub("", _ASSIGNED.sub("", core.strip(), count=1))
-    core = _DECORATION.sub("", core).strip()
+    core = _UNIT.sub("", core)
+    percent = _PERCENT.search(core)
+    core = core[: percent.start()] if percent else core
+    core = _GROUPED.sub(lambda match: re.sub(r"\D", "", match[0]), core)
+    core = _DECORATION.sub(" ", core).strip()
     if len(core) > 2 and (core[0], core[-1]) in (("{", "}"), ("(", ")")) and not re.search(r"[(){},]", core[1:-1]):
         core = core[1:-1].strip()
     core = re.sub(r"^\+\s*", "", core)
     core = re.sub(r"^(-?)\s*\.(?=\d)", r"\g<1>0.", core)
     core = _NEGATIVE_FRAC.sub(r"-\\frac{\1}{\2}", core)
     short = _SHORT_FRAC.match(core)
-    return f"{short[1]}{short[2]}/{short[3]}" if short else core
+    return (f"{short[1]}{short[2]}/{short[3]}" if short else core), percent is not None
 
 
 def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, policy: NumericPolicy) -> bool:
