@@ -37,6 +37,8 @@ TABLE = [
     ("mbpp wrong stops at first failure", "```python\ndef square(x):\n    return 2 * x\n```", MBPP, "wrong", 0.0),
     ("mbpp partial credit", "```python\ndef square(x):\n    return x * x if x >= 0 else x\n```",
      {**MBPP, "partial_credit": True}, "partial", 0.75),
+    ("mbpp program relies on the reference's imports", "```python\ndef square(x):\n    return math.pow(x, 2)\n```",
+     MBPP, "correct", 1.0),
     ("mbpp missing function", "```python\ndef sq(x):\n    return x * x\n```", MBPP, "wrong", 0.0),
     ("mbpp syntax error", "```python\ndef square(x) return x\n```", MBPP, "wrong", 0.0),
     ("mbpp runtime error", "```python\ndef square(x):\n    return x / 0\n```", MBPP, "wrong", 0.0),

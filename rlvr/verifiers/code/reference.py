@@ -43,10 +43,14 @@ class Suite:
     test_timeout_s: float | None = None
     prompt: str = ""
     entry_point: str = ""
+    imports: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def program(self, code: str) -> str:
-        """The candidate program: for HumanEval the prompt is prepended (a completion may be the body)."""
+        """The candidate program: for HumanEval the prompt is prepended (a completion may be the body); an
+        assert-style reference's imports too, as MBPP's own harness runs them with the program."""
+        if self.format == "asserts":
+            return "\n".join([*self.imports, code]) if self.imports else code
         if self.format != "humaneval":
             return code
         defines = re.search(rf"^(?:async\s+)?def\s+{re.escape(self.entry_point)}\s*\(", code, re.M)
@@ -123,7 +127,8 @@ def _asserts(reference: Mapping[str, Any]) -> Suite:
     if common["language"] != "python":
         raise InvalidReferenceError("assert-style references are Python only")
     return Suite(format="asserts", mode="call", tests=tuple({"code": a} for a in asserts), setup=setup,
-                 names=tuple(names), entry_point=str(reference.get("entry_point") or ""), **common)
+                 names=tuple(names), entry_point=str(reference.get("entry_point") or ""),
+                 imports=tuple(map(str, imports)), **common)
 
 
 def _io(reference: Mapping[str, Any]) -> Suite:
