@@ -66,6 +66,8 @@ CORRECT = [
     ("\\$18.90", "\\boxed{18.9}"),
     (".5", "\\boxed{\\frac12}"),
     ("-0.0000001", "\\boxed{-10^{-7}}"),
+    ("\\frac{\\pi}{2}", "\\boxed{0.5\\pi}"),  # the decimal is exactly 1/2
+    ("(\\sqrt2, 2)", "\\boxed{(1.414214, 2)}"),
 ]
 
 WRONG = [
@@ -132,6 +134,16 @@ WRONG = [
     ("\\frac12", "\\boxed{\\frac14+\\frac14}"),
     ("\\frac{-1}{2}", "\\boxed{1-\\frac32}"),
     (".5", "\\boxed{\\{0.5\\}}"),
+    # red-team: a decimal inside an expression gets no tolerance against an exact gold
+    ("\\pi", "\\boxed{1.0000001\\pi}"),
+    ("\\pi", "\\boxed{\\pi + 0.0000001}"),
+    ("\\frac{\\pi}{3}", "\\boxed{0.3333335\\pi}"),
+    ("2\\sqrt2", "\\boxed{2.000001\\sqrt{2}}"),
+    # red-team: trailing zeros are decimal places as written (the 7th digit of 1/3 is not 0)
+    ("1/3", "\\boxed{0.3333330}"),
+    ("\\sqrt2", "\\boxed{1.4142100}"),
+    ("\\pi", "\\boxed{3.1415900}"),
+    ("(\\sqrt2, 2)", "\\boxed{(1.4142100, 2)}"),
 ]
 
 HEDGES = [

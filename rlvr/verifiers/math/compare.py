@@ -54,6 +54,7 @@ _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 _NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
 _SCIENTIFIC = re.compile(r"(?P<sign>-)?\s*(?:(?P<mantissa>\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*)\s*)?"
                          r"10\s*\^\s*\{?\s*(?P<exponent>-?\d{1,4})\s*\}?")
+_DECIMAL_LITERAL = re.compile(r"(?<![\d.])\d*\.\d{1,60}")
 _LONG_INTEGER = re.compile(r"-?\d{1,4000}")  # int() refuses more than 4300 digits
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
@@ -67,6 +68,8 @@ class NumericPolicy:
 
 
 _active_policy: ContextVar[NumericPolicy | None] = ContextVar("rlvr_numeric_policy", default=None)
+# sympy keeps no trailing zeros (`1.4142100` parses as 1.41421), so the decimal places as written ride along
+_written_places: ContextVar[dict[Decimal, int] | None] = ContextVar("rlvr_written_places", default=None)
 
 
 def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
@@ -86,11 +89,22 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return False
     if not _relation_is_an_answer(gold_parsed[0], answer_parsed[0], policy):
         return False
-    token = _active_policy.set(policy)  # read by the hook, which math-verify calls without our arguments
+    # read by the hook, which math-verify calls without our arguments
+    token, places_token = _active_policy.set(policy), _written_places.set(_places_as_written(answer))
     try:
         return grader.verify(gold_parsed, answer_parsed, timeout_seconds=None, strict=True)
     finally:
         _active_policy.reset(token)
+        _written_places.reset(places_token)
+
+
+def _places_as_written(answer: str) -> dict[Decimal, int]:
+    """Each decimal the answer writes, by value, with the most decimal places it was written with."""
+    places: dict[Decimal, int] = {}
+    for literal in _DECIMAL_LITERAL.findall(answer):
+        value = Decimal(literal)
+        places[value] = max(places.get(value, 0), len(literal.partition(".")[2]))
+    return places
 
 
 def _plain_numbers_equal(gold: tuple[Fraction | Decimal, Fraction | Decimal],
@@ -210,7 +224,7 @@ def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, 
         return Fraction(answer) == gold
     if _terminates(Rational(gold.numerator, gold.denominator)):
         return False
-    sign, digits, exponent = answer.normalize().as_tuple()
+    sign, digits, exponent = answer.as_tuple()  # as written: `0.3333330` has 7 places, not 6
     if len(digits) < policy.min_significant_digits or exponent >= 0:
         return False
     return _rounded_or_truncated(gold, Fraction(answer), -exponent)
@@ -232,12 +246,27 @@ def _scalars_equal(gold: Basic, pred: Basic, policy: NumericPolicy) -> bool:
         return False
     if not (g.is_finite and p.is_finite):
         return bool(g == p)
-    gold_decimal, pred_decimal = gold.has(Float), pred.has(Float)
-    if not gold_decimal and not pred_decimal:
-        return _close(g, p, 10.0**-EXACT_DIGITS) and _no_exact_difference(gold, pred, g)
-    if gold_decimal or not isinstance(pred, Float):
+    if gold.has(Float):
         return _close(g, p, policy.rel_tol)
-    return _decimal_matches_exact(gold, g, pred, policy)
+    if isinstance(pred, Float):
+        return _decimal_matches_exact(gold, g, pred, policy)
+    if pred.has(Float):  # `1.0000001\\pi` for pi: no tolerance, the decimals must make the gold exactly
+        pred = _decimals_as_written(pred)
+        if pred is None:
+            return False
+        p = sympy.N(pred, _EVAL_DIGITS)
+    return _close(g, p, 10.0**-EXACT_DIGITS) and _no_exact_difference(gold, pred, g)
+
+
+def _decimals_as_written(expr: Basic) -> Basic | None:
+    """`expr` with each decimal replaced by the exact rational it writes (`0.5\\pi` is pi/2), else None."""
+    exact = {}
+    for value in expr.atoms(Float):
+        written = _written_decimal(value)
+        if written is None:
+            return None
+        exact[value] = Rational(str(written))
+    return expr.xreplace(exact)
 
 
 def _no_exact_difference(gold: Basic, pred: Basic, value: Basic) -> bool:
@@ -254,8 +283,9 @@ def _no_exact_difference(gold: Basic, pred: Basic, value: Basic) -> bool:
 def _decimal_matches_exact(gold: Basic, gold_value: Basic, pred: Float, policy: NumericPolicy) -> bool:
     """An exact gold against a written decimal: the decimal must be the gold, or the gold to its digits."""
     written = _written_decimal(pred)
-    if written is None:
+    if written is None or not written.is_finite():
         return False
+    written = _padded_as_written(written)
     pred_exact = Rational(str(written))
     if _close(gold_value, sympy.N(pred_exact, _EVAL_DIGITS), 10.0**-EXACT_DIGITS):
         return True
@@ -284,6 +314,13 @@ def _written_decimal(value: Float) -> Decimal | None:
         return Decimal(sympy.sstr(value, full_prec=False)).normalize()
     except InvalidOperation:
         return None
+
+
+def _padded_as_written(value: Decimal) -> Decimal:
+    """`value` with the trailing zeros the answer wrote (1.41421 back to `1.4142100`), so they count as places."""
+    sign, digits, exponent = value.as_tuple()
+    missing = (_written_places.get() or {}).get(abs(value), 0) + exponent
+    return Decimal((sign, digits + (0,) * missing, exponent - missing)) if missing > 0 else value
 
 
 def _terminates(value: Basic) -> bool:
