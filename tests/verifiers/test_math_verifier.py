@@ -68,6 +68,8 @@ CORRECT = [
     ("-0.0000001", "\\boxed{-10^{-7}}"),
     ("\\frac{\\pi}{2}", "\\boxed{0.5\\pi}"),  # the decimal is exactly 1/2
     ("(\\sqrt2, 2)", "\\boxed{(1.414214, 2)}"),
+    ("x = 2", "\\boxed{x = 1 + 1 = 2}"),
+    ("x^2+2x+1", "\\boxed{f(x) = (x+1)^2 = x^2+2x+1}"),
 ]
 
 WRONG = [
@@ -144,6 +146,9 @@ WRONG = [
     ("\\sqrt2", "\\boxed{1.4142100}"),
     ("\\pi", "\\boxed{3.1415900}"),
     ("(\\sqrt2, 2)", "\\boxed{(1.4142100, 2)}"),
+    # red-team: a chain with a false step, against a gold that is an equation too
+    ("x = 2", "\\boxed{x = 3 = 2}"),
+    ("y = 2x", "\\boxed{y = 3x = 2x}"),
 ]
 
 HEDGES = [

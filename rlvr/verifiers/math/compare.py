@@ -122,17 +122,26 @@ def _plain_numbers_equal(gold: tuple[Fraction | Decimal, Fraction | Decimal],
 
 def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) -> bool:
     """math-verify reads any equation's right side as the answer when the gold is no equation; only an
-    assignment (`x = 2`, `f(x) = 2x`) means that. `5 = \\sqrt{2}`, `x^2 = \\sqrt{2}` and a chain with a false
-    step (`x = 2 = 3`) are not answers."""
-    if not isinstance(pred, Basic) or not grader.is_equation(pred) or (isinstance(gold, Basic)
-                                                                       and grader.is_equation(gold)):
+    assignment (`x = 2`, `f(x) = 2x`) means that, so `5 = \\sqrt{2}` and `x^2 = \\sqrt{2}` are not answers.
+    Whatever the gold, every step of a chain after the first must hold (`x = \\sqrt{8} = 2\\sqrt{2}`), never
+    `x = 3 = 2` or `y = 3x = 2x`, of which math-verify would compare only one step with an equation gold.
+    """
+    if not isinstance(pred, Basic) or not grader.is_equation(pred):
         return True
-    steps = pred.args if isinstance(pred, And) else (pred,)
-    for step in steps:
-        numeric = isinstance(step, Eq) and not step.lhs.free_symbols and not step.rhs.free_symbols
-        if numeric and not numbers_equal(step.lhs, step.rhs, policy):
-            return False
-    return grader.is_assignment_relation(pred)
+    steps = pred._unsorted_args if isinstance(pred, And) else (pred,)  # And sorts its args; the chain's order
+    if not all(_holds(step, policy) for step in steps[1:]):
+        return False
+    if isinstance(gold, Basic) and grader.is_equation(gold):
+        return True
+    numeric = not steps[0].lhs.free_symbols and not steps[0].rhs.free_symbols
+    return (not numeric or _holds(steps[0], policy)) and grader.is_assignment_relation(pred)
+
+
+def _holds(step: Eq, policy: NumericPolicy) -> bool:
+    """An identity: `\\sqrt{8} = 2\\sqrt{2}` and `(x+1)^2 = x^2+2x+1` hold, `3 = 2` and `3x = 2x` do not."""
+    if not step.lhs.free_symbols and not step.rhs.free_symbols:
+        return numbers_equal(step.lhs, step.rhs, policy)
+    return sympy.simplify(step.lhs - step.rhs) == 0
 
 
 def simple_number(text: str) -> Fraction | Decimal | None:
