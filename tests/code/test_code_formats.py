@@ -56,6 +56,8 @@ TABLE = [
     ("stdio float without tolerance", "```python\nprint(1 / int(input()))\n```",
      {**FLOATS, "float_tol": None}, "wrong", 0.0),
     ("apps call-based", "```python\ndef total(xs):\n    return sum(xs)\n```", APPS_CALL, "correct", 1.0),
+    ("call-based LeetCode class Solution", "```python\nclass Solution:\n    def total(self, xs):\n"
+     "        return sum(xs)\n```", APPS_CALL, "correct", 1.0),
     ("call-based strict types: True is not 1", "```python\ndef total(xs):\n    return True if sum(xs) == 1 else "
      "float(sum(xs))\n```", APPS_CALL, "wrong", 0.0),
     ("c++ stdio", f"```cpp\n{CPP_SUM}```", CPP, "correct", 1.0),

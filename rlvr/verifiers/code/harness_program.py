@@ -183,7 +183,7 @@ def call_worker(code, sock):
         if message is None:
             os._exit(0)
         try:
-            function = module.__dict__.get(message["name"])
+            function = module.__dict__.get(message["name"]) or _solution_method(module, message["name"])
             if function is None:
                 raise NameError(f"name {message['name']!r} is not defined")
             result = function(*decode(message["args"]), **decode(message["kwargs"]))
@@ -192,6 +192,14 @@ def call_worker(code, sock):
             text = describe(exc) if isinstance(exc, SystemExit) else str(exc)[-1000:]
             reply = {"raise": [type(exc).__name__, text]}
         send(sock, reply)
+
+
+def _solution_method(module, name):
+    """LeetCode's shape: `class Solution` with the function as a method (a fresh instance per call)."""
+    solution = module.__dict__.get("Solution")
+    if isinstance(solution, type) and callable(getattr(solution, name, None)):
+        return getattr(solution(), name)
+    return None
 
 
 def describe(exc):
