@@ -70,6 +70,10 @@ CORRECT = [
     ("(\\sqrt2, 2)", "\\boxed{(1.414214, 2)}"),
     ("x = 2", "\\boxed{x = 1 + 1 = 2}"),
     ("x^2+2x+1", "\\boxed{f(x) = (x+1)^2 = x^2+2x+1}"),
+    ("No", "\\boxed{\\text{no}}"),
+    ("IV", "\\boxed{iv}"),
+    ("A", "\\boxed{(A)}"),
+    ("\\text{(C)}", "\\boxed{C}"),
 ]
 
 WRONG = [
@@ -149,6 +153,12 @@ WRONG = [
     # red-team: a chain with a false step, against a gold that is an equation too
     ("x = 2", "\\boxed{x = 3 = 2}"),
     ("y = 2x", "\\boxed{y = 3x = 2x}"),
+    # red-team: short words are words, not products of symbols (`II` would be i*i = -1)
+    ("No", "\\boxed{On}"),
+    ("IV", "\\boxed{VI}"),
+    ("II", "\\boxed{-1}"),
+    ("x", "\\boxed{X}"),  # a lone letter (a variable, a choice) must be that letter
+    ("A", "\\boxed{B}"),
 ]
 
 HEDGES = [

@@ -42,6 +42,7 @@ _SIMPLE_NUMBER = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
+_CHOICE = re.compile(r"^\(\s*([A-Za-z])\s*\)$")  # a multiple-choice letter, `(A)`
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
 _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
 # a unit only at the end, and one without digits: `5 \text{ m}^2`, not `5 \text{ (not } 7)` or `5 \text{, since } 7`
@@ -365,14 +366,13 @@ def _parse(answer: str) -> list:
 
 
 def _as_words(answer: str) -> str | None:
-    """A plain-words answer ("Monday", "\\text{no solution}") casefolded, else None."""
+    """A plain-words answer ("Monday", "\\text{no solution}", "No") casefolded, a lone letter (`x`, `(A)`) as
+    written, else None. Short words count too: as products of symbols `On` is `No`, `VI` is `IV`, `II` is -1."""
     inner = _TEXT_WRAPPER.match(answer.strip())
-    text = (inner.group(1) if inner else answer).strip()
-    if not _WORDS.fullmatch(text) or len(text) < 2:
+    text = _CHOICE.sub(r"\1", (inner.group(1) if inner else answer).strip())
+    if not _WORDS.fullmatch(text):
         return None
-    if inner is None and len(text.split()) == 1 and len(text) <= 2:
-        return None
-    return " ".join(text.casefold().split())
+    return text if len(text) == 1 else " ".join(text.casefold().split())
 
 
 def _squash(answer: str) -> str:
