@@ -74,6 +74,9 @@ CORRECT = [
     ("IV", "\\boxed{iv}"),
     ("A", "\\boxed{(A)}"),
     ("\\text{(C)}", "\\boxed{C}"),
+    ("2", "The answer is $2$ apples."),  # one math piece and a unit word
+    ("2", "So \\boxed{2}, and as a decimal \\boxed{2.0}."),  # the same value boxed twice is no hedge
+    ("\\frac12", "\\boxed{\\frac12} so \\boxed{0.5}"),
 ]
 
 WRONG = [
@@ -159,6 +162,7 @@ WRONG = [
     ("II", "\\boxed{-1}"),
     ("x", "\\boxed{X}"),  # a lone letter (a variable, a choice) must be that letter
     ("A", "\\boxed{B}"),
+    ("\\sqrt2", "\\boxed{\\sqrt{3} \\boxed{\\sqrt{2}}}"),  # red-team: a box inside the box is a second answer
 ]
 
 HEDGES = [
@@ -166,6 +170,10 @@ HEDGES = [
     ("3", "\\boxed{3 \\text{ or } 4}"),
     ("3", "The answer is 3 or 4"),
     ("3", "\\boxed{4} ... actually \\boxed{3}"),
+    ("\\frac12", "\\boxed{\\frac12} so \\boxed{0.6}"),
+    ("2", "The answer is $2$ or more."),
+    ("2", "The answer is $2$ or $3$."),
+    ("1", "\\boxed{1} \\boxed{1.0} \\boxed{1.00} \\boxed{1.000} \\boxed{1.0000}"),  # too many to compare
 ]
 
 
@@ -198,8 +206,10 @@ def test_no_answer_is_not_wrong(completion: str) -> None:
     assert (result.status, result.reward) == ("no_answer", 0.0)
 
 
-def test_numbers_as_gold_are_accepted() -> None:
-    assert verify(completion="\\boxed{42}", reference={"answer": 42}).status == "correct"
+@pytest.mark.parametrize(("gold", "answer"), [(42, "42"), (1e-7, "0.0000001"), (0.5, "\\frac{1}{2}"),
+                                             (1e20, "100000000000000000000")])
+def test_numbers_as_gold_are_accepted(gold: float, answer: str) -> None:
+    assert verify(completion=f"\\boxed{{{answer}}}", reference={"answer": gold}).status == "correct"
 
 
 @pytest.mark.parametrize("reference", [{}, {"answer": ""}, {"answer": None}, {"gold": "3"}, {"answer": ["3"]}])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from rlvr.errors import ConfigError, InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.math.compare import NumericPolicy, answers_equal
-from rlvr.verifiers.math.extract import EXTRACTION_METHODS, extract_answer, normalize_reference
+from rlvr.verifiers.math.extract import EXTRACTION_METHODS, Extraction, extract_answer, has_box, normalize_reference
 
 __all__ = ["MathConfig", "verify"]
+
+MAX_COMPARED_CANDIDATES = 4  # more distinct final answers than this is a hedge without comparing each
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,11 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     if found.answer is None or not found.answer:
         return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(config.extraction)})")
     details = {"extracted": found.answer[:200], "method": found.method, "gold": gold}
-    if found.hedged and not _gold_offers_alternatives(gold):
+    if _hedged(found, gold, config.policy):
         return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
                                   candidates=list(found.candidates[:5]))
+    if has_box(found.answer):
+        return VerifyResult.wrong("a box inside the final answer: which one is the answer?", **details)
     if len(found.answer) > config.max_answer_chars:
         return VerifyResult.wrong(f"final answer longer than {config.max_answer_chars} characters", **details)
     if answers_equal(gold, found.answer, config.policy):
@@ -66,11 +71,23 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
 
 def _gold(reference: Mapping[str, Any]) -> str:
     answer = reference.get("answer")
-    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+    if isinstance(answer, float):
+        answer = format(Decimal(repr(answer)), "f")  # 1e-07 is no answer a model writes; 0.0000001 is
+    elif isinstance(answer, int) and not isinstance(answer, bool):
         answer = str(answer)
     if not isinstance(answer, str) or not answer.strip():
         raise InvalidReferenceError('the math reference must be {"answer": "<non-empty gold answer>"}')
     return normalize_reference(answer)
+
+
+def _hedged(found: Extraction, gold: str, policy: NumericPolicy) -> bool:
+    """Final answers of different values, or one that offers alternatives, where the gold offers none. The
+    same answer written twice differently (`\\boxed{\\frac12}` so `\\boxed{0.5}`) is no hedge."""
+    if not found.hedged or _gold_offers_alternatives(gold):
+        return False
+    if found.offers_alternatives or len(found.candidates) > MAX_COMPARED_CANDIDATES:
+        return True
+    return not all(answers_equal(found.answer, candidate, policy) for candidate in found.candidates)
 
 
 def _gold_offers_alternatives(gold: str) -> bool:

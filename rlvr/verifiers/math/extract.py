@@ -17,11 +17,14 @@ _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS))
 _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
 _ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)[ \t]*:?[ \t]*([^\n]*)")
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
+# "The answer is $2$ apples": one math piece and a unit word or two (never "or", "not": `$2$ or more`)
+_PIECE_THEN_UNIT = re.compile(r"(?i)^\$([^$]+)\$[ \t]*(?!.*\b(?:or|not)\b)[A-Za-z]+(?:[ \t]+[A-Za-z]+)?$")
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """What was found: the final answer (None when nothing was) and every distinct final answer seen."""
+    """What was found: the final answer (None when nothing was) and every distinct final answer seen, cleaned
+    (spelled differently: `\\frac12` and `0.5` are two candidates; whether they differ in value is compare's call)."""
 
     answer: str | None
     method: str | None = None
@@ -29,8 +32,12 @@ class Extraction:
 
     @property
     def hedged(self) -> bool:
-        """Several different final answers, or one that offers alternatives ("3 or 4")."""
-        return len(self.candidates) > 1 or (self.answer is not None and bool(_HEDGE.search(self.answer)))
+        """Several differently written final answers, or one that offers alternatives ("3 or 4")."""
+        return len(self.candidates) > 1 or self.offers_alternatives
+
+    @property
+    def offers_alternatives(self) -> bool:
+        return self.answer is not None and bool(_HEDGE.search(self.answer))
 
 
 def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", "answer_is")) -> Extraction:
@@ -38,8 +45,8 @@ def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", 
     for method in methods:
         found = _EXTRACTORS[method](completion)
         if found:
-            distinct = tuple(dict.fromkeys(_squash(answer) for answer in found))
-            return Extraction(answer=clean_answer(found[-1]), method=method, candidates=distinct)
+            distinct = {_squash(answer): clean_answer(answer) for answer in found}
+            return Extraction(answer=clean_answer(found[-1]), method=method, candidates=tuple(distinct.values()))
     return Extraction(answer=None)
 
 
@@ -71,12 +78,19 @@ def clean_answer(answer: str) -> str:
         for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
             if len(answer) > len(left) + len(right) and answer.startswith(left) and answer.endswith(right):
                 answer = answer[len(left) : -len(right)].strip()
+        piece = _PIECE_THEN_UNIT.match(answer)
+        answer = piece[1].strip() if piece else answer
         inner = boxed_contents(answer)
         if len(inner) == 1 and answer.startswith(BOX_COMMANDS) and answer.endswith("}"):
             answer = inner[0].strip()
         if answer == before:
             break
     return answer
+
+
+def has_box(answer: str) -> bool:
+    """A box inside a final answer (`\\sqrt{3} \\boxed{\\sqrt{2}}`): a second answer, which math-verify would prefer."""
+    return _BOX.search(answer) is not None
 
 
 def normalize_reference(gold: str) -> str:
