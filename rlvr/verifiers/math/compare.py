@@ -9,7 +9,10 @@ policy (`numbers_equal`), which every structure then uses for its elements:
 - the gold is a decimal: relative tolerance `rel_tol`;
 - the gold is exact and the answer a decimal: equal if the decimal is exactly the gold, or, when the gold
   has no finite decimal expansion (1/3, sqrt(2), pi), if it is the gold rounded or truncated to at
-  least `min_significant_digits` digits.
+  least `min_significant_digits` digits, counting the places as written (`3.1415900` is not pi);
+- the gold is exact and the answer an expression with decimals in it (`0.5\\pi`): the decimals read exactly.
+
+A plain-number gold is decided without sympy (`_plain_numbers_equal`): the answer must write its value.
 
 math-verify's own timeouts are switched off (they use `signal.alarm`, which only works in a main
 thread); the worker pool in `rlvr.workers` bounds every call instead.
