@@ -10,6 +10,7 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
+from rlvr.verifiers.logic._answer import shown
 
 KINDS = ("sudoku", "countdown", "knights_knaves", "zebra", "nqueens", "graph_coloring", "maze", "cryptarithm")
 
@@ -18,6 +19,6 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: Any = None)
     """Score a completion against any logic instance, dispatching on its `kind`."""
     kind = reference.get("kind") if isinstance(reference, Mapping) else None
     if kind not in KINDS:
-        raise InvalidReferenceError(f"reference 'kind' must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise InvalidReferenceError(f"reference 'kind' must be one of {', '.join(KINDS)}; got {shown(kind)}")
     module = importlib.import_module(f"rlvr.verifiers.logic.{kind}")
     return module.verify(completion=completion, reference=reference, config=config)

@@ -23,6 +23,7 @@ ANSWER_INSTRUCTIONS = ("Put your final answer inside <answer></answer> tags. Onl
                        "scores nothing.")
 
 
+MINUS_SIGNS = frozenset("-−–—")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -91,6 +92,36 @@ def words_and_numbers(text: str, max_token: int = 40) -> list[str | int]:
     return tokens
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """A reference value for an error message, cut to `limit` characters.
+
+    `repr` of an int over 4,300 digits raises ValueError (and a hostile reference may hold one anywhere),
+    so a failed `repr` is described by its type instead.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def refuse_negative(text: str) -> None:
+    """Raise AnswerError when a minus sign stands before a number (`1: -1`): the reader would drop the sign.
+
+    A dash between two numbers or words (`1-2`) or before `>` (`1 -> 3`) is a separator and is allowed.
+    """
+    before = ""
+    for i, char in enumerate(text):
+        if char in MINUS_SIGNS and not (before.isascii() and before.isalnum()):
+            after = text[i + 1:i + 40].lstrip()
+            if after[:1].isdigit():
+                raise AnswerError("a negative number is not a valid entry")
+        if not char.isspace():
+            before = char
+
+
 def require(reference: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
     """Fetch `reference[key]` and check its JSON type, or raise InvalidReferenceError."""
     if key not in reference:
@@ -104,7 +135,7 @@ def require(reference: Mapping[str, Any], key: str, kind: type | tuple[type, ...
 def require_int(reference: Mapping[str, Any], key: str, low: int, high: int) -> int:
     value = require(reference, key, int)
     if not low <= value <= high:
-        raise InvalidReferenceError(f"reference {key!r} = {value} is outside [{low}, {high}]")
+        raise InvalidReferenceError(f"reference {key!r} = {shown(value)} is outside [{low}, {high}]")
     return value
 
 
@@ -117,7 +148,7 @@ def int_matrix(value: Any, rows: int, cols: int, low: int, high: int, what: str)
             raise InvalidReferenceError(f"reference {what} rows must have {cols} entries")
         for cell in row:
             if not isinstance(cell, int) or isinstance(cell, bool) or not low <= cell <= high:
-                raise InvalidReferenceError(f"reference {what} cell {cell!r} is not in [{low}, {high}]")
+                raise InvalidReferenceError(f"reference {what} cell {shown(cell)} is not in [{low}, {high}]")
     return [list(row) for row in value]
 
 
@@ -127,7 +158,7 @@ def check_kind(reference: Mapping[str, Any], kind: str) -> None:
         raise InvalidReferenceError(f"reference must be an object, got {type(reference).__name__}")
     found = reference.get("kind", kind)
     if found != kind:
-        raise InvalidReferenceError(f"reference is a {found!r} instance, not {kind!r}")
+        raise InvalidReferenceError(f"reference is a {shown(found)} instance, not {kind!r}")
 
 
 def run(reference: Mapping[str, Any], completion: str, kind: str, load, parse, check) -> VerifyResult:

@@ -17,10 +17,12 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, shown
 
 KIND = "zebra"
 MAX_HOUSES = 8
+MAX_ATTRIBUTES = 16
+MAX_CLUES = 2_000
 CLUE_ITEMS = {"at": ("a",), "not_at": ("a",), "same": ("a", "b"), "not_same": ("a", "b"),
               "left_of": ("a", "b"), "right_after": ("a", "b"), "next_to": ("a", "b")}
 PHRASES = {"color": "the person in the {} house", "pet": "the person who keeps the {}",
@@ -40,34 +42,40 @@ class Street:
 
 def load(reference: Mapping[str, Any]) -> Street:
     houses = require_int(reference, "houses", 1, MAX_HOUSES)
+    raw_attributes = require(reference, "attributes", list)
+    raw_clues = require(reference, "clues", list)
+    if len(raw_attributes) > MAX_ATTRIBUTES or len(raw_clues) > MAX_CLUES:
+        raise InvalidReferenceError(f"a zebra reference has at most {MAX_ATTRIBUTES} attributes and "
+                                    f"{MAX_CLUES} clues, got {len(raw_attributes)} and {len(raw_clues)}")
     attributes = []
-    for attribute in require(reference, "attributes", list):
+    for attribute in raw_attributes:
         values = attribute.get("values") if isinstance(attribute, Mapping) else None
         name = attribute.get("name") if isinstance(attribute, Mapping) else None
         if not isinstance(name, str) or not isinstance(values, list) or len(values) != houses or not all(
-                isinstance(v, str) and v.isalpha() for v in values):
-            raise InvalidReferenceError(f"each attribute needs a name and {houses} one-word values")
+                isinstance(v, str) and v.isascii() and v.isalpha() for v in values):
+            raise InvalidReferenceError(f"each attribute needs a name and {houses} one-word ASCII values")
         attributes.append((name, tuple(values)))
     known = [v.lower() for _, values in attributes for v in values]
     if not attributes or len(set(known)) != len(known):
         raise InvalidReferenceError("attribute values must be distinct (ignoring case) across attributes")
-    street = Street(houses, tuple(attributes), tuple(require(reference, "clues", list)))
+    street = Street(houses, tuple(attributes), tuple(raw_clues))
+    values = street.attribute_of()  # built once: per clue it made a 2 MB reference take minutes
     for clue in street.clues:
-        _check_clue(clue, street)
+        _check_clue(clue, values, houses)
     return street
 
 
-def _check_clue(clue: Any, street: Street) -> None:
-    values = street.attribute_of()
-    if not isinstance(clue, Mapping) or clue.get("type") not in CLUE_ITEMS:
-        raise InvalidReferenceError(f"unknown clue {clue!r}")
-    for key in CLUE_ITEMS[clue["type"]]:
-        if clue.get(key) not in values:
-            raise InvalidReferenceError(f"clue {clue!r} names an unknown value")
-    if clue["type"] in ("at", "not_at"):
+def _check_clue(clue: Any, values: Mapping[str, str], houses: int) -> None:
+    kind = clue.get("type") if isinstance(clue, Mapping) else None
+    if not isinstance(kind, str) or kind not in CLUE_ITEMS:
+        raise InvalidReferenceError(f"unknown clue {shown(clue)}")
+    for key in CLUE_ITEMS[kind]:
+        if not isinstance(clue.get(key), str) or clue[key] not in values:
+            raise InvalidReferenceError(f"clue {shown(clue)} names an unknown value")
+    if kind in ("at", "not_at"):
         house = clue.get("house")
-        if not isinstance(house, int) or isinstance(house, bool) or not 1 <= house <= street.houses:
-            raise InvalidReferenceError(f"clue {clue!r} needs a house in 1..{street.houses}")
+        if not isinstance(house, int) or isinstance(house, bool) or not 1 <= house <= houses:
+            raise InvalidReferenceError(f"clue {shown(clue)} needs a house in 1..{houses}")
 
 
 def holds(clue: Mapping[str, Any], position: Mapping[str, int]) -> bool:

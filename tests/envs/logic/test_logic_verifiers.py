@@ -69,6 +69,9 @@ VALID = [
     (KNIGHTS, "Ann is a knight and Bo is a knave."),
     (KNIGHTS, "Knights: Ann. Knaves: Bo."),
     (KNIGHTS, "Bo is not a knight; Ann is a knight"),
+    (KNIGHTS, "Ann isn’t a knave. Bo isn’t a knight."),           # curly apostrophes
+    (KNIGHTS, "Ann is a knight, not a knave. Bo is a knave."),
+    (KNIGHTS, "**Ann**: Knight\n**Bo**: Knave"),
     (ZEBRA, ZEBRA_SOLUTION),
     (ZEBRA, "| House | Color | Pet |\n|---|---|---|\n| 1 | Red | Dog |\n| 2 | Green | Cat |\n"
             "| 3 | Blue | Fish |"),
@@ -122,6 +125,9 @@ VIOLATIONS = [
     ({**COUNTDOWN, "numbers": [3, 3, 7, 25, 1], "use_all": True}, "7 * 25 + 3", "does not use 1, 3"),
     (KNIGHTS, "Ann: knave\nBo: knave", "Ann is a knave, but Ann's statement is true"),
     (KNIGHTS, "Ann: knight\nBo: knight", "Ann is a knight, but Ann's statement is false"),
+    # red-team: the curly apostrophe split "isn’t" and the negation was dropped, so these scored 1.0
+    (KNIGHTS, "Ann isn’t a knight. Bo is a knave.", "Ann is a knave, but Ann's statement is true"),
+    (KNIGHTS, "Ann wasn’t a knight and Bo is a knave", "Ann is a knave, but Ann's statement is true"),
     (ZEBRA, "House 1: green, dog\nHouse 2: red, cat\nHouse 3: blue, fish", "clue 1 fails"),
     (ZEBRA, "House 1: red, cat\nHouse 2: green, dog\nHouse 3: blue, fish", "clue 3 fails"),
     (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue", "does not place fish"),
@@ -168,6 +174,18 @@ UNREADABLE = [
     (COUNTDOWN, "9" * 40),
     (KNIGHTS, "Ann: knight"),                                # Bo missing
     (KNIGHTS, "Ann: knight, Ann: knave, Bo: knave"),          # contradiction inside one answer
+    # red-team: each says "Ann is a knave" (or hedges); the unknown word was dropped and they scored 1.0
+    (KNIGHTS, "Ann can't be a knight. Bo is a knave."),
+    (KNIGHTS, "Ann cannot be a knight. Bo is a knave."),
+    (KNIGHTS, "It is not true that Ann is a knight. Bo is a knave."),
+    (KNIGHTS, "Ann is never a knight. Bo is a knave."),
+    (KNIGHTS, "Ann is a knight? No. Bo is a knave."),
+    (KNIGHTS, "Ann is a knight. No. Bo is a knave."),
+    (KNIGHTS, "Ann is unlikely to be a knight; Bo is a knave"),
+    (KNIGHTS, "Neither Ann nor Bo is a knave."),
+    (KNIGHTS, "Ann isn't, Bo is a knight."),                 # the negation is Ann's, not Bo's
+    (KNIGHTS, "Knights: Ann. Knaves: Bo, not Ann."),
+    (KNIGHTS, "Ann: knight\nBo: knave\nBob: knight"),        # a name not in the puzzle
     (ZEBRA, "I could not work it out"),
     (ZEBRA, "red, dog"),                                     # no house number
     # red-team: both were read as "fish in house 3" (the line's first number) and scored 1.0
@@ -255,6 +273,18 @@ def test_code_fences_are_tolerated():
     (knights_knaves, {"kind": "knights_knaves", "names": ["Ann"], "statements": [{"op": "xor"}]}),
     (knights_knaves, {"kind": "knights_knaves", "names": ["Ann"], "statements": [{"op": "is", "who": 5,
                                                                                    "knight": True}]}),
+    (knights_knaves, {"kind": "knights_knaves", "names": ["Ann"], "statements": [{"op": "is", "who": 0.0,
+                                                                                   "knight": True}]}),
+    (knights_knaves, {"kind": "knights_knaves", "names": ["Ann"], "statements": [{"op": ["is"]}]}),
+    (knights_knaves, {"kind": "knights_knaves", "names": ["Not"], "statements": [{"op": "is", "who": 0,
+                                                                                   "knight": True}]}),
+    (countdown, {**COUNTDOWN, "target": 10**5000}),             # repr of the int raised ValueError
+    (zebra, {**ZEBRA, "clues": [{"type": ["at"], "a": "red", "house": 1}]}),   # unhashable: TypeError
+    (zebra, {**ZEBRA, "clues": [{"type": "at", "a": ["red"], "house": 1}]}),
+    (zebra, {**ZEBRA, "clues": [{"type": "at", "a": "red", "house": 10**5000}]}),
+    (zebra, {**ZEBRA, "clues": ZEBRA["clues"] * 1_000}),
+    (zebra, {**ZEBRA, "attributes": [{"name": f"a{i}", "values": [f"v{i}x", f"w{i}x", f"u{i}x"]}
+                                     for i in range(17)]}),
     (zebra, {**ZEBRA, "clues": [{"type": "same", "a": "red", "b": "zebra"}]}),
     (zebra, {**ZEBRA, "attributes": [{"name": "color", "values": ["red", "red", "blue"]}]}),
     (nqueens, {"kind": "nqueens", "n": 4, "given": [[0, 1]]}),
@@ -267,6 +297,15 @@ def test_code_fences_are_tolerated():
 def test_invalid_references_raise(module, reference):
     with pytest.raises(InvalidReferenceError):
         module.verify(completion="<answer>1</answer>", reference=reference)
+
+
+def test_a_huge_zebra_reference_is_refused_quickly():
+    """Red-team: 12,000 attributes x 12,000 clues (2 MB) took 132 s; the lookup was rebuilt per clue."""
+    reference = {**ZEBRA, "attributes": ZEBRA["attributes"] * 6_000, "clues": ZEBRA["clues"] * 2_400}
+    started = time.perf_counter()
+    with pytest.raises(InvalidReferenceError, match="at most"):
+        zebra.verify(completion=f"<answer>{ZEBRA_SOLUTION}</answer>", reference=reference)
+    assert time.perf_counter() - started < 0.5
 
 
 def test_mixed_verifier_rejects_unknown_kind():
