@@ -23,6 +23,7 @@ from rlvr.server.auth import require_key
 from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
+from rlvr.server.models import utf8_safe
 from rlvr.server.routers import envs, health, openrlhf, verify
 from rlvr.server.sandbox import attach, detach, embedded
 from rlvr.server.scoring import Scorer
@@ -124,7 +125,8 @@ def _readiness(warmup: list[Future], sandbox_socket_dir: str) -> dict[str, bool]
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     code = exc.code if isinstance(exc, ApiError) else _CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc, ApiError) else _MESSAGES.get(exc.status_code, "request failed")
-    return JSONResponse({"error": code, "message": message}, status_code=exc.status_code, headers=exc.headers)
+    body = utf8_safe({"error": code, "message": message})
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -132,7 +134,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     if any(e.get("type") == "json_invalid" for e in errors):
         return JSONResponse({"error": "invalid_json", "message": "the request body is not valid JSON"}, status_code=400)
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
-    return JSONResponse({"error": "invalid_request", "message": "; ".join(parts)}, status_code=422)
+    return JSONResponse(utf8_safe({"error": "invalid_request", "message": "; ".join(parts)}), status_code=422)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from rlvr.results import Status
+
+
+def utf8_safe(value: Any) -> Any:
+    """`value` with every string (keys too, at any depth) encodable as UTF-8: a lone surrogate becomes
+    U+FFFD. Python strings may hold them (a JSON `\\ud800` escape decodes to one, and a verifier may
+    quote a program's message); JSON text may not, so one of them would fail a whole response."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        # UTF-16 round trip: a split but valid pair becomes its character; a lone half becomes U+FFFD.
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {utf8_safe(key): utf8_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [utf8_safe(item) for item in value]
+    return value
+
+
+# Free text of responses (verifier messages, observations, info) is made valid UTF-8 on the way out.
+SafeStr = Annotated[str, PlainSerializer(utf8_safe, return_type=str)]
+SafeDict = Annotated[dict[str, Any], PlainSerializer(utf8_safe, return_type=dict[str, Any])]
 
 
 class VerifyIn(BaseModel):
@@ -36,8 +57,8 @@ class VerifyOut(BaseModel):
 
     reward: float | None
     status: Status
-    reason: str
-    details: dict[str, Any] = Field(default_factory=dict)
+    reason: SafeStr
+    details: SafeDict = Field(default_factory=dict)
 
 
 class BatchIn(BaseModel):
@@ -73,8 +94,8 @@ class ResetIn(BaseModel):
 
 class ResetOut(BaseModel):
     session_id: str
-    observation: str
-    info: dict[str, Any]
+    observation: SafeStr
+    info: SafeDict
     expires_in_s: float
 
 
@@ -88,11 +109,11 @@ class StepOut(BaseModel):
     """Gymnasium's five-tuple. `reward` is a float as Gymnasium requires; for a check with no verdict it
     is 0.0 and `info.status` says why (`info.reward` is then null): mask those steps."""
 
-    observation: str
+    observation: SafeStr
     reward: float
     terminated: bool
     truncated: bool
-    info: dict[str, Any]
+    info: SafeDict
 
 
 class OpenRLHFIn(BaseModel):

@@ -62,3 +62,14 @@ def test_rlvr_serve_without_docker_warns_and_uses_the_local_backend() -> None:
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     assert "NO CODE ISOLATION" in stderr and "LOCAL sandbox backend" in stderr
+
+
+def test_a_program_that_raises_a_lone_surrogate_gets_its_verdict(http) -> None:
+    raising = _code("def add(a, b):\n    raise ValueError('\\ud800')")  # the program makes the surrogate
+    reply = http.post("/verify/batch", json={"items": [raising, _code("def add(a, b):\n    return a + b")]})
+    assert reply.status_code == 200, reply.text
+    results = reply.json()["results"]
+    assert [r["status"] for r in results] == ["wrong", "correct"]
+    assert "ValueError: \ufffd" in results[0]["reason"]
+    single = http.post("/verify", json=raising)
+    assert single.status_code == 200 and "\ufffd" in single.json()["details"]["failures"][0]["message"]

@@ -157,3 +157,30 @@ def test_disconnect_mid_batch_leaves_the_server_serving(http: httpx.Client, serv
     while scorer.admission.pending and time.monotonic() < deadline:
         time.sleep(0.05)
     assert scorer.admission.pending == 0  # every abandoned item finished and gave back its queue slot
+
+
+def _raw(http: httpx.Client, path: str, body: str) -> httpx.Response:
+    """POST a JSON text as written: `"\\ud800"` escapes are valid JSON and decode to lone surrogates."""
+    return http.post(path, content=body.encode("ascii"), headers={"content-type": "application/json"})
+
+
+def test_lone_surrogates_come_back_as_valid_utf8_and_fail_nothing(http: httpx.Client) -> None:
+    lone = '{"env": "rlvr/Math-v0", "completion": "so \\\\boxed{\\ud800}", "reference": {"answer": "3"}}'
+    good = '{"env": "rlvr/Math-v0", "completion": "so \\\\boxed{3}", "reference": {"answer": "3"}}'
+    batch = _raw(http, "/verify/batch", f'{{"items": [{lone}, {good}, {lone.replace("d800", "dfff")}]}}')
+    assert batch.status_code == 200, batch.text
+    batch.content.decode("utf-8")  # strict: the whole body is valid UTF-8
+    results = batch.json()["results"]
+    assert [r["status"] for r in results] == ["wrong", "correct", "wrong"]
+    assert results[0]["details"]["extracted"] == "\ufffd"
+    single = _raw(http, "/verify", lone)
+    assert single.status_code == 200 and single.json()["details"]["extracted"] == "\ufffd"
+    pair = _raw(http, "/verify", lone.replace("\\ud800", "\\ud83d\\ude00"))  # a valid pair stays itself
+    assert pair.json()["details"]["extracted"] == "\U0001f600"
+
+
+def test_lone_surrogate_in_a_session_step_answers(http: httpx.Client) -> None:
+    session = http.post("/envs/rlvr/Math-v0/reset", json={"seed": 3}).json()["session_id"]
+    reply = _raw(http, f"/sessions/{session}/step", '{"action": "\\\\boxed{\\udc00}"}')
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["info"]["details"]["extracted"] == "\ufffd"
