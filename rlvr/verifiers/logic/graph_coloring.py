@@ -3,7 +3,7 @@
 Reference: `{"kind": "graph_coloring", "vertices": 6, "colors": 3, "edges": [[1, 2], [2, 3], ...]}`
 (vertices numbered 1..vertices).
 Answer: `vertex: color` pairs such as `1: 2, 2: 1, 3: 3` (any separators; the integers are read in
-pairs, vertex then color).
+pairs, vertex then color). A minus sign before a number (`1: -1`) is unreadable, not skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, words_and_numbers
+from rlvr.verifiers.logic._answer import (
+    AnswerError,
+    refuse_negative,
+    require,
+    require_int,
+    run,
+    words_and_numbers,
+)
 
 KIND = "graph_coloring"
 MAX_VERTICES = 500
@@ -51,6 +58,7 @@ def _numbers(text: str) -> list[int]:
 
 
 def parse(text: str, graph: Graph) -> dict[int, int]:
+    refuse_negative(text)  # `1: -1` was read as color 1: the reader skips every non-digit
     numbers = _numbers(text)
     if not numbers:
         raise AnswerError("no vertex: color pairs found")

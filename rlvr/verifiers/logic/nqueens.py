@@ -1,8 +1,9 @@
 """N-queens verifier: n queens, one per row and column, none sharing a diagonal, the given ones kept.
 
 Reference: `{"kind": "nqueens", "n": 8, "given": [[row, col], ...]}` (1-based; queens the answer must keep).
-Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`), n (row, column) pairs
-(`(1, 2), (2, 4), ...` or `row 1: column 2, ...`), or the board as n lines of `Q` and `.`.
+Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`, `Columns: 2 4 1 3`), n (row, column)
+pairs (`(1, 2), (2, 4), ...`), labelled pairs in either order (`Row 1: column 2`, `column 2 row 1`, `r1c2`,
+`Row 1: 2`), or the board as n lines of `Q` and `.`. A minus sign before a number is unreadable.
 """
 
 from __future__ import annotations
@@ -13,12 +14,20 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, words_and_numbers
+from rlvr.verifiers.logic._answer import (
+    AnswerError,
+    refuse_negative,
+    require,
+    require_int,
+    run,
+    words_and_numbers,
+)
 
 KIND = "nqueens"
 MAX_N = 64
-FILLER_WORDS = frozenset({"row", "rows", "col", "cols", "column", "columns", "queen", "queens", "in", "at",
-                          "on", "is", "r", "c"})
+FILLER_WORDS = frozenset({"queen", "queens", "in", "at", "on", "is"})
+LABELS = {"row": "row", "rows": "row", "r": "row", "column": "column", "columns": "column", "col": "column",
+          "cols": "column", "c": "column"}
 BOARD_EMPTY = frozenset("._-·0*")
 
 
@@ -41,21 +50,60 @@ def load(reference: Mapping[str, Any]) -> Board:
 
 
 def parse(text: str, board: Board) -> list[tuple[int, int]]:
-    """The queens as 1-based (row, col) cells, from a Q/. board, n columns, or n (row, col) pairs."""
+    """The queens as 1-based (row, col) cells, from a Q/. board, n columns, or n (row, col) pairs.
+
+    Pairs labelled `row`/`column` (`r`/`c`) are read by their labels, in either order.
+    """
     plain = text.replace(" ", "").replace("|", "").replace("\n", "").replace("\r", "").replace("\t", "")
     if plain and any(c in "Qq" for c in plain) and all(c in "Qq" or c in BOARD_EMPTY for c in plain):
         return _parse_board(text, board.n)
-    numbers = []
-    for token in words_and_numbers(text, max_token=6):
-        if isinstance(token, int):
-            numbers.append(token)
-        elif token not in FILLER_WORDS:
+    refuse_negative(text)
+    tokens = words_and_numbers(text, max_token=7)
+    for token in tokens:
+        if isinstance(token, str) and token not in FILLER_WORDS and token not in LABELS:
             raise AnswerError(f"unexpected word {token!r}; give {board.n} column numbers")
+    numbers = [token for token in tokens if isinstance(token, int)]
+    labels = [token for token in tokens if token in LABELS]
+    if labels and not (len(numbers) == board.n and _is_column_heading(tokens)):
+        return _labelled_pairs(tokens)
     if len(numbers) == board.n:
         return [(row + 1, col) for row, col in enumerate(numbers)]
     if len(numbers) == 2 * board.n:
         return list(zip(numbers[::2], numbers[1::2], strict=True))
     raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)} numbers")
+
+
+def _is_column_heading(tokens: list[str | int]) -> bool:
+    """`Columns: 2 4 1 3` - one column label before all the numbers labels nothing else."""
+    labels = [k for k, token in enumerate(tokens) if token in LABELS]
+    first_number = next(k for k, token in enumerate(tokens) if isinstance(token, int))
+    return len(labels) == 1 and LABELS[tokens[labels[0]]] == "column" and labels[0] < first_number
+
+
+def _labelled_pairs(tokens: list[str | int]) -> list[tuple[int, int]]:
+    """`Row 2: column 4`, `column 4 row 2`, `r2c4`, `Row 2: 4`: each pair is one row and one column."""
+    entries: list[tuple[int, str | None]] = []
+    label = None
+    for token in tokens:
+        if isinstance(token, int):
+            entries.append((token, label))
+            label = None
+        elif token in LABELS:
+            if label is not None:
+                raise AnswerError(f"the label {label!r} has no number after it")
+            label = LABELS[token]
+    if label is not None or len(entries) % 2:
+        raise AnswerError("labelled answers need a row and a column for every queen")
+    queens = []
+    for (first, first_label), (second, second_label) in zip(entries[::2], entries[1::2], strict=True):
+        if first_label is None and second_label is None:
+            raise AnswerError("a labelled answer has a pair of numbers with no row or column label")
+        first_label = first_label or ("row" if second_label == "column" else "column")
+        second_label = second_label or ("row" if first_label == "column" else "column")
+        if {first_label, second_label} != {"row", "column"}:
+            raise AnswerError("each queen needs one row and one column; the labels do not pair up")
+        queens.append((first, second) if first_label == "row" else (second, first))
+    return queens
 
 
 def _parse_board(text: str, n: int) -> list[tuple[int, int]]:

@@ -39,6 +39,7 @@ ZEBRA = {"kind": "zebra", "houses": 3,
 ZEBRA_SOLUTION = "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue, fish"
 QUEENS = {"kind": "nqueens", "n": 6, "given": []}
 GIVEN_QUEENS = {"kind": "nqueens", "n": 6, "given": [[1, 2]]}
+PATH = {"kind": "graph_coloring", "vertices": 3, "colors": 2, "edges": [[1, 2], [2, 3]]}
 GRAPH = {"kind": "graph_coloring", "vertices": 4, "colors": 3, "edges": [[1, 2], [2, 3], [3, 1], [3, 4]]}
 MAZE = {"kind": "maze", "grid": ["#######", "#S....#", "#.###.#", "#.....#", "#####G#"], "max_moves": None}
 SHORT_MAZE = {**MAZE, "max_moves": 7}
@@ -84,11 +85,15 @@ VALID = [
     (QUEENS, "Row 4: column 1\nRow 1: column 2\nRow 2: column 4\nRow 3: column 6\nRow 5: column 3\n"
              "Row 6: column 5"),
     (QUEENS, "r1c2 r2c4 r3c6 r4c1 r5c3 r6c5"),
+    (GIVEN_QUEENS, "column 2 row 1, column 4 row 2, column 6 row 3, column 1 row 4, column 3 row 5, column 5 row 6"),
+    (GIVEN_QUEENS, "Row 1: 2, Row 2: 4, Row 3: 6, Row 4: 1, Row 5: 3, Row 6: 5"),
+    (GIVEN_QUEENS, "Columns: 2 4 6 1 3 5"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 1"),
     (GRAPH, "vertex 1 -> 3\nvertex 2 -> 1\nvertex 3 -> 2\nvertex 4 -> 3"),
     (GRAPH, "4=2 3=1 2=2 1=3"),
     (GRAPH, "v1: 1, v2: 2, v3: 3, v4: 1"),
     (GRAPH, "1 → 1; 2 → 2; 3 → 3; 4 → 1"),
+    (GRAPH, "1 - 1, 2 - 2, 3 - 3, 4 - 1"),
     (MAZE, "R R R R D D D"),
     (MAZE, "RRRRDDD"),
     (MAZE, "D, D, R, R, R, R, D"),
@@ -141,6 +146,10 @@ VIOLATIONS = [
     (QUEENS, "Q . . . . .\n" + ". . . . . .\n" * 5, "places 1 queens"),
     (QUEENS, "Q Q . . . .\n. . . . . .\n. . . . . Q\nQ . . . . .\n. . Q . . .\n. . . . Q .", "share a row"),
     (GIVEN_QUEENS, "3 6 2 5 1 4", "given queen at row 1, column 2 is missing"),
+    # red-team: labels were ignored, so this transposed board was read as (row, col) pairs and scored 1.0
+    (GIVEN_QUEENS, "column 4 row 1, column 1 row 2, column 5 row 3, column 2 row 4, column 6 row 5, column 3 row 6",
+     "given queen at row 1, column 2 is missing"),
+    ({**QUEENS, "n": 4}, "Row 2: column 4, Row 1: column 3", "places 2 queens, not 4"),  # was 4 columns
     (GRAPH, "1: 1, 2: 2, 3: 1, 4: 2", "edge 3-1 joins two vertices of color 1"),
     (GRAPH, "1: 1, 2: 2, 3: 3", "vertex 4 has no color"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 4", "not one of 1-3"),
@@ -193,8 +202,12 @@ UNREADABLE = [
     (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue (the fish is in house 2)"),
     (QUEENS, "2 4 6 1 3"),
     (QUEENS, "row one: column two"),
+    (QUEENS, "Rows: 2 4 6 1 3 5"),                           # a label on one number of a pair only
+    (QUEENS, "2, 4, 6, -1, 3, 5"),                           # the sign was skipped
     (GRAPH, "1: 1, 2:"),
     (GRAPH, "1: 1, 1: 2, 2: 3, 3: 1, 4: 2"),                 # one vertex, two colors
+    (PATH, "1: -1, 2: 2, 3: -1"),                            # red-team: read as color 1, scored 1.0
+    (PATH, "1: − 1, 2: 2, 3: − 1"),
     (MAZE, "go to the goal"),
     (MAZE, ""),
     (SUM, "S equals nine"),
