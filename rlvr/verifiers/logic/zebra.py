@@ -6,7 +6,8 @@ attributes. Clue types: `at`/`not_at` (`a`, `house`), `same`/`not_same`, `left_o
 `right_after` (`b` directly right of `a`) and `next_to` (`a`, `b`).
 Answer: one line per house, e.g. `House 1: red, dog, tea` (a markdown table row `| 1 | red | dog |` works
 too); the number on a line is the house, known values on it are placed there, other words are ignored.
-A line that names values and gives two different numbers is unreadable rather than guessed.
+A line that names values and gives two different numbers is unreadable rather than guessed, and so is
+one with a negation or hedge (`not blue`, `isn't`, `maybe`, `or`, `?`, `~~blue~~`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ MAX_ATTRIBUTES = 16
 MAX_CLUES = 2_000
 CLUE_ITEMS = {"at": ("a",), "not_at": ("a",), "same": ("a", "b"), "not_same": ("a", "b"),
               "left_of": ("a", "b"), "right_after": ("a", "b"), "next_to": ("a", "b")}
+# A line with one of these (or `?`, or `~~strikethrough~~`) is unreadable: "House 2: not blue" must not put
+# blue in house 2. `t` is what "isn't" leaves after the apostrophe splits it.
+NEGATIONS = frozenset({
+    "not", "no", "non", "never", "neither", "nor", "none", "nothing", "nobody", "without", "except", "excluding",
+    "cannot", "t", "isnt", "wasnt", "arent", "doesnt", "dont", "cant", "maybe", "perhaps", "possibly", "probably",
+    "likely", "unlikely", "unsure", "uncertain", "unknown", "might", "may", "could", "either", "or", "guess",
+    "instead", "rather", "false", "wrong", "ruled", "eliminated", "excluded", "impossible"})
 PHRASES = {"color": "the person in the {} house", "pet": "the person who keeps the {}",
            "drink": "the person who drinks {}", "nationality": "the {}", "sport": "the person who plays {}",
            "food": "the person who eats {}"}
@@ -138,6 +146,11 @@ def parse(text: str, street: Street) -> dict[str, int]:
         found = [canonical[w] for w in words if w in canonical]
         if not found:
             continue
+        doubt = next((w for w in words if w in NEGATIONS and w not in canonical), None)
+        if doubt is not None or "?" in record or "~~" in record:
+            shown_word = "n't" if doubt == "t" else doubt or ("?" if "?" in record else "~~")
+            raise AnswerError(f"a line that places values says {shown_word!r}; a negated or hedged value "
+                              "is not a placement, so list only what each house holds")
         if not numbers:
             raise AnswerError(f"a line names {found[0]} but no house number")
         if len(set(numbers)) > 1:  # "blue is in house 3, the fish in house 2" would put the fish in 3

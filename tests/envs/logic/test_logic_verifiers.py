@@ -200,6 +200,12 @@ UNREADABLE = [
     # red-team: both were read as "fish in house 3" (the line's first number) and scored 1.0
     (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nBlue is in house 3, and the fish is in house 2"),
     (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue (the fish is in house 2)"),
+    # red-team: a negated value was placed ("not blue" put blue in house 2) and scored 1.0
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: not blue, fish"),
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: isn’t blue, fish"),
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue or green, fish"),
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: blue?, fish"),
+    (ZEBRA, "House 1: red, dog\nHouse 2: green, cat\nHouse 3: ~~green~~ blue, fish"),
     (QUEENS, "2 4 6 1 3"),
     (QUEENS, "row one: column two"),
     (QUEENS, "Rows: 2 4 6 1 3 5"),                           # a label on one number of a pair only
