@@ -4,7 +4,7 @@ Reference: `{"kind": "cryptarithm", "addends": ["SEND", "MORE"], "result": "MONE
 Rules: each letter is one digit, different letters are different digits, no multi-letter word starts
 with 0, and the addends sum to the result.
 Answer: the mapping (`S=9, E=5, N=6, ...`; `S: 9` and `S -> 9` work too) or the addition with digits
-filled in (`9567 + 1085 = 10652`).
+filled in (`9567 + 1085 = 10652`). A letter not in the puzzle given a digit (`Z=5`) is unreadable.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def parse(text: str, puzzle: Sum) -> dict[str, set[int]]:
 def _parse_mapping(tokens: list[str], letters: set[str]) -> dict[str, set[int]]:
     mapping: dict[str, set[int]] = {}
     pending: str | None = None
-    for token in tokens:
+    for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
+        if len(token) == 1 and token.isalpha() and token.upper() not in letters and after.isdigit():
+            raise AnswerError(f"letter {token.upper()} is not in the puzzle")
         if token.isdigit():
             if pending is None:
                 continue

@@ -218,6 +218,8 @@ UNREADABLE = [
     (MAZE, ""),
     (SUM, "S equals nine"),
     (SUM, "S=95"),
+    (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2, Z=5, Q=7"),  # red-team: letters not in the puzzle
+    (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2, z: 3"),
 ]
 
 
