@@ -2,8 +2,9 @@
 
 Reference: `{"kind": "nqueens", "n": 8, "given": [[row, col], ...]}` (1-based; queens the answer must keep).
 Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`, `Columns: 2 4 1 3`), n (row, column)
-pairs (`(1, 2), (2, 4), ...`), labelled pairs in either order (`Row 1: column 2`, `column 2 row 1`, `r1c2`,
-`Row 1: 2`), or the board as n lines of `Q` and `.`. A minus sign before a number is unreadable.
+pairs (`(1, 2), (2, 4), ...`; `(2, 4), (1, 3)` is two queens, never four columns), labelled pairs in either
+order (`Row 1: column 2`, `column 2 row 1`, `r1c2`, `Row 1: 2`), or the board as n lines of `Q` and `.`.
+A minus sign before a number is unreadable.
 """
 
 from __future__ import annotations
@@ -66,11 +67,21 @@ def parse(text: str, board: Board) -> list[tuple[int, int]]:
     labels = [token for token in tokens if token in LABELS]
     if labels and not (len(numbers) == board.n and _is_column_heading(tokens)):
         return _labelled_pairs(tokens)
-    if len(numbers) == board.n:
+    paired = _has_pair_groups(text)
+    if len(numbers) == board.n and not paired:
         return [(row + 1, col) for row, col in enumerate(numbers)]
-    if len(numbers) == 2 * board.n:
+    if len(numbers) % 2 == 0 and (paired or len(numbers) == 2 * board.n):
         return list(zip(numbers[::2], numbers[1::2], strict=True))
     raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)} numbers")
+
+
+def _has_pair_groups(text: str) -> bool:
+    """`(2, 4), (1, 3)` is two queens, not four columns: some `(...)` group holds exactly two numbers."""
+    for part in text.replace("(", "\n(").replace(")", ")\n").split("\n"):
+        if part.startswith("(") and part.endswith(")"):
+            if sum(isinstance(t, int) for t in words_and_numbers(part, max_token=7)) == 2:
+                return True
+    return False
 
 
 def _is_column_heading(tokens: list[str | int]) -> bool:

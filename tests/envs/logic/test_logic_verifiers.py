@@ -82,6 +82,7 @@ VALID = [
     (QUEENS, ". Q . . . .\n. . . Q . .\n. . . . . Q\nQ . . . . .\n. . Q . . .\n. . . . Q ."),
     (GIVEN_QUEENS, "2, 4, 6, 1, 3, 5"),
     (QUEENS, "(1, 2), (2, 4), (3, 6), (4, 1), (5, 3), (6, 5)"),
+    (QUEENS, "(2, 4, 6, 1, 3, 5)"),
     (QUEENS, "Row 4: column 1\nRow 1: column 2\nRow 2: column 4\nRow 3: column 6\nRow 5: column 3\n"
              "Row 6: column 5"),
     (QUEENS, "r1c2 r2c4 r3c6 r4c1 r5c3 r6c5"),
@@ -150,6 +151,7 @@ VIOLATIONS = [
     (GIVEN_QUEENS, "column 4 row 1, column 1 row 2, column 5 row 3, column 2 row 4, column 6 row 5, column 3 row 6",
      "given queen at row 1, column 2 is missing"),
     ({**QUEENS, "n": 4}, "Row 2: column 4, Row 1: column 3", "places 2 queens, not 4"),  # was 4 columns
+    ({**QUEENS, "n": 4}, "(2, 4), (1, 3)", "places 2 queens, not 4"),                    # was 4 columns
     (GRAPH, "1: 1, 2: 2, 3: 1, 4: 2", "edge 3-1 joins two vertices of color 1"),
     (GRAPH, "1: 1, 2: 2, 3: 3", "vertex 4 has no color"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 4", "not one of 1-3"),
