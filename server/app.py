@@ -25,7 +25,7 @@ from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
 from rlvr.server.models import utf8_safe
 from rlvr.server.routers import envs, health, openrlhf, verify
-from rlvr.server.sandbox import attach, detach, embedded
+from rlvr.server.sandbox import attach, current, embedded, release
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
@@ -76,6 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     app.state.readiness = lambda: _readiness(warmup, settings.sandbox_socket_dir)
     app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
+    before = current()
     if settings.sandbox_socket_dir:
         sandbox = await anyio.to_thread.run_sync(
             lambda: attach(settings.sandbox_socket_dir, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
@@ -89,7 +90,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.cancel()
         sessions.close_all()
         verifier.close()
-        detach(sandbox)
+        release(sandbox, before=before)
 
 
 def _gauges(pool: WorkerPool, scorer: Scorer, sessions: SessionStore) -> dict[str, tuple[str, float]]:

@@ -8,6 +8,8 @@ verifier. Executors added later (`--scale executor=N` on a running stack) are se
 Embedded (`rlvr serve`, no socket dir, no RLVR_SANDBOX_BACKEND): the code verifier's default, Docker
 executors started on first use, when a daemon and the executor image are there; otherwise the local
 backend, with a loud warning, because it isolates nothing.
+
+Either way the app's lifespan closes, at shutdown, every sandbox created while it ran (`release`).
 """
 
 from __future__ import annotations
@@ -75,13 +77,26 @@ def embedded() -> Sandbox | None:
     return None
 
 
-def detach(sandbox: Sandbox | None) -> None:
-    if sandbox is None:
-        return
+def current() -> Sandbox | None:
+    """The code verifier's shared sandbox as it is now (None if it has none yet), without creating one."""
     code = _code_config()
-    if code is not None:
-        code.set_shared_sandbox(None)
-    sandbox.close()
+    if code is None:
+        return None
+    sandbox = code.set_shared_sandbox(None)
+    code.set_shared_sandbox(sandbox)
+    return sandbox
+
+
+def release(sandbox: Sandbox | None, *, before: Sandbox | None) -> None:
+    """At shutdown: close `sandbox` (what `attach` or `embedded` made) and whatever shared sandbox the code
+    verifier created on first use while the app ran, and give it back `before`. The verifier's own atexit
+    close is not enough: uvicorn re-raises SIGTERM after shutdown, so atexit never runs and Docker
+    executor containers would outlive the server."""
+    code = _code_config()
+    during = code.set_shared_sandbox(before) if code is not None else None
+    for owned in (sandbox, during):
+        if owned is not None and owned is not before:
+            owned.close()  # idempotent: `sandbox` is usually `during` too
 
 
 def _code_config() -> Any:
