@@ -14,6 +14,9 @@ from rlvr.errors import UnknownEnvError
 from rlvr.workers import PoolConfig, WorkerPool
 
 TIMEOUT_S = 1.5
+# A gold that is no plain number, so a pathological answer reaches sympy (a plain-number gold turns away
+# an answer that does not write a number before any evaluation).
+HANG_REFERENCE = {"answer": "\\sqrt{2}"}
 PATHOLOGICAL = [
     "\\boxed{9^{9^{9^{9}}}}",
     "\\boxed{10000000!}",
@@ -40,10 +43,11 @@ def test_unknown_env_raises_in_a_direct_call(verifier: Verifier) -> None:
         verifier.verify("rlvr/Nope-v0", completion="", reference={})
 
 
+@pytest.mark.parametrize("gold", ["3", HANG_REFERENCE["answer"]])
 @pytest.mark.parametrize("completion", PATHOLOGICAL)
-def test_pathological_inputs_return_within_the_limit(verifier: Verifier, completion: str) -> None:
+def test_pathological_inputs_return_within_the_limit(verifier: Verifier, completion: str, gold: str) -> None:
     started = time.monotonic()
-    result = verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": "3"})
+    result = verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": gold})
     assert time.monotonic() - started < TIMEOUT_S + 0.5 + 2.0
     assert result.status in {"timeout", "wrong", "correct", "error"}
     if result.status in {"timeout", "error"}:
@@ -51,21 +55,21 @@ def test_pathological_inputs_return_within_the_limit(verifier: Verifier, complet
 
 
 def test_a_timeout_is_reported_as_such_never_as_zero(verifier: Verifier) -> None:
-    result = verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
+    result = verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
     assert (result.status, result.reward) == ("timeout", None)
 
 
 def test_timeouts_hold_from_a_thread_and_an_event_loop(verifier: Verifier) -> None:
     results = []
     thread = threading.Thread(target=lambda: results.append(
-        verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})))
+        verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)))
     thread.start()
     thread.join(TIMEOUT_S + 5)
     assert [r.status for r in results] == ["timeout"]
 
     async def from_loop():
         return await asyncio.wait_for(
-            verifier.averify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"}),
+            verifier.averify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE),
             timeout=TIMEOUT_S + 5)
 
     assert asyncio.run(from_loop()).status == "timeout"
@@ -73,7 +77,7 @@ def test_timeouts_hold_from_a_thread_and_an_event_loop(verifier: Verifier) -> No
 
 def test_the_pool_stays_healthy_for_the_next_thousand_calls(verifier: Verifier) -> None:
     for completion in PATHOLOGICAL:
-        verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": "3"})
+        verifier.verify("rlvr/Math-v0", completion=completion, reference=HANG_REFERENCE)
     items = [VerifyRequest("rlvr/Math-v0", f"Thus \\boxed{{{i}/2}}", {"answer": f"\\frac{{{i}}}{{2}}"})
              for i in range(1000)]
     started = time.monotonic()
@@ -86,7 +90,7 @@ def test_a_batch_answers_every_item_in_order(verifier: Verifier) -> None:
     items = [
         {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
         {"env": "rlvr/Nope-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
-        {"env": "rlvr/Math-v0", "completion": PATHOLOGICAL[0], "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v0", "completion": PATHOLOGICAL[0], "reference": HANG_REFERENCE},
         {"env": "rlvr/Math-v0", "completion": 42, "reference": {"answer": "2"}},
         {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"gold": "2"}},
         {"completion": "\\boxed{2}"},
@@ -118,8 +122,8 @@ def test_cancelled_checks_never_reach_a_worker() -> None:
     pool = WorkerPool(PoolConfig(workers=1, grace_s=0.5, preload=("rlvr.verifiers.math",)))
     verifier = Verifier(pool, timeout_s=1.0)
     try:
-        blocker = verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
-        queued = [verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference={"answer": "3"})
+        blocker = verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
+        queued = [verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
                   for _ in range(5)]
         assert all(future.cancel() for future in queued)
         started = time.monotonic()
