@@ -81,19 +81,24 @@ class Scorer:
     async def score(self, items: Sequence[Item | VerifyResult]) -> list[VerifyResult]:
         """Score items in order; raises Busy (429) when the bounded queue cannot take them all."""
         todo = [item for item in items if isinstance(item, Item)]
-        if todo and not self.admission.try_acquire(len(todo)):
-            self.metrics.rejected.inc()
-            raise Busy(
-                f"the verification queue is full ({self.admission.pending} items pending, "
-                f"limit {self.admission.limit}); retry later",
-                retry_after_s=self.settings.retry_after_s,
-            )
+        if todo:
+            self.admit(len(todo))
         for item in items:
             if isinstance(item, VerifyResult):  # refused at the edge: counted, never queued
                 self.metrics.results.labels("invalid", item.status.value).inc()
         futures = [item if isinstance(item, VerifyResult) else self._submit(item) for item in items]
         await _wait_all([f for f in futures if isinstance(f, Future)])
         return [f if isinstance(f, VerifyResult) else f.result() for f in futures]
+
+    def admit(self, n: int) -> None:
+        """Take `n` queue slots (the caller releases them), or raise Busy (429) when they do not fit."""
+        if not self.admission.try_acquire(n):
+            self.metrics.rejected.inc()
+            raise Busy(
+                f"the verification queue is full ({self.admission.pending} items pending, "
+                f"limit {self.admission.limit}); retry later",
+                retry_after_s=self.settings.retry_after_s,
+            )
 
     def _submit(self, item: Item) -> Future:
         entry = ENVS.get(item.env)

@@ -8,6 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from rlvr.envs.registry import ENVS, FAMILIES
 from rlvr.server.errors import TooLarge
 from rlvr.server.models import EnvsOut, ErrorOut, ResetIn, ResetOut, StepIn, StepOut
+from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 
 router = APIRouter(tags=["envs"])
@@ -51,7 +52,13 @@ async def step(session_id: str, body: StepIn, request: Request) -> dict:
     limit = request.app.state.settings.max_completion_chars
     if len(body.action) > limit:
         raise TooLarge(f"action has {len(body.action)} characters; the limit is {limit} (RLVR_MAX_COMPLETION_CHARS)")
-    observation, reward, terminated, truncated, info = await request.app.state.sessions.step(session_id, body.action)
+    scorer: Scorer = request.app.state.scorer
+    sessions: SessionStore = request.app.state.sessions
+    scorer.admit(1)  # a step's check takes a queue slot like a /verify item, and gets 429 when none is free
+    try:
+        observation, reward, terminated, truncated, info = await sessions.step(session_id, body.action)
+    finally:  # the step's thread is not abandoned on cancellation, so its check has finished here
+        scorer.admission.release()
     return {
         "observation": observation,
         "reward": float(reward),

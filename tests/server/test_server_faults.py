@@ -14,7 +14,9 @@ import pytest
 from rlvr.client import RemoteError, RetryPolicy, RewardClient
 
 MATH = "rlvr/Math-v0"
-HANG = {"env": MATH, "completion": "Clearly \\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "3"}}
+# A check that runs past any limit: an irrational gold makes the verifier evaluate the tower (an integer
+# gold lets it refuse the tower by its size, quickly).
+HANG = {"env": MATH, "completion": "Clearly \\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
 
 
 def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(http: httpx.Client, server) -> None:
@@ -79,6 +81,23 @@ def test_client_gives_up_on_429_after_its_attempts(tight_server) -> None:
             client.verify(MATH, completion="\\boxed{1}", reference={"answer": "1"})
         assert err.value.status == 429 and err.value.code == "busy"
         blocker.join(timeout=20)
+
+
+def test_a_step_needs_a_queue_slot_like_verify(tight_server) -> None:
+    with tight_server.client() as http:
+        session = http.post("/envs/rlvr/Math-v0/reset", json={"seed": 1}).json()["session_id"]
+        blocker = threading.Thread(target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}})
+        blocker.start()
+        deadline = time.monotonic() + 5
+        while tight_server.app.state.scorer.admission.pending < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        reply = http.post(f"/sessions/{session}/step", json={"action": "\\boxed{11}"})
+        assert reply.status_code == 429, reply.text
+        assert reply.headers["retry-after"] == "2" and reply.json()["error"] == "busy"
+        blocker.join(timeout=20)
+        step = http.post(f"/sessions/{session}/step", json={"action": "\\boxed{11}"})
+        assert step.status_code == 200 and step.json()["terminated"] is True  # the refused step used nothing up
+        assert tight_server.app.state.scorer.admission.pending == 0
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong-key", "Basic dGVzdA==", "Bearer", "test-key-123"])
