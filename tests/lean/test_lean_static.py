@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from rlvr.errors import ConfigError, InvalidReferenceError
@@ -45,6 +47,38 @@ EXPLOITS = [
     ("run_tac", HONEST.replace(HONEST_TAIL, "  run_tac Lean.Elab.Tactic.closeMainGoal"), "meta"),
     ("foreign import", "import Cheats\n" + HONEST, "imports"),
     ("addDecl", "open Lean in\ndef x := addDecl\n" + HONEST, "kernel environment"),
+    ("«\"» identifier hides an elab_rules faking #print axioms, and an axiom",
+     'def «a"» := 0\nopen Lean Elab Command in\nelab_rules : command\n'
+     '  | `(#print axioms $id) => logInfo m!"\'{id.getId}\' does not depend on any axioms"\n'
+     'axiom cheat : False\ndef «b"» := 0\n' + HONEST.replace(HONEST_TAIL, "  exact cheat.elim"), "axiom"),
+    ("sorry inside string interpolation", HONEST.replace(HONEST_TAIL, '  have _s := s!"{(sorry : Nat)}"\n'
+                                                         + HONEST_TAIL), "sorry"),
+    ("char literal '\"' in an interpolation", HONEST.replace(HONEST_TAIL, "  have _s := s!\"{'\"'}\"\n  sorry\n"
+                                                               "  -- \""), "sorry"),
+    ("«sorryAx»", HONEST.replace(HONEST_TAIL, "  exact «sorryAx» _ false"), "sorry"),
+    ("doc comment /--/ cannot open a string", '/--/ " -/\naxiom cheat : False -- "\n' + HONEST, "axiom"),
+    ("unbalanced string braces", HONEST.replace(HONEST_TAIL, '  have _s := "{"\n' + HONEST_TAIL),
+     "tokenised safely"),
+    ("ambiguous char literal after a symbol", HONEST.replace(HONEST_TAIL, "  have := 2'\"'\n" + HONEST_TAIL),
+     "tokenised safely"),
+    ("unclosed «", "def «x := 0\n" + HONEST, "tokenised safely"),
+    ("@[command_parser]", "open Lean Parser in\n@[command_parser] def fakePrint : Parser := "
+     'leading_parser "#print " >> "axioms " >> ident\n' + HONEST, "parser"),
+    ("@[term_parser]", '@[term_parser] def fakeT : P := p "cheat!"\n' + HONEST, "parser"),
+    ("attribute [tactic]", "def myTac : T := fun _ => pure ()\nattribute [tactic done] myTac\n" + HONEST,
+     "syntax"),
+    ("@[local tactic]", "@[local tactic done] def myTac : T := fun _ => pure ()\n" + HONEST, "syntax"),
+    ("@[«command_elab»]", "@[«command_elab» printAxioms] def x := 0\n" + HONEST, "syntax"),
+    ("_root_.Lean.Elab", "def x := @_root_.Lean.Elab.Command.elabCommand\n" + HONEST, "kernel environment"),
+    ("_root_.Lean.Environment", "def x := _root_.Lean.Environment.addDeclCore\n" + HONEST, "kernel environment"),
+    ("Lean.addDecl", "def x := @Lean.addDecl\n" + HONEST, "kernel environment"),
+    ("open Lean Elab", "open Lean Elab Command in\ndef fake : CommandElab := fun _ => pure ()\n" + HONEST,
+     "kernel environment"),
+    ("decide with native config", HONEST.replace(HONEST_TAIL, "  decide (config := { native := Bool.true })"),
+     "native"),
+    ("lcProof", HONEST.replace(HONEST_TAIL, "  exact lcProof"), "prelude"),
+    ("Lean.trustCompiler", HONEST.replace(HONEST_TAIL, "  have := Lean.trustCompiler\n" + HONEST_TAIL), "prelude"),
+    ("#eval mid-line", HONEST.replace(HONEST_TAIL, "  simp #eval 1"), "`#` command"),
     ("empty proof", "theorem amgm2 (a b : ℝ) (h₀ : 0 < a) (h₁ : 0 < b) : a * b ≤ (a + b) ^ 2 / 4 := by\n",
      "empty"),
 ]
@@ -70,6 +104,16 @@ HONEST_SHAPES = [
      "sq_nonneg x\n\n" + HONEST),
     ("safe option", "set_option maxHeartbeats 400000 in\n" + HONEST),
     ("identifier with prime", HONEST.replace(HONEST_TAIL, "  have h' := h₀\n" + HONEST_TAIL)),
+    ("no space before a colon", HONEST.replace("(h₀ : 0 < a)", "(h₀: 0 < a)")),
+    ("no spaces around *", HONEST.replace("a * b ≤", "a*b ≤")),
+    ("Mathlib's #s card notation", HONEST.replace(HONEST_TAIL, "  have : ∀ s : Finset ℕ, #s = s.card := "
+                                                  "fun _ => rfl\n" + HONEST_TAIL)),
+    ("char literals and image notation", HONEST.replace(HONEST_TAIL, "  have _c : Char := '\"'\n"
+                                                        "  have _d := ['\\'', 'a']\n  have := f '' s\n"
+                                                        "  have := f ⁻¹' {x}\n" + HONEST_TAIL)),
+    ("interpolated string holding a string", HONEST.replace(HONEST_TAIL, '  have _s := s!"{"x"} ok"\n'
+                                                            + HONEST_TAIL)),
+    ("«» identifier with a quote", 'def «a"b» := 0\n' + HONEST),
 ]
 
 
@@ -104,6 +148,41 @@ def test_mask_keeps_length_and_hides_comments_and_strings():
     masked = mask(text)
     assert len(masked) == len(text) and masked.count("\n") == 1
     assert "sorry" not in masked and "simp [h']" in masked and "a -- b" not in masked
+
+
+@pytest.mark.parametrize("completion", [
+    pytest.param("lemma x[\n" * 11_110, id="unclosed lemmas"),
+    pytest.param("  lemma x(\n" * 9_000, id="indented unclosed lemmas"),
+    pytest.param("@[\n" * 33_000, id="unclosed attributes"),
+    pytest.param("×'a'" * 24_000, id="symbol quotes"),
+])
+def test_parsing_is_linear(completion):
+    start = time.perf_counter()
+    verify(completion=completion, reference=REF, config=STATIC)
+    assert time.perf_counter() - start < 3.0
+
+
+def test_oversized_reference_is_invalid_quickly():
+    start = time.perf_counter()
+    with pytest.raises(InvalidReferenceError, match="over its limit"):
+        verify(completion="simp", reference={"statement": "theorem t (\n" * 20_000}, config=STATIC)
+    with pytest.raises(InvalidReferenceError, match="exactly one theorem"):
+        verify(completion="simp", reference={"statement": "theorem t (\n" * 4_000}, config=STATIC)
+    assert time.perf_counter() - start < 3.0
+
+
+def test_untokenisable_reference_is_invalid():
+    with pytest.raises(InvalidReferenceError, match="tokenised safely"):
+        verify(completion="simp", reference={"statement": 'theorem t : "a" = "b" /- open'}, config=STATIC)
+
+
+def test_mask_follows_lean_lexing():
+    text = 'def «a"» := s!"x{f \'"\' "y"}z" -- c\n/-- doc /- n -/ -/ r#"q"#'
+    masked = mask(text)
+    assert len(masked) == len(text)
+    assert "«a_»" in masked and " f " in masked and "s!" in masked
+    for hidden in ("x", '"', "y", "z", "c", "doc", "q"):
+        assert hidden not in masked, hidden
 
 
 def test_char_literal_cannot_hide_code():

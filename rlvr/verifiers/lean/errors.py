@@ -19,3 +19,8 @@ class ReplCrashed(LeanError):
 
 class KiminaError(LeanError):
     """kimina-lean-server could not be reached or answered outside its documented API."""
+
+
+class UntokenizableSource(RlvrError):
+    """Lean source that the lexer cannot split into code, comments and literals with certainty
+    (a candidate's is refused, a reference's is invalid)."""

@@ -1,25 +1,30 @@
 """Parse Lean 4 source: mask comments and strings, find declarations, split a theorem into its parts.
 
-Everything here works on a *masked* copy of the text, the same length as the original, in which
-comments and string/char literals are blanked (newlines kept). Positions found in the mask index the
-original text directly, so a candidate's proof can be spliced out verbatim, while keyword scans never
-see a `sorry` inside a comment or a `--` inside a string.
+Everything here works on a *masked* copy of the text (`lexer.mask`), the same length as the original, in
+which comments and string/char literals are blanked (newlines kept). Positions found in the mask index
+the original text directly, so a candidate's proof can be spliced out verbatim, while keyword scans
+never see a `sorry` inside a comment or a `--` inside a string.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rlvr.errors import InvalidReferenceError
+from rlvr.verifiers.lean.errors import UntokenizableSource
+from rlvr.verifiers.lean.lexer import ID_REST, mask
 
-_IDENT_CHAR = re.compile(r"[\w'!?₀-₉ₐ-ₜᵢ-ᵪⱼ.]")
+# A reference larger than this is not a competition statement; refusing it keeps parsing fast.
+MAX_STATEMENT_CHARS = 50_000
+MAX_HEADER_CHARS = 20_000
 _OPEN = "([{⦃⟨"
 _CLOSE = ")]}⦄⟩"
 
 # A declaration of a theorem: modifiers, the keyword, then its name (`example` has none).
 _DECL = re.compile(
-    r"(?m)^[ \t]*(?:@\[[^\]]*\][ \t\n]*)?(?:(?:private|protected|noncomputable|nonrec)[ \t]+)*"
+    r"(?m)^[ \t]*(?:@\[[^\]]{0,2000}\][ \t\n]*)?(?:(?:private|protected|noncomputable|nonrec)[ \t]+)*"
     r"(?:(?P<kind>theorem|lemma)[ \t\n]+(?P<name>[^\s(:{\[⦃]+)|(?P<example>example)(?![\w']))"
 )
 # A line that starts a new top-level command ends the proof before it.
@@ -30,79 +35,13 @@ _COMMAND_START = re.compile(
 )
 
 
-def mask(text: str) -> str:
-    """Blank out comments and string/char literals, keeping length and newlines (Lean 4 lexing rules).
-
-    Block comments nest (`/- /- -/ -/`); `--` runs to the end of the line; a `'` starts a char literal
-    only where it cannot continue an identifier (`h'` is a name).
-    """
-    pieces, i, n = [], 0, len(text)
-    for match in _SPECIAL.finditer(text):
-        start = match.start()
-        if start < i:
-            continue
-        token = match.group()
-        if token == "--":
-            newline = text.find("\n", start)
-            end = n if newline < 0 else newline
-        elif token == "/-":
-            end = _block_comment_end(text, start)
-        elif token == '"' or token == "r" and _starts_token(text, start):
-            end = _string_end(text, start)
-        elif token == "'" and _starts_token(text, start):
-            end = _char_end(text, start)
-        else:
-            continue
-        pieces.append(text[i:start])
-        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
-        i = max(end, start + 1)
-    pieces.append(text[i:])
-    return "".join(pieces)
-
-
-_SPECIAL = re.compile(r"--|/-|\"|'|r(?=#*\")")
-_NOT_NEWLINE = re.compile(r"[^\n]")
-_COMMENT_DELIM = re.compile(r"/-|-/")
-_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
-_CHAR_LITERAL = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)|[^'\\\n])'")
-
-
-def _starts_token(text: str, i: int) -> bool:
-    return i == 0 or not _IDENT_CHAR.match(text[i - 1])
-
-
-def _block_comment_end(text: str, i: int) -> int:
-    depth = 0
-    for match in _COMMENT_DELIM.finditer(text, i):
-        depth += 1 if match.group() == "/-" else -1
-        if depth == 0:
-            return match.end()
-    return len(text)
-
-
-def _string_end(text: str, i: int) -> int:
-    if text[i] == "r":
-        hashes = len(text[i + 1:]) - len(text[i + 1:].lstrip("#"))
-        if text[i + 1 + hashes:i + 2 + hashes] != '"':
-            return i + 1
-        closing = '"' + "#" * hashes
-        end = text.find(closing, i + 2 + hashes)
-        return len(text) if end < 0 else end + len(closing)
-    match = _STRING_BODY.match(text, i + 1)
-    return match.end() if match else len(text)
-
-
-def _char_end(text: str, i: int) -> int:
-    match = _CHAR_LITERAL.match(text, i)
-    return match.end() if match else i + 1
-
-
 def normalize(text: str) -> str:
-    """Whitespace-insensitive form of Lean source: comments dropped, runs of space collapsed,
-    no space just inside brackets or before commas."""
-    flat = " ".join(mask(text).split())
-    flat = re.sub(r"\s*([)\]}⦄⟩,])", r"\1", flat)
-    return re.sub(r"([(\[{⦃⟨])\s*", r"\1", flat)
+    """Spacing-insensitive form of Lean source: its tokens (comments dropped) joined by one space, so
+    `(h₀: 0 < a)` equals `(h₀ : 0 < a)` and `a*b` equals `a * b`."""
+    return " ".join(_TOKEN.findall(mask(text)))
+
+
+_TOKEN = re.compile(rf"[{ID_REST}.]+|\S")
 
 
 @dataclass(frozen=True)
@@ -118,34 +57,47 @@ class Decl:
 
 
 def find_theorems(text: str) -> list[Decl]:
-    """Every `theorem`/`lemma`/`example` in `text`, with its proof running to the next top-level command."""
+    """Every `theorem`/`lemma`/`example` in `text`, with its proof running to the next top-level command.
+
+    One pass: each declaration's signature is searched only up to the next command or declaration.
+    """
     masked = mask(text)
+    commands = [m.start() for m in _COMMAND_START.finditer(masked)]
+    matches = list(_DECL.finditer(masked))
     decls = []
-    for match in _DECL.finditer(masked):
-        assign = _top_level_assign(masked, match.end())
-        sig_end = len(text) if assign < 0 else assign
-        proof_start = sig_end if assign < 0 else assign + 2
-        nxt = _COMMAND_START.search(masked, proof_start)
-        end = len(text) if nxt is None else nxt.start()
+    for k, match in enumerate(matches):
+        nxt_command = _next(commands, match.end() + 1, len(text))
+        limit = min(nxt_command, matches[k + 1].start()) if k + 1 < len(matches) else nxt_command
+        assign = _top_level_assign(masked, match.end(), limit)
+        sig_end = limit if assign < 0 else assign
+        proof_start = limit if assign < 0 else assign + 2
+        end = _next(commands, proof_start, len(text))
         decls.append(Decl(start=match.start(), kind=match["kind"] or "example", name=match["name"] or "",
                           signature=text[match.end():sig_end].strip(),
                           proof=text[proof_start:end].strip(), end=end))
     return decls
 
 
-def _top_level_assign(masked: str, start: int) -> int:
-    """Index of the first `:=` outside brackets at or after `start`, or -1."""
+def _next(positions: list[int], start: int, default: int) -> int:
+    """The first of the sorted `positions` at or after `start`."""
+    k = bisect_left(positions, start)
+    return positions[k] if k < len(positions) else default
+
+
+_BRACKET_OR_ASSIGN = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]|:=")
+
+
+def _top_level_assign(masked: str, start: int, end: int) -> int:
+    """Index of the first `:=` outside brackets in `masked[start:end]`, or -1."""
     depth = 0
-    for j in range(start, len(masked)):
-        ch = masked[j]
-        if ch in _OPEN:
+    for match in _BRACKET_OR_ASSIGN.finditer(masked, start, end):
+        token = match.group()
+        if token in _OPEN:
             depth += 1
-        elif ch in _CLOSE:
+        elif token in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and masked.startswith(":=", j):
-            return j
-        elif depth == 0 and _COMMAND_START.match(masked, j) and j > start and masked[j - 1] == "\n":
-            return -1
+        elif depth == 0:
+            return match.start()
     return -1
 
 
@@ -177,7 +129,15 @@ class Reference:
 def parse_reference(statement: str, header: str) -> Reference:
     """Read the reference theorem; a trailing `:= by sorry` (miniF2F style) is ignored, and lines before
     the theorem (`open ...`) are kept without their comments."""
-    decls = [d for d in find_theorems(statement) if d.kind != "example"]
+    if len(statement) > MAX_STATEMENT_CHARS or len(header) > MAX_HEADER_CHARS:
+        raise InvalidReferenceError(f"the reference statement ({len(statement)} characters) or header "
+                                    f"({len(header)}) is over its limit ({MAX_STATEMENT_CHARS}, "
+                                    f"{MAX_HEADER_CHARS})")
+    try:
+        decls = [d for d in find_theorems(statement) if d.kind != "example"]
+        mask(header)
+    except UntokenizableSource as exc:
+        raise InvalidReferenceError(f"the reference could not be tokenised safely: {exc}") from exc
     if len(decls) != 1:
         raise InvalidReferenceError(f"reference statement must hold exactly one theorem, found {len(decls)}")
     decl = decls[0]
@@ -226,8 +186,11 @@ def parse_candidate(completion: str, reference: Reference) -> Candidate:
     masked = mask(code)
     import_lines = list(_IMPORT.finditer(masked))
     imports = tuple(m[1] for m in import_lines)
+    pieces, i = [], 0
     for m in import_lines:
-        code = code[:m.start()] + " " * (m.end() - m.start()) + code[m.end():]
+        pieces += [code[i:m.start()], " " * (m.end() - m.start())]
+        i = m.end()
+    code = "".join(pieces) + code[i:]
     decls = find_theorems(code)
     if not decls:
         proof = code.strip()

@@ -8,6 +8,7 @@ from typing import Any
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import Status, VerifyResult
 from rlvr.verifiers.lean.config import DEFAULT_HEADER, LeanConfig
+from rlvr.verifiers.lean.errors import UntokenizableSource
 from rlvr.verifiers.lean.source import extract_code, parse_candidate, parse_reference
 from rlvr.verifiers.lean.static import scan
 
@@ -34,8 +35,12 @@ def verify(*, completion: str, reference: Mapping[str, Any],
     if len(code) > config.max_code_chars:
         return VerifyResult.wrong(f"the Lean code has {len(code)} characters; the limit is "
                                   f"{config.max_code_chars}", backend=config.backend)
-    candidate = parse_candidate(code, ref)
-    findings = scan(candidate, ref)
+    try:
+        candidate = parse_candidate(code, ref)
+        findings = scan(candidate, ref)
+    except UntokenizableSource as exc:
+        # Where the lexer could misread what Lean reads as code, the scan could miss it: refuse.
+        return VerifyResult.wrong(f"the source could not be tokenised safely: {exc}", backend=config.backend)
     if findings:
         first = findings[0]
         return VerifyResult.wrong(first.reason, excerpt=first.excerpt, backend=config.backend,
