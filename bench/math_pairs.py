@@ -53,7 +53,8 @@ def make_pairs(count: int, *, seed: int = 0, pathological_share: float = 0.0) ->
     pairs = []
     for _ in range(count):
         if rng.random() < pathological_share:
-            pairs.append((_cot(rng) + rng.choice(PATHOLOGICAL), "3", None))
+            # Half against a gold that is no plain number, so the answer reaches sympy (and the timeout).
+            pairs.append((_cot(rng) + rng.choice(PATHOLOGICAL), rng.choice(["3", "\\sqrt{2}"]), None))
             continue
         gold, right, wrong = _answer_kind(rng)
         correct = rng.random() < 0.65

@@ -27,7 +27,7 @@ def test_openrlhf_protocol(http, server) -> None:
         "labels": [
             "12",
             json.dumps({"answer": "12"}),
-            "3",
+            "\\sqrt{2}",  # no plain number: the hanging answer reaches sympy and times out
             json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
         ],
     }
@@ -53,7 +53,7 @@ COMPLETIONS = [
     [{"role": "assistant", "content": "It is \\boxed{13}"}],
     "\\boxed{9^{9^{9^{9}}}}",
 ]
-COLUMNS = {"answer": ["12", "12", "3"], "trainer_state": None}
+COLUMNS = {"answer": ["12", "12", "\\sqrt{2}"], "trainer_state": None}
 
 
 @pytest.mark.parametrize("remote", [True, False], ids=["http", "in-process"])
@@ -68,7 +68,7 @@ def test_trl_reward_sync(server, remote: bool) -> None:
 def test_trl_reward_async_with_reference_column(server) -> None:
     reward = make_trl_reward(url=server.url, api_key=server.settings.api_key, asynchronous=True)
     assert asyncio.iscoroutinefunction(reward)
-    columns = {"reference": [{"answer": "12"}, json.dumps({"answer": "13"}), "3"]}
+    columns = {"reference": [{"answer": "12"}, json.dumps({"answer": "13"}), "\\sqrt{2}"]}
     assert asyncio.run(reward(prompts=[PROMPT] * 3, completions=COMPLETIONS, **columns)) == [1.0, 1.0, None]
 
 
@@ -81,8 +81,9 @@ def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
         "rlvr_correct": 1.0,
         "rlvr_unscored": 0.0,
     }
-    hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{1}"
-    scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard], [{"answer": "3"}, "1"])
+    hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{\\sqrt{2}}"
+    scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard],
+                                 [{"answer": "3"}, "\\sqrt{2}"])
     assert scored[0] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 0.0}
     if remote:
         assert scored[1] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 1.0}

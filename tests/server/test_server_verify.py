@@ -99,7 +99,7 @@ def test_mixed_batch_keeps_order_and_fails_items_alone(http: httpx.Client, serve
             "completion": "b" * (server.settings.max_completion_chars + 1),
             "reference": {"answer": "1"},
         },
-        {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "3"}},
+        {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}},
         {"env": MATH, "completion": "\\boxed{13}", "reference": {"answer": "12"}},
         {"env": MATH, "completion": "\\boxed{1}", "reference": {"gold": "1"}},
         good,
@@ -141,7 +141,7 @@ def test_error_bodies_never_echo_internals(http: httpx.Client) -> None:
 
 def test_disconnect_mid_batch_leaves_the_server_serving(http: httpx.Client, server) -> None:
     items = [{"env": MATH, "completion": f"\\boxed{{{i}}}", "reference": {"answer": str(i)}} for i in range(60)]
-    items[3] = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "1"}}
+    items[3] = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
     body = json.dumps({"items": items}).encode()
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(
