@@ -88,7 +88,7 @@ class EnvsOut(BaseModel):
 class ResetIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, description="a non-negative integer, as Gymnasium requires")
     options: dict[str, Any] | None = Field(default=None, description='e.g. {"index": 3} or {"task_id": "..."}')
 
 

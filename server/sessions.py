@@ -75,7 +75,7 @@ class SessionStore:
             raise Internal(f"env {env_id!r} could not be created; see the server log") from None
         try:
             observation, info = await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
-        except (IndexError, KeyError, ValueError, TypeError):
+        except (IndexError, KeyError, ValueError, TypeError, gymnasium.error.Error):
             env.close()
             raise Invalid("reset failed: check `options` (index in range, known task_id) and `seed`") from None
         return env, observation, info

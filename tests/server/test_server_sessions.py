@@ -56,6 +56,20 @@ def test_session_http_errors(http) -> None:
     assert ended.status_code == 404 and "reset" in ended.json()["message"]
 
 
+
+@pytest.mark.parametrize("seed", [-1, -(2**70)])
+def test_a_negative_seed_is_422_that_says_so(http, seed: int) -> None:
+    reply = http.post(f"/envs/{MATH}/reset", json={"seed": seed})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["error"] == "invalid_request" and "seed" in reply.json()["message"]
+    assert "greater than or equal to 0" in reply.json()["message"]
+
+
+def test_a_huge_seed_is_fine(http) -> None:
+    reply = http.post(f"/envs/{MATH}/reset", json={"seed": 2**70})
+    assert reply.status_code == 200, reply.text
+    http.delete(f"/sessions/{reply.json()['session_id']}")
+
 def test_session_cap_answers_429_until_one_is_closed(http, server) -> None:
     cap = server.settings.max_sessions
     sessions = [http.post(f"/envs/{MATH}/reset", json={"seed": i}).json()["session_id"] for i in range(cap)]
