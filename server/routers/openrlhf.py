@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from rlvr.results import VerifyResult
+from rlvr.results import Status, VerifyResult
 from rlvr.server.errors import Invalid, TooLarge
 from rlvr.server.models import ErrorOut, OpenRLHFIn, OpenRLHFOut
 from rlvr.server.scoring import Item, Scorer
@@ -29,7 +29,7 @@ async def openrlhf_reward(
     body: OpenRLHFIn,
     request: Request,
     env: str | None = Query(None, description="env for labels that name none"),
-    unscored: float = Query(0.0, description="reward for items with no verdict"),
+    unscored: float = Query(0.0, allow_inf_nan=False, description="reward for items with no verdict (finite)"),
 ) -> dict:
     """Score OpenRLHF queries; a label is a reference object (JSON, may hold "env") or a bare answer."""
     scorer: Scorer = request.app.state.scorer
@@ -40,7 +40,8 @@ async def openrlhf_reward(
         if values is not None and len(values) != n:
             raise Invalid(f"{name} has {len(values)} entries but query has {n}")
     default_env = env or scorer.settings.default_env
-    items = [scorer.check_limits(_item(body, i, default_env)) for i in range(n)]
+    items = [_item(body, i, default_env) for i in range(n)]
+    items = [item if isinstance(item, VerifyResult) else scorer.check_limits(item) for item in items]
     results = await scorer.score(items)
     rewards = [unscored if r.reward is None else r.reward for r in results]
     return {
@@ -58,8 +59,11 @@ def _item(body: OpenRLHFIn, i: int, default_env: str) -> Item | VerifyResult:
     prompt = body.prompts[i] if body.prompts else ""
     completion = query[len(prompt) :] if prompt and query.startswith(prompt) else query
     reference = _reference(body.labels[i] if body.labels else None)
-    env = reference.pop("env", default_env)
-    return Item(env if isinstance(env, str) else default_env, completion, reference)
+    env = reference.pop("env", None)
+    env = default_env if env is None else env  # a null env (a dataset row without one) names none
+    if not isinstance(env, str):  # a label that names its env wrongly must not be scored by another env
+        return VerifyResult.broken(Status.ERROR, f"label env must be an env id string, got {type(env).__name__}")
+    return Item(env, completion, reference)
 
 
 def _reference(label: Any) -> dict[str, Any]:

@@ -48,6 +48,27 @@ def test_openrlhf_unknown_env_query_parameter_is_unscored(http) -> None:
     assert out.json()["rewards"] == [-1.0] and out.json()["extra_logs"]["rlvr_unscored"] == [1.0]
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "infinity"])
+def test_openrlhf_rejects_a_non_finite_unscored(http, value: str) -> None:
+    reply = http.post(f"/openrlhf/reward?unscored={value}", json={"query": ["\\boxed{1}"], "labels": ["1"]})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["error"] == "invalid_request" and "unscored" in reply.json()["message"]
+
+
+@pytest.mark.parametrize("env", [5, True, ["rlvr/Math-v0"], {"id": "rlvr/Math-v0"}])
+def test_openrlhf_label_with_a_non_string_env_is_an_error_item(http, env: object) -> None:
+    labels = [json.dumps({"answer": "1", "env": env}), {"answer": "1", "env": env}, "1"]
+    reply = http.post("/openrlhf/reward?unscored=-1", json={"query": ["\\boxed{1}"] * 3, "labels": labels})
+    assert reply.status_code == 200, reply.text
+    out = reply.json()  # scored by no env, not silently by the default one
+    assert out["rewards"] == [-1.0, -1.0, 1.0] and out["extra_logs"]["rlvr_unscored"] == [1.0, 1.0, 0.0]
+
+
+def test_openrlhf_label_with_a_null_env_uses_the_default(http) -> None:
+    reply = http.post("/openrlhf/reward", json={"query": ["\\boxed{1}"], "labels": [{"answer": "1", "env": None}]})
+    assert reply.json()["rewards"] == [1.0]
+
+
 COMPLETIONS = [
     "so \\boxed{12}",
     [{"role": "assistant", "content": "It is \\boxed{13}"}],
