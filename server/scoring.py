@@ -1,13 +1,13 @@
 """The server's path to the Verifier: admission (bounded queue), limits, metrics, and an await that
-never blocks the event loop and never cancels a check a departed client started (the check still
-holds its queue slot until it finishes, so admission counts real load)."""
+never blocks the event loop. When the client goes away, its outstanding checks are cancelled: queued
+ones never reach a worker and give their queue slots back at once, so an abandoned backlog costs no CPU."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from rlvr.server.models import VerifyIn
 from rlvr.server.settings import Settings
 
 _ITEM = TypeAdapter(VerifyIn)
+_POLL_GONE_S = 0.25  # how often a waiting request checks that its client is still there
 
 
 class Admission:
@@ -78,8 +79,12 @@ class Scorer:
             )
         return item
 
-    async def score(self, items: Sequence[Item | VerifyResult]) -> list[VerifyResult]:
-        """Score items in order; raises Busy (429) when the bounded queue cannot take them all."""
+    async def score(
+        self, items: Sequence[Item | VerifyResult], *, gone: Callable[[], Awaitable[bool]] | None = None
+    ) -> list[VerifyResult]:
+        """Score items in order; raises Busy (429) when the bounded queue cannot take them all. `gone`
+        (the request's `is_disconnected`) is polled while checks run: once it says so, the rest are
+        cancelled and come back as `error` results that no one will read."""
         todo = [item for item in items if isinstance(item, Item)]
         if todo:
             self.admit(len(todo))
@@ -87,8 +92,8 @@ class Scorer:
             if isinstance(item, VerifyResult):  # refused at the edge: counted, never queued
                 self.metrics.results.labels("invalid", item.status.value).inc()
         futures = [item if isinstance(item, VerifyResult) else self._submit(item) for item in items]
-        await _wait_all([f for f in futures if isinstance(f, Future)])
-        return [f if isinstance(f, VerifyResult) else f.result() for f in futures]
+        await _wait_all([f for f in futures if isinstance(f, Future)], gone)
+        return [f if isinstance(f, VerifyResult) else _outcome(f) for f in futures]
 
     def admit(self, n: int) -> None:
         """Take `n` queue slots (the caller releases them), or raise Busy (429) when they do not fit."""
@@ -108,14 +113,16 @@ class Scorer:
 
         def finished(done: Future) -> None:
             self.admission.release()
-            self.metrics.observe(family, done.result().status.value, time.perf_counter() - started)
+            if not done.cancelled():
+                self.metrics.observe(family, done.result().status.value, time.perf_counter() - started)
 
         future.add_done_callback(finished)
         return future
 
 
-async def _wait_all(futures: list[Future]) -> None:
-    """Wait for thread-side futures with one loop wake-up for the lot; cancelling the wait leaves them be."""
+async def _wait_all(futures: list[Future], gone: Callable[[], Awaitable[bool]] | None) -> None:
+    """Wait for thread-side futures with one loop wake-up for the lot, polling `gone` meanwhile; when
+    the client is gone, cancel them and return (a check already running cannot be stopped, only left)."""
     if not futures:
         return
     loop = asyncio.get_running_loop()
@@ -133,7 +140,21 @@ async def _wait_all(futures: list[Future]) -> None:
 
     for future in futures:
         future.add_done_callback(one_done)
-    await waiter
+    if gone is None:
+        await waiter
+        return
+    while not waiter.done():
+        await asyncio.wait([waiter], timeout=_POLL_GONE_S)
+        if not waiter.done() and await gone():
+            for future in futures:
+                future.cancel()
+            return
+
+
+def _outcome(future: Future) -> VerifyResult:
+    if future.done() and not future.cancelled():
+        return future.result()
+    return VerifyResult.broken(Status.ERROR, "cancelled: the client disconnected")
 
 
 def _resolve(waiter: asyncio.Future) -> None:

@@ -42,7 +42,7 @@ async def openrlhf_reward(
     default_env = env or scorer.settings.default_env
     items = [_item(body, i, default_env) for i in range(n)]
     items = [item if isinstance(item, VerifyResult) else scorer.check_limits(item) for item in items]
-    results = await scorer.score(items)
+    results = await scorer.score(items, gone=request.is_disconnected)
     rewards = [unscored if r.reward is None else r.reward for r in results]
     return {
         "rewards": rewards,

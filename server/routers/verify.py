@@ -20,7 +20,7 @@ async def verify(body: VerifyIn, request: Request) -> dict:
     item = scorer.check_limits(Item(body.env, body.completion, body.reference))
     if isinstance(item, VerifyResult):
         raise TooLarge(item.reason)
-    (result,) = await scorer.score([item])
+    (result,) = await scorer.score([item], gone=request.is_disconnected)
     return result.to_dict()
 
 
@@ -31,5 +31,5 @@ async def verify_batch(body: BatchIn, request: Request) -> dict:
     limit = scorer.settings.max_batch
     if len(body.items) > limit:
         raise TooLarge(f"batch has {len(body.items)} items; the limit is {limit} (RLVR_MAX_BATCH)")
-    results = await scorer.score([scorer.parse(raw) for raw in body.items])
+    results = await scorer.score([scorer.parse(raw) for raw in body.items], gone=request.is_disconnected)
     return {"results": [result.to_dict() for result in results]}

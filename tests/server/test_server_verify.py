@@ -184,3 +184,29 @@ def test_lone_surrogate_in_a_session_step_answers(http: httpx.Client) -> None:
     reply = _raw(http, f"/sessions/{session}/step", '{"action": "\\\\boxed{\\udc00}"}')
     assert reply.status_code == 200, reply.text
     assert reply.json()["info"]["details"]["extracted"] == "\ufffd"
+
+
+def test_a_disconnected_clients_backlog_is_cancelled(http: httpx.Client, server) -> None:
+    hang = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
+    body = json.dumps({"items": [hang] * 40}).encode()  # 40 x 1.5 s on 2 workers: 30 s if they all ran
+    scorer = server.app.state.scorer
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(
+            b"POST /verify/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {server.settings.api_key}\r\n".encode()
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        deadline = time.monotonic() + 10
+        while scorer.admission.pending < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert scorer.admission.pending >= 40
+    started = time.monotonic()
+    reply = http.post("/verify", json={"env": MATH, "completion": "\\boxed{5}", "reference": {"answer": "5"}})
+    assert reply.json()["status"] == "correct"
+    # At most the two checks already running finish their 1.5 s; the 38 queued ones never start.
+    assert time.monotonic() - started < server.settings.verify_timeout_s + 4
+    deadline = time.monotonic() + 5
+    while scorer.admission.pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scorer.admission.pending == 0
