@@ -130,15 +130,15 @@ class VLLMGenerator:
     CPU CI (vLLM needs a GPU).
     """
 
-    def __init__(self, model_path: str, tokenizer: Any, sampling: SamplingConfig, device: torch.device,
-                 gpu_memory_utilization: float = 0.3):
+    def __init__(self, model_path: str, tokenizer: Any, sampling: SamplingConfig, device: torch.device, *,
+                 seed: int, gpu_memory_utilization: float = 0.3):
         from vllm import LLM, SamplingParams
 
         self.tokenizer = tokenizer
         self.sampling = sampling
         self.device = device
         self.llm = LLM(model=model_path, gpu_memory_utilization=gpu_memory_utilization, dtype="bfloat16",
-                       enable_prefix_caching=True)
+                       enable_prefix_caching=True, seed=seed)
         self._params = lambda n: SamplingParams(
             n=n, temperature=sampling.temperature, top_p=sampling.top_p, top_k=sampling.top_k or -1,
             max_tokens=sampling.max_new_tokens)

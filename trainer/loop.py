@@ -295,7 +295,8 @@ class GRPOTrainer:
         sampling = SamplingConfig(self.cfg.max_prompt_tokens, self.cfg.max_new_tokens, self.cfg.temperature,
                                   self.cfg.top_p, self.cfg.top_k)
         if self.cfg.backend == "vllm":
-            generator = VLLMGenerator(resolve_model(self.cfg.model), self.tokenizer, sampling, self.device)
+            generator = VLLMGenerator(resolve_model(self.cfg.model), self.tokenizer, sampling, self.device,
+                                      seed=self.cfg.seed)
             generator.sync_weights(self.model)  # a resumed run must not sample from the initial weights
             return generator
         return TransformersGenerator(self.model, self.tokenizer, sampling, self._autocast)
