@@ -109,6 +109,14 @@ ENVS: dict[str, EnvEntry] = {
             "or the user's own JSONL/Parquet/datasets files.",
         ),
         EnvEntry(
+            id="rlvr/GSMSymbolic-v0",
+            entry_point="rlvr.envs.math:MathEnv",
+            family="math",
+            description="GSM8K-style word problems with fresh numbers from reasoning-gym's gsm_symbolic "
+            "generator (offline, endless).",
+            kwargs={"reasoning_gym": "gsm_symbolic"},
+        ),
+        EnvEntry(
             id="rlvr/Lean-v0",
             entry_point="rlvr.envs.lean:LeanEnv",
             family="lean",

@@ -11,23 +11,29 @@ from pathlib import Path
 from rlvr.envs.base import TaskSource, TextEnv
 from rlvr.envs.math.dataset import MathDataset
 from rlvr.envs.math.generator import KINDS, ProceduralMath
+from rlvr.envs.math.reasoning_gym_source import ReasoningGymMath
 
 
 class MathEnv(TextEnv):
     """Math word and symbolic problems; the prompt asks for the final answer in `\\boxed{}`.
 
-    With `data_path` it serves the user's JSONL/Parquet file; otherwise the procedural generator at
-    `difficulty` (1-5), restricted to `kinds`, as the stream `seed`.
+    With `data_path` it serves the user's JSONL/Parquet file; with `reasoning_gym` a reasoning-gym
+    generator of that name (`gsm_symbolic`, ...); otherwise the procedural generator at `difficulty`
+    (1-5), restricted to `kinds`, as the stream `seed`.
     """
 
     family = "math"
 
     def __init__(self, *, data_path: str | Path | None = None, tasks: TaskSource | None = None, seed: int = 0,
                  difficulty: int = 1, kinds: tuple[str, ...] = KINDS, question_key: str = "question",
-                 answer_key: str = "answer", max_turns: int = 1, render_mode: str | None = None):
-        if tasks is None:
-            tasks = (MathDataset.from_file(data_path, question_key=question_key, answer_key=answer_key)
-                     if data_path is not None else ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds)))
+                 answer_key: str = "answer", reasoning_gym: str | None = None, max_turns: int = 1,
+                 render_mode: str | None = None):
+        if tasks is None and data_path is not None:
+            tasks = MathDataset.from_file(data_path, question_key=question_key, answer_key=answer_key)
+        elif tasks is None and reasoning_gym is not None:
+            tasks = ReasoningGymMath(reasoning_gym, seed=seed)
+        elif tasks is None:
+            tasks = ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds))
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
 
     def set_difficulty(self, difficulty: int) -> None:

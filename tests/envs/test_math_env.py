@@ -115,3 +115,21 @@ def test_step_before_reset_is_refused() -> None:
     env = gym.make("rlvr/Math-v0", disable_env_checker=True)
     with pytest.raises(gym.error.ResetNeeded):
         env.step("\\boxed{1}")
+
+
+def test_gsm_symbolic_from_reasoning_gym_runs_offline_and_scores_its_gold() -> None:
+    env = gym.make("rlvr/GSMSymbolic-v0")
+    prompt, info = env.reset(seed=0)
+    assert "\\boxed{}" in prompt and info["task_id"].startswith("gsm_symbolic-0-")
+    assert env.reset(options={"task_id": info["task_id"]})[0] == prompt
+    gold = info["reference"]["answer"]
+    _, reward, _, _, info = env.step(f"Adding it all up gives \\boxed{{{gold}}}.")
+    assert (reward, info["status"]) == (1.0, "correct")
+    env.reset(seed=0)
+    _, reward, _, _, info = env.step(f"\\boxed{{{int(float(gold)) + 1}}}")
+    assert (reward, info["status"]) == (0.0, "wrong")
+
+
+def test_an_unknown_reasoning_gym_dataset_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="reasoning-gym cannot make"):
+        gym.make("rlvr/Math-v0", reasoning_gym="no_such_dataset")
