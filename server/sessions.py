@@ -20,6 +20,7 @@ import gymnasium
 from rlvr.dispatch import Verifier
 from rlvr.envs.base import Task, TextEnv
 from rlvr.envs.registry import ENVS
+from rlvr.errors import ConfigError
 from rlvr.results import VerifyResult
 from rlvr.server.errors import Busy, Internal, Invalid, NotFound
 
@@ -70,6 +71,8 @@ class SessionStore:
     async def _start(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple:
         try:
             env = await anyio.to_thread.run_sync(self._make, env_id)
+        except ConfigError as exc:  # a deliberate message that says what to do (a missing extra, say)
+            raise Invalid(f"env {env_id!r} cannot start here: {exc}") from None
         except Exception:  # an env that cannot start is our problem: log it, never echo it
             log.exception("creating env %s failed", env_id)
             raise Internal(f"env {env_id!r} could not be created; see the server log") from None
