@@ -2,8 +2,10 @@
 
 Reference: `{"kind": "graph_coloring", "vertices": 6, "colors": 3, "edges": [[1, 2], [2, 3], ...]}`
 (vertices numbered 1..vertices).
-Answer: `vertex: color` pairs such as `1: 2, 2: 1, 3: 3` (any separators; the integers are read in
-pairs, vertex then color). A minus sign before a number (`1: -1`) is unreadable, not skipped.
+Answer: `vertex: color` pairs such as `1: 2, 2: 1, 3: 3` (any separators; unlabelled integers are read
+in pairs, vertex then color). Labelled pairs are read by their labels in either order (`color 2 vertex 1`,
+`vertex 1 gets colour 2`, `v1: c2`), every pair labelled alike; a `| Color | Vertex |` header sets the order
+of the pairs under it. A minus sign before a number (`1: -1`) is unreadable, not skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.logic._answer import (
     AnswerError,
+    labelled_pairs,
     refuse_negative,
     require,
     require_int,
@@ -25,7 +28,9 @@ from rlvr.verifiers.logic._answer import (
 
 KIND = "graph_coloring"
 MAX_VERTICES = 500
-WORDS = frozenset({"vertex", "vertices", "node", "v", "color", "colour", "c", "is", "gets"})
+LABELS = {"vertex": "vertex", "vertices": "vertex", "node": "vertex", "nodes": "vertex", "v": "vertex",
+          "color": "color", "colors": "color", "colour": "color", "colours": "color", "c": "color"}
+FILLER_WORDS = frozenset({"is", "gets"})
 
 
 @dataclass(frozen=True)
@@ -47,25 +52,27 @@ def load(reference: Mapping[str, Any]) -> Graph:
     return Graph(vertices, colors, tuple(edges))
 
 
-def _numbers(text: str) -> list[int]:
-    numbers = []
-    for token in words_and_numbers(text, max_token=12):
-        if isinstance(token, int):
-            numbers.append(token)
-        elif token not in WORDS:
+def _pairs(text: str) -> list[tuple[int, int]]:
+    """(vertex, color) pairs: by their labels where there are any (`color 2 vertex 1` was read as vertex 2)."""
+    tokens = words_and_numbers(text, max_token=12)
+    for token in tokens:
+        if isinstance(token, str) and token not in LABELS and token not in FILLER_WORDS:
             raise AnswerError(f"unexpected word {token!r}; write vertex: color pairs")
-    return numbers
+    if any(token in LABELS for token in tokens):
+        return labelled_pairs(tokens, LABELS, ("vertex", "color"))
+    numbers = [token for token in tokens if isinstance(token, int)]
+    if len(numbers) % 2:
+        raise AnswerError(f"found {len(numbers)} numbers; expected vertex/color pairs")
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
 
 
 def parse(text: str, graph: Graph) -> dict[int, int]:
     refuse_negative(text)  # `1: -1` was read as color 1: the reader skips every non-digit
-    numbers = _numbers(text)
-    if not numbers:
+    pairs = _pairs(text)
+    if not pairs:
         raise AnswerError("no vertex: color pairs found")
-    if len(numbers) % 2:
-        raise AnswerError(f"found {len(numbers)} numbers; expected vertex/color pairs")
     coloring: dict[int, int] = {}
-    for vertex, color in zip(numbers[::2], numbers[1::2], strict=True):
+    for vertex, color in pairs:
         if coloring.get(vertex, color) != color:
             raise AnswerError(f"vertex {vertex} is given two colors")
         coloring[vertex] = color

@@ -17,6 +17,7 @@ from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.logic._answer import (
     AnswerError,
+    labelled_pairs,
     refuse_negative,
     require,
     require_int,
@@ -66,7 +67,7 @@ def parse(text: str, board: Board) -> list[tuple[int, int]]:
     numbers = [token for token in tokens if isinstance(token, int)]
     labels = [token for token in tokens if token in LABELS]
     if labels and not (len(numbers) == board.n and _is_column_heading(tokens)):
-        return _labelled_pairs(tokens)
+        return labelled_pairs(tokens, LABELS, ("row", "column"))
     paired = _has_pair_groups(text)
     if len(numbers) == board.n and not paired:
         return [(row + 1, col) for row, col in enumerate(numbers)]
@@ -89,32 +90,6 @@ def _is_column_heading(tokens: list[str | int]) -> bool:
     labels = [k for k, token in enumerate(tokens) if token in LABELS]
     first_number = next(k for k, token in enumerate(tokens) if isinstance(token, int))
     return len(labels) == 1 and LABELS[tokens[labels[0]]] == "column" and labels[0] < first_number
-
-
-def _labelled_pairs(tokens: list[str | int]) -> list[tuple[int, int]]:
-    """`Row 2: column 4`, `column 4 row 2`, `r2c4`, `Row 2: 4`: each pair is one row and one column."""
-    entries: list[tuple[int, str | None]] = []
-    label = None
-    for token in tokens:
-        if isinstance(token, int):
-            entries.append((token, label))
-            label = None
-        elif token in LABELS:
-            if label is not None:
-                raise AnswerError(f"the label {label!r} has no number after it")
-            label = LABELS[token]
-    if label is not None or len(entries) % 2:
-        raise AnswerError("labelled answers need a row and a column for every queen")
-    queens = []
-    for (first, first_label), (second, second_label) in zip(entries[::2], entries[1::2], strict=True):
-        if first_label is None and second_label is None:
-            raise AnswerError("a labelled answer has a pair of numbers with no row or column label")
-        first_label = first_label or ("row" if second_label == "column" else "column")
-        second_label = second_label or ("row" if first_label == "column" else "column")
-        if {first_label, second_label} != {"row", "column"}:
-            raise AnswerError("each queen needs one row and one column; the labels do not pair up")
-        queens.append((first, second) if first_label == "row" else (second, first))
-    return queens
 
 
 def _parse_board(text: str, n: int) -> list[tuple[int, int]]:

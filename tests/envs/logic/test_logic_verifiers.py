@@ -89,12 +89,18 @@ VALID = [
     (GIVEN_QUEENS, "column 2 row 1, column 4 row 2, column 6 row 3, column 1 row 4, column 3 row 5, column 5 row 6"),
     (GIVEN_QUEENS, "Row 1: 2, Row 2: 4, Row 3: 6, Row 4: 1, Row 5: 3, Row 6: 5"),
     (GIVEN_QUEENS, "Columns: 2 4 6 1 3 5"),
+    (QUEENS, "| Row | Column |\n|---|---|\n| 1 | 2 |\n| 2 | 4 |\n| 3 | 6 |\n| 4 | 1 |\n| 5 | 3 |\n| 6 | 5 |"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 1"),
     (GRAPH, "vertex 1 -> 3\nvertex 2 -> 1\nvertex 3 -> 2\nvertex 4 -> 3"),
     (GRAPH, "4=2 3=1 2=2 1=3"),
     (GRAPH, "v1: 1, v2: 2, v3: 3, v4: 1"),
     (GRAPH, "1 → 1; 2 → 2; 3 → 3; 4 → 1"),
     (GRAPH, "1 - 1, 2 - 2, 3 - 3, 4 - 1"),
+    (GRAPH, "color 1 vertex 1, color 2 vertex 2, color 3 vertex 3, color 1 vertex 4"),
+    (GRAPH, "vertex 1 gets colour 1, vertex 2 gets colour 2, vertex 3 gets colour 3, vertex 4 gets colour 1"),
+    (GRAPH, "1: color 1, 2: color 2, 3: color 3, 4: color 1"),
+    (GRAPH, "| Vertex | Color |\n|---|---|\n| 1 | 1 |\n| 2 | 2 |\n| 3 | 3 |\n| 4 | 1 |"),
+    (GRAPH, "| Color | Vertex |\n|---|---|\n| 1 | 1 |\n| 2 | 2 |\n| 3 | 3 |\n| 1 | 4 |"),
     (MAZE, "R R R R D D D"),
     (MAZE, "RRRRDDD"),
     (MAZE, "D, D, R, R, R, R, D"),
@@ -156,6 +162,9 @@ VIOLATIONS = [
     (GRAPH, "1: 1, 2: 2, 3: 3", "vertex 4 has no color"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 4", "not one of 1-3"),
     (GRAPH, "1: 1, 2: 2, 3: 3, 4: 1, 5: 2", "vertex 5 does not exist"),
+    # red-team: read vertex-first (vertex 2 color 1, vertex 3 color 2, ...), this scored 1.0
+    (GRAPH, "colour 2 vertex 1, colour 3 vertex 2, colour 1 vertex 3, colour 1 vertex 4",
+     "edge 3-4 joins two vertices of color 1"),
     (MAZE, "D D D", "move 3 (D) from row 4 column 2 runs into a wall"),
     (MAZE, "U", "runs into a wall"),
     (MAZE, "R R R R", "ends at row 2 column 6, not at the goal"),
@@ -216,6 +225,8 @@ UNREADABLE = [
     (GRAPH, "1: 1, 1: 2, 2: 3, 3: 1, 4: 2"),                 # one vertex, two colors
     (PATH, "1: -1, 2: 2, 3: -1"),                            # red-team: read as color 1, scored 1.0
     (PATH, "1: − 1, 2: 2, 3: − 1"),
+    (GRAPH, "colour 2 vertex 1, colour 3 vertex 2, colour 1 vertex 3, vertex 4 colour 1"),  # styles mixed
+    (GRAPH, "color 1: vertex 1, 4; color 2: vertex 2, 3"),   # pairs slip out of step: vertex 4 got color 2
     (MAZE, "go to the goal"),
     (MAZE, ""),
     (SUM, "S equals nine"),
