@@ -2,7 +2,8 @@
 
 The final answer is the content of the last `<answer>...</answer>` block (tags are case-insensitive).
 Earlier non-empty blocks must say the same thing (compared after collapsing whitespace and case): a
-completion that hedges with several different answers gets no credit. Extraction is a linear scan with
+completion that hedges with several different answers gets no credit. Reasoning up to the last
+`</think>` is scratch work and is not searched (a draft answer there is not a hedge). Extraction is a linear scan with
 `str.find`, never a backtracking regex, and every size is capped, so adversarial completions cost O(n).
 """
 
@@ -16,6 +17,7 @@ from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 
 OPEN, CLOSE = "<answer>", "</answer>"
+THINK_CLOSE = "</think>"
 MAX_BLOCKS = 32
 MAX_ANSWER_CHARS = 20_000
 ANSWER_INSTRUCTIONS = ("Put your final answer inside <answer></answer> tags. Only the last <answer> "
@@ -34,6 +36,9 @@ class AnswerError(ValueError):
 def extract_answer(completion: str) -> str | VerifyResult:
     """Return the final answer's text, or the result to give when there is none (or it hedges)."""
     lowered = completion.translate(_ASCII_LOWER)  # str.lower() can change the length ("İ"), this cannot
+    thought = lowered.rfind(THINK_CLOSE)
+    if thought != -1:  # a template may open <think> in the prompt, so only the close is looked for
+        completion, lowered = completion[thought + len(THINK_CLOSE):], lowered[thought + len(THINK_CLOSE):]
     blocks: list[str] = []
     start = lowered.find(OPEN)
     while start != -1:

@@ -1,7 +1,7 @@
 """Countdown verifier: an arithmetic expression over the given numbers that evaluates to the target.
 
 Reference: `{"kind": "countdown", "numbers": [3, 7, 25, 50], "target": 181, "use_all": false}`.
-Answer: one expression with `+ - * /` (also `×`, `÷`, `−`) and parentheses, using each given number at
+Answer: one expression with `+ - * /` (also `×`, `·`, `⋅`, `∗`, `÷`, `−`) and parentheses, using each given number at
 most as often as it is given (exactly once each when `use_all`). A trailing `= <target>` is allowed, and
 simple LaTeX (`$...$`, `\\times`, `\\cdot`, `\\div`, `\\left(`) is read as plain arithmetic.
 Arithmetic is exact (fractions), so `7 / 2 * 4` is 14.
@@ -23,8 +23,8 @@ KIND = "countdown"
 MAX_TOKENS = 400
 MAX_DEPTH = 64
 MAX_NUMBER_DIGITS = 12
-OPERATORS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "x": "*", "X": "*",
-             "/": "/", "÷": "/", ":": "/"}
+OPERATORS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "∗": "*",
+             "x": "*", "X": "*", "/": "/", "÷": "/", "∕": "/", ":": "/"}
 OPEN_BRACKETS, CLOSE_BRACKETS = "([{", ")]}"
 LATEX = (("\\left", ""), ("\\right", ""), ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"),
          ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("$", ""))

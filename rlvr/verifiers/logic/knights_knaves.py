@@ -29,7 +29,7 @@ COPULAS = frozenset({"is", "are", "was", "were"} | NEGATIONS - {"not"})
 # Words that carry no meaning about a role; any other word (a hedge, an unknown name) makes an answer
 # unreadable. Extend with care: a word here is skipped, so it must never change what a sentence says.
 FILLER = frozenset({"a", "an", "the", "and", "both", "all", "each", "also", "so", "thus", "therefore", "hence",
-                    "answer", "final", "solution", "person", "role", "roles", "as", "follows"})
+                    "answer", "final", "solution", "person", "role", "roles", "as", "follows", "name", "names"})
 VOCABULARY = frozenset(ROLES) | NEGATIONS | COPULAS | FILLER | {"none"}
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 

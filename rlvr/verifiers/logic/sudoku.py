@@ -2,7 +2,7 @@
 
 Reference: `{"kind": "sudoku", "box_rows": 3, "box_cols": 3, "grid": [[5, 3, 0, ...], ...]}` (0 = blank).
 Answer: the filled grid's digits, row by row; any separators (spaces, commas, `|`, `-`, `+`, newlines)
-and `Row k:` labels are ignored, other letters are not.
+and `Row k:` / `Rk:` labels are ignored, other letters are not.
 """
 
 from __future__ import annotations
@@ -53,10 +53,11 @@ def parse(text: str, puzzle: Sudoku) -> list[list[int]]:
 
 
 def _drop_row_label(line: str) -> str:
-    """`Row 3: 1 2 3 4` -> ` 1 2 3 4` (the label's digit is not part of the grid)."""
-    stripped = line.lstrip()
+    """`Row 3: 1 2 3 4` or `R3: 1 2 3 4` -> ` 1 2 3 4` (the label's digit is not part of the grid)."""
+    stripped = line.lstrip().lstrip("|*").lstrip()
     colon = stripped.find(":", 0, 12)
-    if stripped[:3].lower() == "row" and colon != -1:
+    label = stripped[:colon].replace("*", "").strip().lower()
+    if colon != -1 and (label.startswith("row") or label[:1] == "r" and label[1:].strip().isdigit()):
         return stripped[colon + 1:]
     return line
 

@@ -57,10 +57,15 @@ VALID = [
     (SUDOKU, "| 1 2 | 3 4 |\n| 3 4 | 1 2 |\n+-----+-----+\n| 2 1 | 4 3 |\n| 4 3 | 2 1 |"),
     (SUDOKU, "[[1,2,3,4],[3,4,1,2],[2,1,4,3],[4,3,2,1]]"),
     (SUDOKU, "Row 1: 1 2 3 4\nRow 2: 3 4 1 2\nRow 3: 2 1 4 3\nRow 4: 4 3 2 1"),
+    (SUDOKU, "R1: 1 2 3 4\nR2: 3 4 1 2\nR3: 2 1 4 3\nR4: 4 3 2 1"),
+    (SUDOKU, "| **Row 1:** | 1 | 2 | 3 | 4 |\n| **Row 2:** | 3 | 4 | 1 | 2 |\n| **Row 3:** | 2 | 1 | 4 | 3 |\n"
+             "| **Row 4:** | 4 | 3 | 2 | 1 |"),
     (EMPTY_SUDOKU, SUDOKU_SOLUTION),
     (EMPTY_SUDOKU, "2 1 4 3\n4 3 2 1\n1 2 3 4\n3 4 1 2"),
     (COUNTDOWN, "7 * 25 + 3"),
     (COUNTDOWN, "(50 - 25) × 7 + 3 = 178"),
+    (COUNTDOWN, "(50 − 25) ⋅ 7 + 3"),
+    (COUNTDOWN, "7 ∗ 25 + 3"),
     (COUNTDOWN, "3 + 7 * 25."),
     (COUNTDOWN, "$7 \\times 25 + 3$"),
     (COUNTDOWN, "\\left(50 - 25\\right) \\cdot 7 + 3 = 178"),
@@ -73,6 +78,7 @@ VALID = [
     (KNIGHTS, "Ann isn’t a knave. Bo isn’t a knight."),           # curly apostrophes
     (KNIGHTS, "Ann is a knight, not a knave. Bo is a knave."),
     (KNIGHTS, "**Ann**: Knight\n**Bo**: Knave"),
+    (KNIGHTS, "| Name | Role |\n|---|---|\n| Ann | Knight |\n| Bo | Knave |"),
     (ZEBRA, ZEBRA_SOLUTION),
     (ZEBRA, "| House | Color | Pet |\n|---|---|---|\n| 1 | Red | Dog |\n| 2 | Green | Cat |\n"
             "| 3 | Blue | Fish |"),
@@ -363,6 +369,9 @@ def test_adversarial_completions_are_cheap(completion):
 
 
 def test_extract_answer_is_case_insensitive_and_takes_the_last_block():
+    assert extract_answer("<think>maybe <answer>LL</answer></think> <answer>RR</answer>") == "RR"
+    assert extract_answer("draft <answer>LL</answer>\n</think>\n<answer>RR</answer>") == "RR"
+    assert extract_answer("<answer>RR</answer> </think> nothing after").status == "no_answer"
     assert extract_answer("<Answer> x </Answer> then <answer>x</answer>") == "x"
     assert extract_answer("İİİİ <answer>RRDD</answer>") == "RRDD"  # "İ".lower() is two characters
     assert extract_answer("nothing here").status == "no_answer"
