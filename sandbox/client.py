@@ -163,6 +163,10 @@ class ExecutorPool:
         self.grace_s = grace_s
         self.heals = 0
         self._closed = False
+        self._count_lock = threading.Lock()
+        self._busy = 0  # jobs holding a slot now
+        self._waiting = 0  # jobs waiting for a free slot
+        self.last_answer = float("-inf")  # time.monotonic() of the last answer from any executor
         self._executors = [_Executor(i) for i in range(len(provider.socket_paths))]
         self._idle: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
         for _ in range(slots):
@@ -174,13 +178,34 @@ class ExecutorPool:
         """Run one request; any failure of the sandbox comes back as a sandbox_error result."""
         if self._closed:
             raise SandboxClosed("the sandbox is closed")
-        slot = self._idle.get()
+        self._count(waiting=1)
+        try:
+            slot = self._idle.get()
+        finally:
+            self._count(waiting=-1)
+        self._count(busy=1)
         try:
             if self._closed:
                 raise SandboxClosed("the sandbox is closed")
             return self._run_on(slot, request, payload, timeout_s + self.grace_s)
         finally:
+            self._count(busy=-1)
             self._idle.put(slot)
+
+    @property
+    def busy(self) -> int:
+        """Slots running a job now (saturation = busy / capacity)."""
+        return self._busy
+
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting for a free slot."""
+        return self._waiting
+
+    def _count(self, *, busy: int = 0, waiting: int = 0) -> None:
+        with self._count_lock:  # `+=` on an attribute is not atomic across threads
+            self._busy += busy
+            self._waiting += waiting
 
     def _run_on(self, slot: _Slot, request: dict[str, Any], payload: bytes, timeout_s: float) -> ExecResult:
         for attempt in range(2):
@@ -214,6 +239,7 @@ class ExecutorPool:
                            why=f"connection lost ({executor.lost_in_a_row} in a row): {exc}")
                 return ExecResult.sandbox_error(f"executor {executor.index} failed during the job: {exc}")
             executor.lost_in_a_row = 0
+            self.last_answer = time.monotonic()
             if response.get("refused"):
                 slot.drop()
                 return ExecResult.from_wire(response)

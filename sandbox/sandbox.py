@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rlvr.sandbox.client import PROTOCOL, ExecutorPool, Provider, StaticSockets
+from rlvr.sandbox.client import PROTOCOL, ExecutorPool, Provider, StaticSockets, ping
 from rlvr.sandbox.errors import LimitsError, SandboxClosed
 from rlvr.sandbox.languages import LANGUAGES, LanguageSpec
 from rlvr.sandbox.limits import Limits
@@ -83,6 +84,26 @@ class Sandbox:
     def capacity(self) -> int:
         """How many jobs run at once."""
         return self._pool.capacity
+
+    @property
+    def busy(self) -> int:
+        """Jobs running now (saturation = busy / capacity)."""
+        return self._pool.busy
+
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting for a free slot."""
+        return self._pool.waiting
+
+    def answers(self, timeout_s: float = 0.5, *, recent_s: float = 10.0) -> bool:
+        """A readiness check: an executor answered a job in the last `recent_s` seconds, or one answers a
+        ping within `timeout_s`. The first spares a busy pool the ping, for which an executor whose
+        connections are all in use has no slot."""
+        if self._closed:
+            return False
+        if time.monotonic() - self._pool.last_answer < recent_s:
+            return True
+        return any(ping(path, timeout_s) for path in list(self.provider.socket_paths))
 
     def run(self, code: str, *, language: str = "python", stdin: str = "",
             files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> ExecResult:

@@ -8,7 +8,6 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from concurrent.futures import Future
-from pathlib import Path
 
 import anyio
 from fastapi import Depends, FastAPI, Request
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException
 from rlvr import __version__
 from rlvr.dispatch import Verifier
 from rlvr.envs.registry import FAMILIES
+from rlvr.sandbox import Sandbox
 from rlvr.server.auth import require_key
 from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
@@ -34,6 +34,7 @@ from rlvr.workers import PoolConfig, WorkerPool
 log = logging.getLogger(__name__)
 _WARMUP_TIMEOUT_S = 60.0
 _SANDBOX_WAIT_S = 30.0
+_PING_S = 0.5
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.api_key = settings.api_key.encode()
     app.state.metrics = Metrics()
-    app.state.readiness = lambda: {"worker_pool": False}
+    app.state.readiness = lambda: {"worker_pool": False}  # until the lifespan has started the pools
     guarded = [Depends(require_key)]
     for router in (verify.router, envs.router, openrlhf.router, health.metrics_router):
         app.include_router(router, dependencies=guarded)
@@ -74,15 +75,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         retry_after_s=settings.retry_after_s,
     )
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
-    app.state.readiness = lambda: _readiness(warmup, settings.sandbox_socket_dir)
-    app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions))
     before = current()
-    if settings.sandbox_socket_dir:
+    socket_dir = settings.sandbox_socket_dir
+    if socket_dir:
         sandbox = await anyio.to_thread.run_sync(
-            lambda: attach(settings.sandbox_socket_dir, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
+            lambda: attach(socket_dir, slots=settings.sandbox_slots, wait_s=_SANDBOX_WAIT_S)
         )
     else:
         sandbox = await anyio.to_thread.run_sync(embedded)
+    # Compose: the executors attached now, or none. Embedded: the code verifier's, which may start later.
+    ours = (lambda: sandbox) if socket_dir else current
+    app.state.readiness = lambda: _readiness(warmup, ours(), required=bool(socket_dir))
+    app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions, ours()))
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield
@@ -93,17 +97,37 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         release(sandbox, before=before)
 
 
-def _gauges(pool: WorkerPool, scorer: Scorer, sessions: SessionStore) -> dict[str, tuple[str, float]]:
+def _gauges(
+    pool: WorkerPool, scorer: Scorer, sessions: SessionStore, sandbox: Sandbox | None
+) -> dict[str, tuple[str, float]]:
     return {
         "rlvr_pool_workers": ("Verification worker processes.", pool.config.workers),
         "rlvr_pool_busy_workers": ("Workers running a check now (saturation = busy / workers).", pool.busy),
         "rlvr_pool_queue_depth": ("Checks queued for a worker.", pool.queue_depth),
-        "rlvr_pool_restarts": ("Workers killed and replaced (overran or crashed).", pool.restarts),
+        "rlvr_pool_restarts": (
+            "Workers killed and replaced: they crashed or ignored their deadline (a check that stops at its "
+            "deadline is a timeout and its worker lives on).",
+            pool.restarts,
+        ),
         "rlvr_pending_items": (
             "Items admitted and not yet verified (RLVR_MAX_PENDING bounds it).",
             scorer.admission.pending,
         ),
         "rlvr_sessions_live": ("Live remote env sessions.", len(sessions)),
+        **_sandbox_gauges(sandbox),
+    }
+
+
+def _sandbox_gauges(sandbox: Sandbox | None) -> dict[str, tuple[str, float]]:
+    """The code sandbox's counters, once there is one (compose's executors, the local fallback, or the
+    Docker executors the code verifier starts on first use). Counters only: a scrape never pings."""
+    if sandbox is None:
+        return {}
+    return {
+        "rlvr_sandbox_slots": ("Sandbox jobs that can run at once (executors x slots).", sandbox.capacity),
+        "rlvr_sandbox_busy_slots": ("Sandbox slots running a job now (saturation = busy / slots).", sandbox.busy),
+        "rlvr_sandbox_queue_depth": ("Sandbox jobs waiting for a free slot.", sandbox.waiting),
+        "rlvr_sandbox_heals": ("Times a sandbox executor was found broken and healed or replaced.", sandbox.heals),
     }
 
 
@@ -113,13 +137,14 @@ async def _sweep(sessions: SessionStore, every_s: float) -> None:
         sessions.sweep()
 
 
-def _readiness(warmup: list[Future], sandbox_socket_dir: str) -> dict[str, bool]:
-    """Cheap checks (run in a thread): every worker answered its warm-up; an executor answers a ping."""
+def _readiness(warmup: list[Future], sandbox: Sandbox | None, *, required: bool) -> dict[str, bool]:
+    """Checks run in a thread at each probe: every worker answered its warm-up, and, when the server has a
+    sandbox (or `required` one), one of its executors answers (`Sandbox.answers`)."""
     checks = {"worker_pool": all(f.done() and f.exception() is None for f in warmup)}
-    if sandbox_socket_dir:
-        from rlvr.sandbox.client import ping
-
-        checks["sandbox"] = any(ping(str(path), 0.5) for path in sorted(Path(sandbox_socket_dir).glob("*.sock")))
+    if sandbox is not None:
+        checks["sandbox"] = sandbox.answers(_PING_S)
+    elif required:
+        checks["sandbox"] = False  # no executor answered at startup; executors added later need a restart
     return checks
 
 

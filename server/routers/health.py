@@ -18,12 +18,12 @@ async def healthz() -> dict:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response) -> dict:
-    """200 once every pool worker has answered a warm-up job (and, with RLVR_SANDBOX_SOCKET_DIR, an
-    executor answers a ping); 503 before that."""
+    """200 once every math worker has answered a warm-up job and, when the server has a code sandbox,
+    one of its executors answers a ping; else 503, and `not_ready` names the pools that are not."""
     checks = await anyio.to_thread.run_sync(request.app.state.readiness)
-    ready = all(checks.values())
-    response.status_code = 200 if ready else 503
-    return {"status": "ready" if ready else "not_ready", "checks": checks}
+    not_ready = [name for name, ok in checks.items() if not ok]
+    response.status_code = 503 if not_ready else 200
+    return {"status": "not_ready" if not_ready else "ready", "checks": checks, "not_ready": not_ready}
 
 
 @metrics_router.get("/metrics", response_class=Response)

@@ -79,3 +79,28 @@ def test_cli_runs_a_program(tmp_path, capsys):
     program.write_text("print(input() * 2)")
     assert main(["sandbox", "run", str(program), "--backend", "local", "--stdin", "ab"]) == 0
     assert '"stdout": "abab\\n"' in capsys.readouterr().out
+
+
+def test_busy_and_waiting_counters_and_answers():
+    """What /metrics and /readyz read: slots in use, jobs waiting for one, and whether an executor answers."""
+    import threading
+    import time
+
+    with Sandbox("local", slots=2) as box:
+        assert (box.capacity, box.busy, box.waiting) == (2, 0, 0)
+        assert box.answers(recent_s=0)  # no job has answered yet: this one pings
+        slow = [box.submit("import time; time.sleep(1.5)") for _ in range(2)]
+        extra: list = []
+        caller = threading.Thread(target=lambda: extra.append(box.run("print(1)")))  # as a verifier thread calls
+        caller.start()
+        seen = set()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (2, 1) not in seen:
+            seen.add((box.busy, box.waiting))
+            time.sleep(0.005)
+        caller.join(timeout=10)
+        assert (2, 1) in seen and all(busy <= 2 for busy, _ in seen)
+        assert [f.result().status for f in slow] == ["ok", "ok"] and extra[0].stdout == "1\n"
+        assert (box.busy, box.waiting) == (0, 0)
+        assert box.answers()  # a job just answered: no ping needed
+    assert not box.answers()

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 from prometheus_client.parser import text_string_to_metric_families
+
+from rlvr.server import Settings
+from rlvr.server import app as app_module
+from tests.server.conftest import LiveServer
 
 
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -44,3 +51,60 @@ def test_metrics_count_results_by_family_and_status(http) -> None:
         assert (gauge, ()) in after
     assert after[("rlvr_pool_workers", ())] == 2
     assert not re.search(r"Traceback|Exception", reply.text)
+
+
+SLOW_CODE = {
+    "env": "rlvr/Code-v0",
+    "completion": "```python\nimport time\ntime.sleep(1.0)\ndef add(a, b):\n    return a + b\n```",
+    "reference": {"asserts": ["assert add(1, 2) == 3"]},
+}
+
+
+def test_metrics_and_readyz_cover_the_code_sandbox(server) -> None:
+    """Embedded mode: once a code check has started the sandbox, /metrics has its gauges (a slot is busy
+    while the check runs) and /readyz checks it."""
+    from rlvr.server.sandbox import current
+
+    with server.client() as http, ThreadPoolExecutor(1) as threads:
+        assert http.post("/verify", json=SLOW_CODE).json()["status"] == "correct"  # the sandbox is up now
+        running = threads.submit(lambda: server.client().post("/verify", json=SLOW_CODE).json())
+        busy = 0.0
+        deadline = time.monotonic() + 30
+        while not busy and not running.done() and time.monotonic() < deadline:
+            busy = _samples(http.get("/metrics").text).get(("rlvr_sandbox_busy_slots", ()), 0.0)
+            time.sleep(0.02)
+        assert running.result()["status"] == "correct"
+        assert busy >= 1
+        after = _samples(http.get("/metrics").text)
+    sandbox = current()
+    assert sandbox is not None
+    assert after[("rlvr_sandbox_slots", ())] == sandbox.capacity > 0
+    assert after[("rlvr_sandbox_busy_slots", ())] == 0 and after[("rlvr_sandbox_queue_depth", ())] == 0
+    assert after[("rlvr_sandbox_heals", ())] == sandbox.heals
+    ready = httpx.get(server.url + "/readyz", timeout=5)
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "checks": {"worker_pool": True, "sandbox": True}, "not_ready": []}
+
+
+def test_readyz_names_the_sandbox_when_no_executor_answers(tmp_path, monkeypatch) -> None:
+    """RLVR_SANDBOX_SOCKET_DIR with no live executor: the worker pool comes up, the sandbox never does."""
+    monkeypatch.setattr(app_module, "_SANDBOX_WAIT_S", 0.2)
+    live = LiveServer(Settings(workers=1, sandbox_socket_dir=str(tmp_path)))
+    live._thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        body: dict = {}
+        while time.monotonic() < deadline and not body.get("checks", {}).get("worker_pool"):
+            try:
+                reply = httpx.get(live.url + "/readyz", timeout=5)
+                body = reply.json()
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        assert reply.status_code == 503
+        assert body == {"status": "not_ready", "checks": {"worker_pool": True, "sandbox": False},
+                        "not_ready": ["sandbox"]}
+        assert not any(name.startswith("rlvr_sandbox_") for name, _ in _samples(
+            httpx.get(live.url + "/metrics", timeout=5).text))
+    finally:
+        live.stop()
