@@ -194,6 +194,10 @@ class AsyncRewardClient(_Base):
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
     async def __aenter__(self) -> AsyncRewardClient:
         return self
 

@@ -93,6 +93,56 @@ def test_trl_reward_async_with_reference_column(server) -> None:
     assert asyncio.run(reward(prompts=[PROMPT] * 3, completions=COMPLETIONS, **columns)) == [1.0, 1.0, None]
 
 
+def test_trl_async_reward_pools_one_client_per_loop(server) -> None:
+    from rlvr.adapters import _backend
+
+    reward = make_trl_reward(url=server.url, api_key=server.settings.api_key, asynchronous=True)
+    columns = {"answer": COLUMNS["answer"][:2]}
+
+    async def twice() -> object:
+        first = await reward(prompts=[PROMPT] * 2, completions=COMPLETIONS[:2], **columns)
+        client = await _backend._async_client(server.url, server.settings.api_key)
+        second = await reward(prompts=[PROMPT] * 2, completions=COMPLETIONS[:2], **columns)
+        assert first == second == [1.0, 0.0]
+        assert await _backend._async_client(server.url, server.settings.api_key) is client
+        return client
+
+    one, two = asyncio.run(twice()), asyncio.run(twice())  # two loops, one after the other
+    assert one is not two and one.is_closed and two.is_closed  # each closed with its loop
+
+    loop = asyncio.new_event_loop()  # a loop kept across calls, as TRL's reward thread keeps one
+    try:
+        kept = loop.run_until_complete(twice())
+        assert loop.run_until_complete(_backend._async_client(server.url, server.settings.api_key)) is kept
+        assert not kept.is_closed
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        assert kept.is_closed
+    finally:
+        loop.close()
+    assert not any(key[0] is loop for key in _backend._async_clients)
+
+
+def test_trl_async_reward_on_two_live_loops_at_once(server) -> None:
+    """Two loops in two threads, both running: each gets its own client and its own results."""
+    import threading
+
+    reward = make_trl_reward(url=server.url, api_key=server.settings.api_key, asynchronous=True)
+    results: list[object] = [None, None]
+
+    def on_its_own_loop(i: int) -> None:
+        async def calls() -> list:
+            return [await reward(prompts=[PROMPT], completions=[COMPLETIONS[i]], answer=["12"]) for _ in range(3)]
+
+        results[i] = asyncio.run(calls())
+
+    threads = [threading.Thread(target=on_its_own_loop, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [[[1.0]] * 3, [[0.0]] * 3]
+
+
 @pytest.mark.parametrize("remote", [True, False], ids=["http", "in-process"])
 def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
     monkeypatch.setenv("RLVR_URL", server.url if remote else "")
