@@ -4,7 +4,9 @@ Reference: `{"kind": "cryptarithm", "addends": ["SEND", "MORE"], "result": "MONE
 Rules: each letter is one digit, different letters are different digits, no multi-letter word starts
 with 0, and the addends sum to the result.
 Answer: the mapping (`S=9, E=5, N=6, ...`; `S: 9` and `S -> 9` work too) or the addition with digits
-filled in (`9567 + 1085 = 10652`). A letter not in the puzzle given a digit (`Z=5`) is unreadable.
+filled in (`9567 + 1085 = 10652`), or both, when they must agree. A letter not in the puzzle given a
+digit (`Z=5`), a number after no letter that is not the filled-in addition, or a word other than the
+puzzle's words and a few fillers (`wrong`, `maybe`) is unreadable.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from rlvr.verifiers.logic._answer import AnswerError, require, run
 KIND = "cryptarithm"
 MAX_WORD = 12
 MAX_ADDENDS = 6
+MAPPING_WORDS = frozenset({"AND", "IS", "SO", "THUS", "ANSWER", "FINAL", "SOLUTION", "MAPPING", "CHECK", "LETTER",
+                           "LETTERS", "DIGIT", "DIGITS", "EQUALS", "THEREFORE", "HENCE"})
 
 
 @dataclass(frozen=True)
@@ -67,29 +71,52 @@ def _tokens(text: str) -> list[str]:
 
 def parse(text: str, puzzle: Sum) -> dict[str, set[int]]:
     """Each letter with the digits the answer gives it (more than one is a contradiction `check` reports)."""
-    tokens = _tokens(text)
+    tokens = _tokens("\n".join(_drop_list_marker(line) for line in text.splitlines()))
     letters = set(puzzle.letters)
     if any(len(t) == 1 and t.upper() in letters for t in tokens):
-        return _parse_mapping(tokens, letters)
-    numbers = [t for t in tokens if t.isdigit()]
-    words = [*puzzle.addends, puzzle.result]
-    if len(numbers) != len(words) or any(len(n) != len(w) for n, w in zip(numbers, words, strict=True)):
-        raise AnswerError("write the mapping (S=9, E=5, ...) or the addition with digits for letters")
+        return _parse_mapping(tokens, puzzle)
     mapping: dict[str, set[int]] = {}
-    for number, word in zip(numbers, words, strict=True):
-        for digit, letter in zip(number, word, strict=True):
-            mapping.setdefault(letter, set()).add(int(digit))
+    _add_sum([t for t in tokens if t.isdigit()], puzzle, mapping)
     return mapping
 
 
-def _parse_mapping(tokens: list[str], letters: set[str]) -> dict[str, set[int]]:
+def _drop_list_marker(line: str) -> str:
+    """`3. N=6` -> `N=6`: a numbered list's marker is not part of the answer."""
+    stripped = line.lstrip()
+    digits = len(stripped) - len(stripped.lstrip("0123456789"))
+    if 1 <= digits <= 2 and stripped[digits:digits + 1] in (".", ")") and stripped[digits + 1:digits + 2].isspace():
+        return stripped[digits + 1:]
+    return line
+
+
+def _add_sum(numbers: list[str], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
+    """Read the addition with digits for letters (`9567 + 1085 = 10652`) into the mapping."""
+    words = [*puzzle.addends, puzzle.result]
+    if len(numbers) != len(words) or any(len(n) != len(w) for n, w in zip(numbers, words, strict=True)):
+        raise AnswerError("write the mapping (S=9, E=5, ...) or the addition with digits for letters")
+    for number, word in zip(numbers, words, strict=True):
+        for digit, letter in zip(number, word, strict=True):
+            mapping.setdefault(letter, set()).add(int(digit))
+
+
+def _parse_mapping(tokens: list[str], puzzle: Sum) -> dict[str, set[int]]:
+    """`S=9, E=5, ...`, optionally with the filled-in addition, whose digits must agree with the mapping.
+
+    A number that follows no letter is read as part of that addition, never skipped (`E=5, no, 4` gave
+    E=5), and a word other than the puzzle's own words and a few fillers (`wrong`, `maybe`) is refused.
+    """
+    letters, puzzle_words = set(puzzle.letters), {*puzzle.addends, puzzle.result}
     mapping: dict[str, set[int]] = {}
+    stray: list[str] = []
     pending: str | None = None
     for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
         if len(token) == 1 and token.isalpha() and token.upper() not in letters and after.isdigit():
             raise AnswerError(f"letter {token.upper()} is not in the puzzle")
+        if len(token) > 1 and token.isalpha() and token.upper() not in puzzle_words | MAPPING_WORDS:
+            raise AnswerError(f"unexpected word {token[:30]!r}; write the mapping as S=9, E=5, ...")
         if token.isdigit():
             if pending is None:
+                stray.append(token)
                 continue
             if len(token) != 1:
                 raise AnswerError(f"letter {pending} is given {token}, not a single digit")
@@ -101,6 +128,8 @@ def _parse_mapping(tokens: list[str], letters: set[str]) -> dict[str, set[int]]:
             pending = token.upper()
     if pending is not None:
         raise AnswerError(f"letter {pending} has no digit after it")
+    if stray:
+        _add_sum(stray, puzzle, mapping)
     return mapping
 
 

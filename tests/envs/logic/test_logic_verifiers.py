@@ -118,6 +118,10 @@ VALID = [
     (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2"),
     (SUM, "D: 7\nE: 5\nM: 1\nN: 6\nO: 0\nR: 8\nS: 9\nY: 2"),
     (SUM, "9567 + 1085 = 10652"),
+    (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2\nSEND + MORE = MONEY: 9567 + 1085 = 10652"),
+    (SUM, "1. S=9\n2. E=5\n3. N=6\n4. D=7\n5. M=1\n6. O=0\n7. R=8\n8. Y=2"),
+    (SUM, "| Letter | Digit |\n|---|---|\n| S | 9 |\n| E | 5 |\n| N | 6 |\n| D | 7 |\n| M | 1 |\n| O | 0 |\n"
+          "| R | 8 |\n| Y | 2 |"),
 ]
 
 
@@ -180,6 +184,7 @@ VIOLATIONS = [
     (SUM, "S=9, E=5, N=5, D=7, M=1, O=0, R=8, Y=2", "both stand for 5"),
     (SUM, "S=9, E=5, N=6, D=7, M=0, O=1, R=8, Y=2", "letter M starts a word"),
     (SUM, "9567 + 1085 = 10752", "letter N is given several digits"),
+    (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2\n9567 + 1085 = 10653", "letter Y is given several digits"),
 ]
 
 
@@ -239,6 +244,9 @@ UNREADABLE = [
     (SUM, "S=95"),
     (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2, Z=5, Q=7"),  # red-team: letters not in the puzzle
     (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2, z: 3"),
+    # red-team: words and numbers after no letter were skipped, so a hedge or correction scored 1.0
+    (SUM, "S=9, E=5 (no, 4), N=6, D=7, M=1, O=0, R=8, Y=2"),
+    (SUM, "S=9, E=5, N=6, D=7, M=1, O=0, R=8, Y=2\n9567 + 1085 = 10652 is wrong"),
 ]
 
 
