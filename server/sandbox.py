@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -79,14 +78,10 @@ def embedded() -> Sandbox | None:
 
 
 def current() -> Sandbox | None:
-    """The code verifier's shared sandbox as it is now (None if it has none yet), without creating one.
-
-    Cheap enough for every /metrics scrape. It reads the module global rather than swapping it out and
-    back with `set_shared_sandbox`: a code check between the two swaps would see none and start a second
-    sandbox (Docker containers) that nothing closes."""
-    if _code_config() is None:
-        return None
-    return getattr(sys.modules.get("rlvr.verifiers.code.config"), "_shared", None)
+    """The code verifier's shared sandbox as it is now (None if it has none yet), without creating one:
+    cheap enough for every /metrics scrape."""
+    code = _code_config()
+    return code.current_shared_sandbox() if code is not None else None
 
 
 def release(sandbox: Sandbox | None, *, before: Sandbox | None) -> None:

@@ -108,6 +108,11 @@ def shared_sandbox() -> Sandbox:
         return _shared
 
 
+def current_shared_sandbox() -> Sandbox | None:
+    """The shared sandbox if one exists now; never creates one (for metrics and readiness probes)."""
+    return _shared
+
+
 def set_shared_sandbox(sandbox: Sandbox | None) -> Sandbox | None:
     """Make `sandbox` the one the verifier uses (None: back to lazy creation); returns the previous one.
     The caller keeps ownership of both."""
