@@ -77,6 +77,15 @@ CORRECT = [
     ("2", "The answer is $2$ apples."),  # one math piece and a unit word
     ("2", "So \\boxed{2}, and as a decimal \\boxed{2.0}."),  # the same value boxed twice is no hedge
     ("\\frac12", "\\boxed{\\frac12} so \\boxed{0.5}"),
+    ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx 1.41}"),  # a true approximation beside the exact value
+    ("\\frac{\\pi}{2}", "\\boxed{x = \\frac{\\pi}{2} \\approx 1.5707}"),  # truncated
+    ("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "\\boxed{\\left[\\begin{matrix}1\\\\2\\end{matrix}\\right]}"),
+    ("0.5", "\\boxed{50\\text{\\%}}"),
+    ("0.5", "\\boxed{50 \\text{ percent}}"),
+    ("0.05", "The answer is $5$ percent."),
+    ("5", "\\boxed{5 \\text{ square units}}"),
+    ("5", "\\boxed{5 \\text{ m/s}}"),
+    ("5", "So the answer is \\boxed 5."),  # LaTeX boxes the one token
 ]
 
 WRONG = [
@@ -163,6 +172,54 @@ WRONG = [
     ("x", "\\boxed{X}"),  # a lone letter (a variable, a choice) must be that letter
     ("A", "\\boxed{B}"),
     ("\\sqrt2", "\\boxed{\\sqrt{3} \\boxed{\\sqrt{2}}}"),  # red-team: a box inside the box is a second answer
+    # red-team 2: two values on two lines; math-verify reads the last
+    ("\\sqrt{2}", "\\boxed{x = \\sqrt{3} \\\\ x = \\sqrt{2}}"),
+    ("\\sqrt{2}", "\\boxed{a = \\sqrt3 \\\\ b = \\sqrt2}"),
+    ("\\sqrt{2}", "\\boxed{\\begin{aligned} x &= \\sqrt3 \\\\ x &= \\sqrt2 \\end{aligned}}"),
+    # red-team 2: what follows `\\approx` must be the value rounded or truncated
+    ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx 7}"),
+    ("\\sqrt{2}", "\\boxed{x = \\sqrt2 \\approx 7}"),
+    ("\\frac{\\pi}{2}", "\\boxed{\\frac{\\pi}{2}\\approx 2}"),
+    ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx \\sqrt{3}}"),
+    ("\\frac13", "\\boxed{\\frac13 \\approx 0.34}"),
+    # red-team 2: spacing between digits is no thousands separator, also where the strings match squashed
+    ("3901", "\\boxed{390 1}"),
+    ("1000", "\\boxed{10 00}"),
+    ("390", "\\boxed{3 9 0}"),
+    ("-12", "\\boxed{-1 2}"),
+    # red-team 2: a percent written as text is a percent, never a unit
+    ("50\\%", "\\boxed{0.5\\text{ percent}}"),
+    ("50\\%", "\\boxed{0.5\\text{\\%}}"),
+    ("50\\%", "\\boxed{\\frac12\\text{ percent}}"),
+    # red-team 2: words after a number that scale, compare, deny or hedge it are no unit
+    ("5", "\\boxed{5\\text{ thousand}}"),
+    ("5", "\\boxed{5\\text{ million}}"),
+    ("5", "\\boxed{\\$5 \\text{ billion}}"),
+    ("5", "\\boxed{5\\text{k}}"),
+    ("5", "\\boxed{5\\text{ dozen}}"),
+    ("5", "\\boxed{5 \\text{ squared}}"),
+    ("5", "\\boxed{5 \\text{ hundredths}}"),
+    ("5", "\\boxed{5 \\text{ at least}}"),
+    ("5", "\\boxed{5 \\text{ at most}}"),
+    ("5", "\\boxed{5 \\text{ fewer}}"),
+    ("5", "\\boxed{5\\text{ less}}"),
+    ("5", "\\boxed{5\\text{ is wrong}}"),
+    ("5", "\\boxed{5\\text{ (incorrect)}}"),
+    ("5", "\\boxed{5 \\text{ (maybe six)}}"),
+    ("5", "\\boxed{5 \\text{ and six}}"),
+    ("5", "\\boxed{5 \\text{ to six}}"),
+    ("5", "The answer is $5$ thousand."),
+    ("5", "The answer is $5$ squared."),
+    ("5", "The answer is $5$ plus."),
+    ("5", "The answer is $5$ times"),
+    ("2", "The answer is $2$ less."),
+    ("-5", "The answer is $-5$ wrong."),
+    ("5", "The answer is $5$ nope."),
+    # red-team 2: an assignment gold wants the symbol solved for, not an equation with the same solution
+    ("x = 3", "\\boxed{x = 2x - 3}"),
+    # red-team 2: `\\boxed 6` is a box too (LaTeX boxes the one token), so the last answer is 6
+    ("5", "\\boxed{5} is my first guess; final: \\boxed 6"),
+    ("5", "\\boxed{5}\\n\\n\\boxed\\n{6}"),
 ]
 
 HEDGES = [
@@ -174,6 +231,11 @@ HEDGES = [
     ("2", "The answer is $2$ or more."),
     ("2", "The answer is $2$ or $3$."),
     ("1", "\\boxed{1} \\boxed{1.0} \\boxed{1.00} \\boxed{1.000} \\boxed{1.0000}"),  # too many to compare
+    # red-team 2: every boxed answer must be right, not merely close to the last one
+    ("1000000", "\\boxed{1000000.5} hmm \\boxed{1000000.0}"),
+    ("\\frac12", "\\boxed{0.5000004} or maybe \\boxed{0.5}"),
+    ("0.5", "\\boxed{50} hmm \\boxed{0.5} so \\boxed{50\\%}"),
+    ("5", "\\boxed{x=5} \\boxed{y=5}"),
 ]
 
 

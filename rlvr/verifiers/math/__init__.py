@@ -81,13 +81,16 @@ def _gold(reference: Mapping[str, Any]) -> str:
 
 
 def _hedged(found: Extraction, gold: str, policy: NumericPolicy) -> bool:
-    """Final answers of different values, or one that offers alternatives, where the gold offers none. The
-    same answer written twice differently (`\\boxed{\\frac12}` so `\\boxed{0.5}`) is no hedge."""
+    """Several final answers, or one that offers alternatives, where the gold offers none. Several are fine
+    only when each is right and says what the last says (`\\boxed{\\frac12}` so `\\boxed{0.5}`; not `x=5`, `y=5`):
+    compared only with one another, tolerance and percent readings would let `\\boxed{0.5000004}` so
+    `\\boxed{0.5}` pass for 1/2."""
     if not found.hedged or _gold_offers_alternatives(gold):
         return False
     if found.offers_alternatives or len(found.candidates) > MAX_COMPARED_CANDIDATES:
         return True
-    return not all(answers_equal(found.answer, candidate, policy) for candidate in found.candidates)
+    return not all(answers_equal(gold, candidate, policy) and answers_equal(found.answer, candidate, policy)
+                   for candidate in found.candidates)
 
 
 def _gold_offers_alternatives(gold: str) -> bool:

@@ -30,7 +30,9 @@ from fractions import Fraction
 import math_verify.grader as grader
 import sympy
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
-from sympy import And, Basic, Eq, Float, MatrixBase, Rational
+from sympy import And, Basic, Eq, Float, MatrixBase, Rational, Symbol
+
+from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)
 
@@ -48,9 +50,13 @@ _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _CHOICE = re.compile(r"^\(\s*([A-Za-z])\s*\)$")  # a multiple-choice letter, `(A)`
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
 _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
-# a unit only at the end, and one without digits: `5 \text{ m}^2`, not `5 \text{ (not } 7)` or `5 \text{, since } 7`
-_UNIT = re.compile(r"(?:\s*/?\s*\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{[^{}\d]*\}"
-                   r"(?:\s*\^\s*\{?\d\}?)?)+\s*$")
+# one unit at the end, spaced or joined by `/`, `\cdot`: `5\ \text{cm}^2`, `5 \text{ m}\cdot\text{s}^{-1}`; what
+# the braces hold must pass `is_unit_text` (`5 \text{ (not } 7)`, `5 \text{ thousand}` are no units)
+_SPACING = r"(?:\s|\\[ ,;:!]|\\q?quad(?![A-Za-z])|~)*"
+_UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
+                   r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{([^{}]*)\}"
+                   r"(?:\s*\^\s*(?:-?\d|\{\s*-?\d\s*\}))?\s*$")
+_TEXT_PERCENT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}\s*$")
 _PERCENT = re.compile(r"\\?%\s*$")
 _GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\[, ]|~|\s)\d{3})+(?!\d)")  # `1\,000\,000`, never `390\,1`
 _DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\^\s*\{?\\circ\}?|°")
@@ -61,6 +67,12 @@ _SCIENTIFIC = re.compile(r"(?P<sign>-)?\s*(?:(?P<mantissa>\d+(?:\.\d+)?)\s*(?:\\
 _DECIMAL_LITERAL = re.compile(r"(?<![\d.])\d*\.\d{1,60}")
 _LONG_INTEGER = re.compile(r"-?\d{1,4000}")  # int() refuses more than 4300 digits
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+_APPROX = re.compile(r"\\(?:approx|thickapprox|simeq|doteq)(?![A-Za-z])|≈")
+# the layouts in which `\\\\` separates rows of one answer, innermost first
+_ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}(?:(?!\\begin\{).)*?\\end\{\1\}",
+                          re.DOTALL)
+_MAX_NESTED_ENVIRONMENTS = 8
+_DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 _LAYOUT = re.compile(r"\\(?:displaystyle|left|right)(?![A-Za-z])|\\!")
 _WRAPPED_NUMBER = re.compile(r"\\(?:text|textbf|textrm|mathbf|mathrm|mbox|boldsymbol)\s*\{([\s\d.,+\-/]*)\}")
 
@@ -80,6 +92,11 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     """True when `answer` means the same as `gold` under `policy`. Both are bare answer strings."""
     if len(_UNESCAPED_DOLLAR.findall(answer)) > 1:
         return False  # `\\sqrt{3}$ $\\sqrt{2}`: two math pieces, of which math-verify would read only the last
+    if _line_breaks(answer) and not _line_breaks(gold):
+        return False  # `x = \\sqrt{3} \\\\ x = \\sqrt{2}`: two answers on two lines; math-verify reads the last
+    answer = _without_approximation(gold, answer)
+    if answer is None:
+        return False
     gold_text, answer_text = _as_words(gold), _as_words(answer)
     if gold_text is not None or answer_text is not None:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
@@ -136,9 +153,63 @@ def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) ->
     if not all(_holds(step, policy) for step in steps[1:]):
         return False
     if isinstance(gold, Basic) and grader.is_equation(gold):
-        return True
+        return _solves_for(gold, steps)
     numeric = not steps[0].lhs.free_symbols and not steps[0].rhs.free_symbols
     return (not numeric or _holds(steps[0], policy)) and grader.is_assignment_relation(pred)
+
+
+def _solves_for(gold: Basic, steps: tuple[Eq, ...]) -> bool:
+    """A gold that assigns a symbol (`x = 3`) wants the answer to assign it too: `x = 2x - 3` has the same
+    solution, but solving it is the question. So the symbol stands alone on one side and nowhere else."""
+    if not isinstance(gold, Eq) or not isinstance(gold.lhs, Symbol) or gold.lhs in gold.rhs.free_symbols:
+        return True
+    sides = [steps[0].lhs, *(step.rhs for step in steps)]
+    return gold.lhs in sides and all(side == gold.lhs or gold.lhs not in side.free_symbols for side in sides)
+
+
+def _line_breaks(text: str) -> bool:
+    """A `\\\\` outside a matrix, `cases` or `array`: the answer is laid out on several lines."""
+    for _ in range(_MAX_NESTED_ENVIRONMENTS):
+        inner = _ENVIRONMENT.sub(" ", text)
+        if inner == text:
+            break
+        text = inner
+    return "\\\\" in text
+
+
+def _without_approximation(gold: str, answer: str) -> str | None:
+    """`answer` less a trailing `\\approx 1.41`, checked: each approximation must be a decimal that is the gold's
+    value rounded or truncated to its places as written; None when one is not (`\\sqrt{2} \\approx 7`)."""
+    exact, *approximations = _APPROX.split(answer)
+    if not approximations or _APPROX.search(gold):
+        return answer
+    value = _exact_value(gold)
+    for approximation in approximations:
+        written = _plain_number(approximation)
+        if value is None or written is None or not isinstance(written[0], Decimal) or written[0] != written[1]:
+            return None
+        if not _rounded_or_truncated(value, Fraction(written[0]), -written[0].as_tuple().exponent):
+            return None
+    return exact
+
+
+def _exact_value(gold: str) -> Fraction | None:
+    """The gold's real value (the right side of `x = \\sqrt{2}`) to 60 digits, or None if it has none."""
+    plain = _plain_number(gold)
+    if plain is not None:
+        return Fraction(plain[0])
+    parsed = _parse(gold)
+    expr = parsed[0] if parsed else None
+    expr = expr.rhs if isinstance(expr, Eq) else expr
+    if not isinstance(expr, Basic) or isinstance(expr, MatrixBase) or expr.free_symbols:
+        return None
+    value = sympy.N(expr, _EVAL_DIGITS)
+    if not (value.is_real and value.is_finite and value.is_number):
+        return None
+    try:
+        return Fraction(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
 
 
 def _holds(step: Eq, policy: NumericPolicy) -> bool:
@@ -214,7 +285,7 @@ def _numeral_core(answer: str) -> tuple[str, bool]:
     `5\\,7` or `5\\%7` is no numeral.
     """
     core = _WRAPPED_NUMBER.sub(r"\1", _LAYOUT.sub("", answer.strip())).replace("{,}", ",")
-    core = _UNIT.sub("", core)
+    core = _without_units(core)
     percent = _PERCENT.search(core)
     core = core[: percent.start()] if percent else core
     core = _GROUPED.sub(lambda match: re.sub(r"\D", "", match[0]), core)
@@ -226,6 +297,19 @@ def _numeral_core(answer: str) -> tuple[str, bool]:
     core = _NEGATIVE_FRAC.sub(r"-\\frac{\1}{\2}", core)
     short = _SHORT_FRAC.match(core)
     return (f"{short[1]}{short[2]}/{short[3]}" if short else core), percent is not None
+
+
+def _without_units(text: str) -> str:
+    """`text` less its trailing units, with a percent written as text (`\\text{ percent}`, `\\text{\\%}`) as `\\%`,
+    so that it is read as a percentage and never dropped as a unit."""
+    while True:
+        as_text = _TEXT_PERCENT.search(text)
+        if as_text and is_percent_text(as_text[1]):
+            return text[: as_text.start()].rstrip() + "\\%"
+        unit = _UNIT.search(text)
+        if unit is None or not is_unit_text(unit[1]):
+            return text
+        text = text[: unit.start()]
 
 
 def _simple_numbers_equal(gold: Fraction | Decimal, answer: Fraction | Decimal, policy: NumericPolicy) -> bool:
@@ -379,8 +463,9 @@ def _as_words(answer: str) -> str | None:
 
 
 def _squash(answer: str) -> str:
+    """`answer` without spacing, except between two digits: `390 1` is no way of writing 3901."""
     text = answer.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
-    return "".join(text.split())
+    return " ".join("".join(part.split()) for part in _DIGIT_GAP.split(text.strip()))
 
 
 def _numeric_eq_hook(a: Basic, b: Basic, float_rounding: int, numeric_precision: int) -> bool:

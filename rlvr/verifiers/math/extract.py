@@ -11,14 +11,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rlvr.verifiers.math.units import is_percent_text, is_unit_text
+
 BOX_COMMANDS = ("\\boxed", "\\fbox")
 TAIL_CHARS = 4_000
-_BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS))
+_BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
 _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
 _ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)[ \t]*:?[ \t]*([^\n]*)")
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
-# "The answer is $2$ apples": one math piece and a unit word or two (never "or", "not": `$2$ or more`)
-_PIECE_THEN_UNIT = re.compile(r"(?i)^\$([^$]+)\$[ \t]*(?!.*\b(?:or|not)\b)[A-Za-z]+(?:[ \t]+[A-Za-z]+)?$")
+# "The answer is $2$ apples": one math piece and a unit word or two (`is_unit_text`: not `$2$ or more`, `$5$ thousand`)
+_PIECE_THEN_WORDS = re.compile(r"^\$([^$]+)\$[ \t]*([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)$")
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,19 @@ def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", 
 
 
 def boxed_contents(text: str) -> list[str]:
-    """Contents of every `\\boxed{...}` / `\\fbox{...}`, nested braces included, in order."""
+    """Contents of every `\\boxed{...}` / `\\fbox{...}`, nested braces included, in order; as LaTeX reads it,
+    a box without braces holds the one token after it (`\\boxed 6`, `\\boxed\\pi`), spacing and a newline allowed."""
     contents = []
     position = 0
     while (start := _next_box(text, position)) != -1:
         brace = start
-        while brace < len(text) and text[brace] in " \t":
+        while brace < len(text) and text[brace].isspace():
             brace += 1
         if brace >= len(text) or text[brace] != "{":
-            position = brace
+            token = _TOKEN.match(text, brace)
+            if token is not None and token[0] != "}":
+                contents.append(token[0])
+            position = token.end() if token else brace
             continue
         end = _matching_brace(text, brace)
         if end == -1:
@@ -78,14 +85,23 @@ def clean_answer(answer: str) -> str:
         for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
             if len(answer) > len(left) + len(right) and answer.startswith(left) and answer.endswith(right):
                 answer = answer[len(left) : -len(right)].strip()
-        piece = _PIECE_THEN_UNIT.match(answer)
-        answer = piece[1].strip() if piece else answer
+        answer = _without_unit_words(answer)
         inner = boxed_contents(answer)
         if len(inner) == 1 and answer.startswith(BOX_COMMANDS) and answer.endswith("}"):
             answer = inner[0].strip()
         if answer == before:
             break
     return answer
+
+
+def _without_unit_words(answer: str) -> str:
+    """`$2$ apples` is `2`, `$5$ percent` is `5\\%`; any other words after the piece stay (`$5$ thousand`)."""
+    piece = _PIECE_THEN_WORDS.match(answer)
+    if piece is None:
+        return answer
+    if is_percent_text(piece[2]):
+        return f"{piece[1].strip()}\\%"
+    return piece[1].strip() if is_unit_text(piece[2]) else answer
 
 
 def has_box(answer: str) -> bool:

@@ -1,0 +1,42 @@
+"""Which words after a number are a unit (`5 \\text{ cm}`, "$2$ apples") and which change or deny the number
+(`5 \\text{ thousand}`, "$5$ squared", `5 \\text{ (incorrect)}`); shared by extract and compare so that
+the two read the same answer the same way."""
+
+from __future__ import annotations
+
+import re
+
+# letters, spaces, `/` and `.` only: no digits, parentheses, commas or other markup (`(maybe six)`, `, since`)
+_UNIT_SHAPE = re.compile(r"[A-Za-z]+\.?(?:\s*/?\s*[A-Za-z]+\.?)*")
+# words that scale, restate, compare, deny or hedge the number before them; a unit never says these
+_NOT_UNIT_WORDS = frozenset("""
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
+    thousand thousands million millions billion billions trillion trillions lakh lakhs crore crores
+    k bn mn mil mill thou grand dozen dozens score gross
+    half halves third thirds quarter quarters tenth tenths hundredth hundredths thousandth thousandths
+    millionth millionths percent percentage percentages cent pc pct
+    squared cubed root sqrt power powers times plus minus over less more fewer greater smaller
+    larger least most than and or nor to not no nope wrong incorrect false error is isn was are be maybe
+    perhaps probably possibly approx approximately about around roughly nearly almost circa guess
+    double twice triple thrice negative positive neg pos off up down
+""".split())
+_CASE_SENSITIVE_NOT_UNITS = frozenset({"K", "M", "B", "G", "T", "MM", "BN"})  # thousand, million, billion
+
+
+def is_unit_text(text: str) -> bool:
+    """True when `text` (what a `\\text{}` after a number holds, or the words after "$2$") is a unit such as
+    `cm`, `m/s`, `apples`, `square units`, and not a magnitude, comparison, negation or hedge."""
+    stripped = text.strip()
+    if not _UNIT_SHAPE.fullmatch(stripped):
+        return False
+    words = re.findall(r"[A-Za-z]+", stripped)
+    return not any(word.casefold() in _NOT_UNIT_WORDS or word in _CASE_SENSITIVE_NOT_UNITS for word in words)
+
+
+_PERCENT_WORDS = re.compile(r"(?i)\s*(?:\\%|%|per\s*cent)\s*")
+
+
+def is_percent_text(text: str) -> bool:
+    """`\\text{\\%}`, `\\text{ percent}`, `per cent`: a percent sign written as text."""
+    return _PERCENT_WORDS.fullmatch(text) is not None
