@@ -86,6 +86,21 @@ CORRECT = [
     ("5", "\\boxed{5 \\text{ square units}}"),
     ("5", "\\boxed{5 \\text{ m/s}}"),
     ("5", "So the answer is \\boxed 5."),  # LaTeX boxes the one token
+    # common formats: spacing before a unit, Markdown bold, Minerva's closing, chains, named assignments
+    ("5", "\\boxed{5\\ \\text{cm}}"),
+    ("5", "\\boxed{5\\quad\\text{cm}}"),
+    ("5", "\\boxed{5 \\mathrm{~cm}}"),
+    ("\\$18.90", "\\boxed{18.90\\ \\text{dollars}}"),
+    ("72", "Final Answer: The final answer is $72$. I hope it is correct."),
+    ("72", "**Answer:** 72"),
+    ("72", "The answer is **72**."),
+    ("72", "#### **72**"),
+    ("5", "\\boxed{x = \\frac{10}{2} = 5}"),
+    ("5", "\\boxed{\\frac{10}{2} = 5}"),
+    ("30", "\\boxed{\\angle A = 30^\\circ}"),
+    ("30", "\\boxed{\\theta = 30^\\circ}"),
+    ("5", "\\boxed{AB = 5}"),
+    ("7", "\\boxed{f(3) = 7}"),
 ]
 
 WRONG = [
@@ -220,6 +235,9 @@ WRONG = [
     # red-team 2: `\\boxed 6` is a box too (LaTeX boxes the one token), so the last answer is 6
     ("5", "\\boxed{5} is my first guess; final: \\boxed 6"),
     ("5", "\\boxed{5}\\n\\n\\boxed\\n{6}"),
+    ("5", "\\boxed{x = 2x - 3 = 5}"),  # a chain ending in the gold needs every step true
+    ("5", "\\boxed{\\frac{10}{3} = 5}"),
+    ("3", "\\boxed{\\pi = 3}"),  # pi is no name to assign to
 ]
 
 HEDGES = [

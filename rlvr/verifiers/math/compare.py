@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import pairwise
 
 import math_verify.grader as grader
 import sympy
@@ -49,7 +50,11 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _CHOICE = re.compile(r"^\(\s*([A-Za-z])\s*\)$")  # a multiple-choice letter, `(A)`
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
-_ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
+# what may be assigned a number: `x`, `x_1`, `\theta`, `\angle A`, `m\angle ABC`, `AB`, `f(3)`, `P(A)` (never `\pi`)
+_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|rho|sigma|"
+          "tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega")
+_ASSIGNED = re.compile(rf"^(?:[A-Za-z]|\\(?:{_GREEK})(?![A-Za-z])|m?\\angle\s*[A-Z]{{1,3}}|[A-Z]{{2}}"
+                       r"|[A-Za-z]\([^()=]*\))(?:_\{?\w+\}?)?\s*=\s*")
 # one unit at the end, spaced or joined by `/`, `\cdot`: `5\ \text{cm}^2`, `5 \text{ m}\cdot\text{s}^{-1}`; what
 # the braces hold must pass `is_unit_text` (`5 \text{ (not } 7)`, `5 \text{ thousand}` are no units)
 _SPACING = r"(?:\s|\\[ ,;:!]|\\q?quad(?![A-Za-z])|~)*"
@@ -104,7 +109,8 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return True
     gold_number = _plain_number(gold)
     if gold_number is not None:
-        return _plain_numbers_equal(gold_number, _numeral(answer, gold_number[0]), policy)
+        return (_plain_numbers_equal(gold_number, _numeral(answer, gold_number[0]), policy)
+                or _chain_ends_in(gold_number, answer, policy))
     gold_parsed, answer_parsed = _parse(gold), _parse(answer)
     if not gold_parsed or not answer_parsed:
         return False
@@ -139,6 +145,15 @@ def _plain_numbers_equal(gold: tuple[Fraction | Decimal, Fraction | Decimal],
     if answer is None:
         return False
     return any(_simple_numbers_equal(g, a, policy) for g, a in zip(gold, answer, strict=True))
+
+
+def _chain_ends_in(gold: tuple[Fraction | Decimal, Fraction | Decimal], answer: str, policy: NumericPolicy) -> bool:
+    """`x = \\frac{10}{2} = 5` for 5: a chain of numbers, each step true, whose last is the plain-number gold."""
+    *steps, last = _ASSIGNED.sub("", _LAYOUT.sub("", answer.strip()), count=1).split("=")
+    if not steps or not _plain_numbers_equal(gold, _numeral(last, gold[0]), policy):
+        return False
+    sides = [_parse(side) for side in (*steps, last)]
+    return all(left and right and numbers_equal(left[0], right[0], policy) for left, right in pairwise(sides))
 
 
 def _relation_is_an_answer(gold: object, pred: object, policy: NumericPolicy) -> bool:
@@ -307,7 +322,7 @@ def _without_units(text: str) -> str:
         if as_text and is_percent_text(as_text[1]):
             return text[: as_text.start()].rstrip() + "\\%"
         unit = _UNIT.search(text)
-        if unit is None or not is_unit_text(unit[1]):
+        if unit is None or not is_unit_text(_DECORATION.sub(" ", unit[1])):  # `\\mathrm{~cm}`
             return text
         text = text[: unit.start()]
 

@@ -18,7 +18,10 @@ TAIL_CHARS = 4_000
 _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
 _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
-_ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)[ \t]*:?[ \t]*([^\n]*)")
+# `**Answer:** 72` (Markdown bold around the label), and Minerva's "Final Answer: The final answer is $72$. I hope
+# it is correct." (the restatement inside is re-read, the closing formula dropped)
+_ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)\**[ \t]*:?[ \t]*([^\n]*)")
+_HOPE = re.compile(r"(?i)[ \t]*I hope it is correct\.?[ \t]*$")
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
 # "The answer is $2$ apples": one math piece and a unit word or two (`is_unit_text`: not `$2$ or more`, `$5$ thousand`)
 _PIECE_THEN_WORDS = re.compile(r"^\$([^$]+)\$[ \t]*([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)$")
@@ -82,7 +85,7 @@ def clean_answer(answer: str) -> str:
     for _ in range(3):
         before = answer
         answer = answer.rstrip(" .;,").strip()
-        for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+        for left, right in (("**", "**"), ("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
             if len(answer) > len(left) + len(right) and answer.startswith(left) and answer.endswith(right):
                 answer = answer[len(left) : -len(right)].strip()
         answer = _without_unit_words(answer)
@@ -145,7 +148,12 @@ def _gsm8k(completion: str) -> list[str]:
 
 def _answer_is(completion: str) -> list[str]:
     found = [m.group(1) for m in _ANSWER_IS.finditer(completion[-TAIL_CHARS:]) if m.group(1).strip()]
-    return found[-1:]  # prose restates earlier guesses; only the last statement counts
+    if not found:
+        return []
+    answer = found[-1]  # prose restates earlier guesses; only the last statement counts
+    while (inner := _ANSWER_IS.search(answer)) and inner.group(1).strip():
+        answer = inner.group(1)
+    return [_HOPE.sub("", answer)]
 
 
 def _boxed(completion: str) -> list[str]:
