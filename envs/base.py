@@ -6,6 +6,7 @@ always comes from the family's verifier through `rlvr.dispatch`, the same path t
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -133,7 +134,9 @@ class TextEnv(gymnasium.Env[str, str]):
         if "task_id" in options:
             return self._by_id(str(options["task_id"]))
         if "index" in options:
-            index = int(options["index"])
+            if isinstance(options["index"], bool):
+                raise TypeError("task index must be an integer, got bool")
+            index = operator.index(options["index"])  # numpy ints pass; 1.5, inf and "3" raise TypeError
             if not 0 <= index < len(self.tasks):
                 raise IndexError(f"task index {index} out of range [0, {len(self.tasks)})")
             return self.tasks[index]

@@ -73,7 +73,7 @@ def _reference(label: Any) -> dict[str, Any]:
     if isinstance(label, str):
         try:
             decoded = json.loads(label)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past what the parser can take
             return {"answer": label}
         if isinstance(decoded, dict):
             return decoded

@@ -48,6 +48,11 @@ def test_session_http_errors(http) -> None:
     assert http.post("/envs/rlvr/Nope-v0/reset", json={}).status_code == 404
     assert http.post("/sessions/not-a-session/step", json={"action": "x"}).status_code == 404
     assert http.post(f"/envs/{MATH}/reset", json={"options": {"index": -5}}).status_code == 422
+    for index in (1.5, True, "3"):  # never silently index 1
+        assert http.post(f"/envs/{MATH}/reset", json={"options": {"index": index}}).status_code == 422
+    infinite = b'{"options": {"index": Infinity}}'  # Python's json reads it; it once was a 500
+    reply = http.post(f"/envs/{MATH}/reset", content=infinite, headers={"content-type": "application/json"})
+    assert reply.status_code == 422
     assert http.post(f"/envs/{MATH}/reset", json={"seed": "seven"}).status_code == 422
     session = http.post(f"/envs/{MATH}/reset", json={"seed": 1}).json()["session_id"]
     assert http.post(f"/sessions/{session}/step", json={"action": 5}).status_code == 422

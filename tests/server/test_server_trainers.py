@@ -38,6 +38,12 @@ def test_openrlhf_protocol(http, server) -> None:
     assert out["extra_logs"] == {"rlvr_correct": [1.0, 0.0, 0.0, 1.0], "rlvr_unscored": [0.0, 0.0, 1.0, 0.0]}
 
 
+def test_openrlhf_label_nested_past_the_json_parser_is_a_plain_answer(http) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    reply = http.post("/openrlhf/reward", json={"query": ["\\boxed{1}"], "labels": [deep]})
+    assert reply.status_code == 200 and reply.json()["rewards"] == [0.0]
+
+
 def test_openrlhf_rejects_misaligned_lists(http) -> None:
     reply = http.post("/openrlhf/reward", json={"query": ["a", "b"], "labels": ["1"]})
     assert reply.status_code == 422 and "labels has 1 entries" in reply.json()["message"]
