@@ -168,5 +168,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal_error", "message": "internal error; see the server log"}, status_code=500)
 
 
-_CODES = {404: "not_found", 405: "method_not_allowed"}
-_MESSAGES = {404: "no such route; see /docs", 405: "method not allowed on this route"}
+# FastAPI answers a body it cannot decode (not UTF-8, nested past the parser, an int over 4,300 digits, a
+# content-encoding) with a bare 400: it is a JSON problem like any other, so say so.
+_CODES = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed"}
+_MESSAGES = {400: "the request body could not be read as JSON (UTF-8, nested under 1,000 levels, integers "
+                  "under 4,300 digits, no content-encoding)",
+             404: "no such route; see /docs", 405: "method not allowed on this route"}

@@ -59,6 +59,16 @@ def test_malformed_json_is_400(http: httpx.Client, raw: bytes) -> None:
     assert reply.json() == {"error": "invalid_json", "message": "the request body is not valid JSON"}
 
 
+@pytest.mark.parametrize("raw", [
+    b'{"env": "rlvr/Math-v0", "completion": "\xff", "reference": {"answer": "1"}}',  # not UTF-8
+    b'{"env": "rlvr/Math-v0", "completion": "x", "reference": {"answer": ' + b"9" * 5000 + b"}}",  # int too long
+    b'{"env": "rlvr/Math-v0", "completion": "x", "reference": ' + b"[" * 5000 + b"]" * 5000 + b"}",  # too deep
+])
+def test_a_body_the_json_parser_cannot_take_is_400_invalid_json(http: httpx.Client, raw: bytes) -> None:
+    reply = http.post("/verify", content=raw, headers={"content-type": "application/json"})
+    assert reply.status_code == 400 and reply.json()["error"] == "invalid_json", reply.text
+
+
 def test_oversized_body_is_413_before_it_is_read(http: httpx.Client, server) -> None:
     big = "x" * (server.settings.max_body_bytes + 1)
     reply = http.post("/verify", json={"env": MATH, "completion": big, "reference": {"answer": "1"}})
