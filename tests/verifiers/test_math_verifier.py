@@ -101,6 +101,53 @@ CORRECT = [
     ("30", "\\boxed{\\theta = 30^\\circ}"),
     ("5", "\\boxed{AB = 5}"),
     ("7", "\\boxed{f(3) = 7}"),
+    # an operator the gold uses too, or one whose result the chain ends in, is no restated question
+    ("\\frac{\\pi}{4}", "\\boxed{\\frac{\\pi}{4}}"),
+    ("2\\sqrt3", "\\boxed{2\\sqrt{3}}"),
+    ("e^{2}", "\\boxed{e^2}"),
+    ("\\ln 2", "\\boxed{\\ln 2}"),
+    ("\\sin x", "\\boxed{\\sin(x)}"),
+    ("\\frac{1}{2004!}", "\\boxed{\\frac{1}{2004!}}"),
+    ("120", "\\boxed{5! = 120}"),
+    # common model output: Unicode minus, a unit word after a plain answer, a unit inside `\\text{}`, degrees
+    ("-5", "\\boxed{\u22125}"),
+    ("-5", "\\boxed{\u20135}"),
+    ("-\\frac{1}{2}", "\\boxed{\u2212\\frac12}"),
+    ("-5", "The answer is \u22125."),
+    ("72", "The answer is 72 apples."),
+    ("72", "#### 72 dollars"),
+    ("72", "The answer is 72 square feet."),
+    ("5", "\\boxed{\\text{5 cm}}"),
+    ("5", "\\boxed{\\textbf{5 apples}}"),
+    ("5", "\\boxed{5cm}"),
+    ("5", "\\boxed{5 cm}"),
+    ("30^\\circ", "\\boxed{30\\degree}"),
+    ("30", "\\boxed{30\\degree}"),
+    ("30", "\\boxed{30°}"),
+    ("30^\\circ", "\\boxed{30°}"),
+]
+
+# red-team 3: an answer applying an evaluating operator the gold does not use restates the question
+UNEVALUATED = [
+    ("\\pi", "\\boxed{\\arccos(-1)}"),
+    ("\\pi", "\\boxed{arccos(-1)}"),
+    ("-\\frac{\\pi}{3}", "\\boxed{\\arcsin(-\\frac{\\sqrt3}{2})}"),
+    ("\\frac{\\pi}{4}", "\\boxed{\\arctan 1}"),
+    ("\\frac{\\pi}{4}", "\\boxed{\\tan^{-1} 1}"),
+    ("\\frac{\\pi}{4}", "\\boxed{\\int_0^1\\frac{dx}{1+x^2}}"),
+    ("\\frac{\\sqrt3}{2}", "\\boxed{\\cos\\frac{\\pi}{6}}"),
+    ("\\frac{\\pi^2}{6}", "\\boxed{\\sum_{n=1}^\\infty 1/n^2}"),
+    ("e", "\\boxed{\\lim_{n\\to\\infty}(1+1/n)^n}"),
+    ("e^{2}", "\\boxed{\\exp(2)}"),
+    ("2\\sqrt{30}", "\\boxed{\\sqrt{5!}}"),
+    ("\\sqrt{10}", "\\boxed{\\sqrt{\\binom{5}{2}}}"),
+    ("\\sqrt{10}", "\\boxed{\\sqrt{{5 \\choose 2}}}"),
+    ("\\sqrt{6}", "\\boxed{\\sqrt{\\gcd(12,18)}}"),
+    ("-2", "\\boxed{\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}}"),
+    ("\\sqrt{\\pi}", "\\boxed{\\Gamma(1/2)}"),
+    ("\\sqrt{2}", "\\boxed{\\operatorname{foo}(2)}"),
+    ("x = 3", "\\boxed{x = \\log_2 8}"),
+    ("3", "\\boxed{\\ln e^3}"),
 ]
 
 WRONG = [
@@ -238,6 +285,14 @@ WRONG = [
     ("5", "\\boxed{x = 2x - 3 = 5}"),  # a chain ending in the gold needs every step true
     ("5", "\\boxed{\\frac{10}{3} = 5}"),
     ("3", "\\boxed{\\pi = 3}"),  # pi is no name to assign to
+    # red-team 3: a bare number and words is the number only when the words are a unit (two letters or more)
+    ("72", "#### 72 thousand"),
+    ("5", "The answer is 5 more."),
+    ("5", "\\boxed{\\text{5 thousand}}"),
+    ("5", "\\boxed{5 x}"),
+    ("5", "\\boxed{5pi}"),
+    ("5", "\\boxed{5\\text{ pi}}"),
+    ("-5", "\\boxed{5}"),
 ]
 
 HEDGES = [
@@ -267,6 +322,12 @@ def test_equivalent_answers_are_correct(gold: str, completion: str) -> None:
 def test_different_answers_are_wrong(gold: str, completion: str) -> None:
     result = verify(completion=completion, reference={"answer": gold})
     assert (result.status, result.reward) == ("wrong", 0.0), result
+
+
+@pytest.mark.parametrize(("gold", "completion"), UNEVALUATED)
+def test_unevaluated_operators_are_wrong(gold: str, completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": gold})
+    assert (result.status, result.reward) == ("wrong", 0.0) and result.reason.startswith("unevaluated"), result
 
 
 @pytest.mark.parametrize(("gold", "completion"), HEDGES)

@@ -13,7 +13,7 @@ from typing import Any
 
 from rlvr.errors import ConfigError, InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.math.compare import NumericPolicy, answers_equal
+from rlvr.verifiers.math.compare import NumericPolicy, answers_equal, unevaluated_operators
 from rlvr.verifiers.math.extract import EXTRACTION_METHODS, Extraction, extract_answer, has_box, normalize_reference
 
 __all__ = ["MathConfig", "verify"]
@@ -66,6 +66,9 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
         return VerifyResult.wrong(f"final answer longer than {config.max_answer_chars} characters", **details)
     if answers_equal(gold, found.answer, config.policy):
         return VerifyResult.correct("the final answer equals the reference", **details)
+    if operators := unevaluated_operators(gold, found.answer):
+        return VerifyResult.wrong(f"unevaluated: the final answer applies {', '.join(operators)}, which the reference "
+                                  "does not; it restates what to compute instead of the result", **details)
     return VerifyResult.wrong("the final answer differs from the reference", **details)
 
 

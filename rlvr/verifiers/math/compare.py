@@ -33,6 +33,7 @@ import sympy
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
 from sympy import And, Basic, Eq, Float, MatrixBase, Rational, Symbol
 
+from rlvr.verifiers.math.operators import unevaluated
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)
@@ -64,7 +65,7 @@ _UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
 _TEXT_PERCENT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}\s*$")
 _PERCENT = re.compile(r"\\?%\s*$")
 _GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\[, ]|~|\s)\d{3})+(?!\d)")  # `1\,000\,000`, never `390\,1`
-_DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\^\s*\{?\\circ\}?|°")
+_DECORATION = re.compile(r"\\[,;:! ]|~|\\\$|\$|\^\s*\{?\\circ\}?|°|\\(?:text)?degree(?![A-Za-z])")
 _SHORT_FRAC = re.compile(r"^(-?)\s*\\[dt]?frac\s*(\d)\s*(\d)$")
 _NEGATIVE_FRAC = re.compile(r"^\\[dt]?frac\{\s*-\s*(\d+)\}\{(\d+)\}$")
 _SCIENTIFIC = re.compile(r"(?P<sign>-)?\s*(?:(?P<mantissa>\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*)\s*)?"
@@ -107,6 +108,8 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
     if _squash(gold) == _squash(answer):
         return True
+    if unevaluated_operators(gold, answer):
+        return False
     gold_number = _plain_number(gold)
     if gold_number is not None:
         return (_plain_numbers_equal(gold_number, _numeral(answer, gold_number[0]), policy)
@@ -123,6 +126,23 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
     finally:
         _active_policy.reset(token)
         _written_places.reset(places_token)
+
+
+def unevaluated_operators(gold: str, answer: str) -> list[str]:
+    """The evaluating operators (`\\arccos`, `\\int`, `!`, ...) that `answer` uses and `gold` does not: such an
+    answer restates a question (`\\arccos(-1)` for pi) that sympy would evaluate to the gold. Only the last side of
+    a chain counts (`5! = 120` ends in its result), and a unit at the end (`\\operatorname{cm}`) is no operator."""
+    return unevaluated(gold, _without_units(_last_side(answer).strip()))
+
+
+def _last_side(answer: str) -> str:
+    """What follows the last `=` outside braces (`\\sum_{n=1}^{5} n = 15` ends in `15`), else all of `answer`."""
+    depth, start = 0, 0
+    for index, char in enumerate(answer):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "=" and depth == 0:
+            start = index + 1
+    return answer[start:]
 
 
 def _places_as_written(answer: str) -> dict[Decimal, int]:

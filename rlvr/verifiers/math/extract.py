@@ -25,6 +25,12 @@ _HOPE = re.compile(r"(?i)[ \t]*I hope it is correct\.?[ \t]*$")
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
 # "The answer is $2$ apples": one math piece and a unit word or two (`is_unit_text`: not `$2$ or more`, `$5$ thousand`)
 _PIECE_THEN_WORDS = re.compile(r"^\$([^$]+)\$[ \t]*([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)$")
+# "The answer is 72 apples.", `#### 72 dollars`, `\boxed{5cm}`: a bare number and a unit word or two of two letters
+# or more (a lone letter after a number is a variable: `5 x`)
+_NUMBER_THEN_WORDS = re.compile(r"^(\\?\$?-?\d[\d,]*(?:\.\d+)?)[ \t]*([A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,})?)$")
+_TEXT_NUMBER = re.compile(r"^\\(?:text|textbf|textrm|mbox)\s*\{\s*(\d[^{}]*)\}$")  # `\text{5 cm}`
+# Unicode minus signs and dashes that models write for `-` (`−5`)
+_MINUS = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d", "-"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def boxed_contents(text: str) -> list[str]:
 
 def clean_answer(answer: str) -> str:
     """Strip what surrounds an answer but is not part of it: math delimiters, a final period, spaces."""
-    answer = answer.strip()
+    answer = answer.translate(_MINUS).strip()
     for _ in range(3):
         before = answer
         answer = answer.rstrip(" .;,").strip()
@@ -98,8 +104,11 @@ def clean_answer(answer: str) -> str:
 
 
 def _without_unit_words(answer: str) -> str:
-    """`$2$ apples` is `2`, `$5$ percent` is `5\\%`; any other words after the piece stay (`$5$ thousand`)."""
-    piece = _PIECE_THEN_WORDS.match(answer)
+    """`$2$ apples`, `72 apples`, `\\text{5 cm}` are the number, `$5$ percent` is `5\\%`; any other words after
+    the number stay (`$5$ thousand`)."""
+    text_number = _TEXT_NUMBER.match(answer)
+    words = text_number[1].strip() if text_number else answer
+    piece = _PIECE_THEN_WORDS.match(words) or _NUMBER_THEN_WORDS.match(words)
     if piece is None:
         return answer
     if is_percent_text(piece[2]):

@@ -8,7 +8,8 @@ import re
 
 # letters, spaces, `/` and `.` only: no digits, parentheses, commas or other markup (`(maybe six)`, `, since`)
 _UNIT_SHAPE = re.compile(r"[A-Za-z]+\.?(?:\s*/?\s*[A-Za-z]+\.?)*")
-# words that scale, restate, compare, deny or hedge the number before them; a unit never says these
+# words that scale, restate, compare, deny or hedge the number before them, or math after it (`5pi`, `5 ln`); a unit
+# never says these (`sec` and `min` stay units: seconds, minutes)
 _NOT_UNIT_WORDS = frozenset("""
     zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
     seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
@@ -20,6 +21,7 @@ _NOT_UNIT_WORDS = frozenset("""
     larger least most than and or nor to not no nope wrong incorrect false error is isn was are be maybe
     perhaps probably possibly approx approximately about around roughly nearly almost circa guess
     double twice triple thrice negative positive neg pos off up down
+    pi inf infty infinity sin cos tan cot csc arcsin arccos arctan ln log lg exp det gcd lcm mod
 """.split())
 _CASE_SENSITIVE_NOT_UNITS = frozenset({"K", "M", "B", "G", "T", "MM", "BN"})  # thousand, million, billion
 
