@@ -20,6 +20,7 @@ from rlvr.dispatch import Verifier
 from rlvr.envs.registry import FAMILIES
 from rlvr.sandbox import Sandbox
 from rlvr.server.auth import require_key
+from rlvr.server.contract import errors
 from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
@@ -51,9 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.readiness = lambda: {"worker_pool": False}  # until the lifespan has started the pools
     guarded = [Depends(require_key)]
+    # The body limit answers 413 on every route; the key guard 401 on all but /healthz and /readyz.
     for router in (verify.router, envs.router, openrlhf.router, health.metrics_router):
-        app.include_router(router, dependencies=guarded)
-    app.include_router(health.router)
+        app.include_router(router, dependencies=guarded, responses=errors(401, 413))
+    app.include_router(health.router, responses=errors(413))
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from rlvr.results import Status
 
@@ -28,6 +28,20 @@ def utf8_safe(value: Any) -> Any:
 # Free text of responses (verifier messages, observations, info) is made valid UTF-8 on the way out.
 SafeStr = Annotated[str, PlainSerializer(utf8_safe, return_type=str)]
 SafeDict = Annotated[dict[str, Any], PlainSerializer(utf8_safe, return_type=dict[str, Any])]
+
+
+def _integral(value: Any) -> Any:
+    """An integral float (`3.0`) is the integer JSON Schema says it is; anything else is left to strict
+    validation, so `1.5`, `true` and `"3"` are still refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# For an integer field: strict, but `198387.0` counts (JSON Schema's `integer` includes it). Put it on
+# the field's whole type (`Annotated[int | None, Integral]`): inside a union next to a bound like `ge=0`
+# pydantic writes a bare "ge" into the JSON Schema instead of "minimum".
+Integral = BeforeValidator(_integral)
 
 
 class VerifyIn(BaseModel):
@@ -88,7 +102,9 @@ class EnvsOut(BaseModel):
 class ResetIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    seed: int | None = Field(default=None, ge=0, description="a non-negative integer, as Gymnasium requires")
+    seed: Annotated[int | None, Integral] = Field(
+        default=None, ge=0, description="a non-negative integer (5.0 counts as 5), as Gymnasium requires"
+    )
     options: dict[str, Any] | None = Field(default=None, description='e.g. {"index": 3} or {"task_id": "..."}')
 
 
@@ -128,6 +144,12 @@ class OpenRLHFOut(BaseModel):
     rewards: list[float]
     scores: list[float]
     extra_logs: dict[str, list[float]]
+
+
+class ReadyOut(BaseModel):
+    status: str = Field(description="ready or not_ready")
+    checks: dict[str, bool] = Field(description="each pool (worker_pool, sandbox) and whether it is ready")
+    not_ready: list[str] = Field(description="the pools that are not ready")
 
 
 class ErrorOut(BaseModel):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 
 from rlvr.envs.registry import ENVS, FAMILIES
+from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import TooLarge
-from rlvr.server.models import EnvsOut, ErrorOut, ResetIn, ResetOut, StepIn, StepOut
+from rlvr.server.models import EnvsOut, ResetIn, ResetOut, StepIn, StepOut
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 
 router = APIRouter(tags=["envs"])
-_ERRORS = {code: {"model": ErrorOut} for code in (401, 404, 422, 429)}
+_JSON = [Depends(require_json)]
+_SESSION = errors(400, 404, 422, 429)  # a body route that may start a check or a session
 
 
 @router.get("/envs", response_model=EnvsOut)
@@ -32,7 +34,9 @@ async def list_envs() -> dict:
     }
 
 
-@router.post("/envs/{env_id:path}/reset", response_model=ResetOut, responses=_ERRORS)
+@router.post(
+    "/envs/{env_id:path}/reset", response_model=ResetOut, dependencies=_JSON, responses={**_SESSION, **errors(500)}
+)
 async def reset(env_id: str, request: Request, body: ResetIn | None = None) -> dict:
     """Start a session: `env.reset(seed, options)`; returns its id with the first observation and info."""
     body = body or ResetIn()
@@ -46,7 +50,7 @@ async def reset(env_id: str, request: Request, body: ResetIn | None = None) -> d
     }
 
 
-@router.post("/sessions/{session_id}/step", response_model=StepOut, responses=_ERRORS)
+@router.post("/sessions/{session_id}/step", response_model=StepOut, dependencies=_JSON, responses=_SESSION)
 async def step(session_id: str, body: StepIn, request: Request) -> dict:
     """`env.step(action)`: Gymnasium's five-tuple. After `terminated` or `truncated` the session is done."""
     limit = request.app.state.settings.max_completion_chars
@@ -68,7 +72,7 @@ async def step(session_id: str, body: StepIn, request: Request) -> dict:
     }
 
 
-@router.delete("/sessions/{session_id}", status_code=204, responses=_ERRORS)
+@router.delete("/sessions/{session_id}", status_code=204, responses=errors(404, 422))
 async def close(session_id: str, request: Request) -> Response:
     """Close a session early (sessions also expire after RLVR_SESSION_TTL_S idle seconds)."""
     request.app.state.sessions.close(session_id)

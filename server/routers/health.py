@@ -6,6 +6,7 @@ import anyio
 from fastapi import APIRouter, Request, Response
 
 from rlvr.server.metrics import CONTENT_TYPE
+from rlvr.server.models import ReadyOut
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(tags=["health"])
@@ -16,7 +17,11 @@ async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    response_model=ReadyOut,
+    responses={503: {"model": ReadyOut, "description": "a pool is not ready; `not_ready` names it"}},
+)
 async def readyz(request: Request, response: Response) -> dict:
     """200 once every math worker has answered a warm-up job and, when the server has a code sandbox,
     one of its executors answers a ping; else 503, and `not_ready` names the pools that are not."""

@@ -10,21 +10,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from rlvr.results import Status, VerifyResult
+from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import Invalid, TooLarge
-from rlvr.server.models import ErrorOut, OpenRLHFIn, OpenRLHFOut
+from rlvr.server.models import OpenRLHFIn, OpenRLHFOut
 from rlvr.server.scoring import Item, Scorer
 
-router = APIRouter(tags=["trainers"])
+router = APIRouter(tags=["trainers"], dependencies=[Depends(require_json)], responses=errors(400, 422, 429))
 
 
-@router.post(
-    "/openrlhf/reward",
-    response_model=OpenRLHFOut,
-    responses={code: {"model": ErrorOut} for code in (401, 413, 422, 429)},
-)
+@router.post("/openrlhf/reward", response_model=OpenRLHFOut)
 async def openrlhf_reward(
     body: OpenRLHFIn,
     request: Request,

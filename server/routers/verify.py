@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from rlvr.results import VerifyResult
+from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import TooLarge
-from rlvr.server.models import BatchIn, BatchOut, ErrorOut, VerifyIn, VerifyOut
+from rlvr.server.models import BatchIn, BatchOut, VerifyIn, VerifyOut
 from rlvr.server.scoring import Item, Scorer
 
-router = APIRouter(tags=["verify"])
-_ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 413, 422, 429)}
+router = APIRouter(tags=["verify"], dependencies=[Depends(require_json)], responses=errors(400, 422, 429))
 
 
-@router.post("/verify", response_model=VerifyOut, responses=_ERRORS)
+@router.post("/verify", response_model=VerifyOut)
 async def verify(body: VerifyIn, request: Request) -> dict:
     """Score one completion. An unknown env or a broken check is a 200 whose `status` says so."""
     scorer: Scorer = request.app.state.scorer
@@ -24,7 +24,7 @@ async def verify(body: VerifyIn, request: Request) -> dict:
     return result.to_dict()
 
 
-@router.post("/verify/batch", response_model=BatchOut, responses=_ERRORS)
+@router.post("/verify/batch", response_model=BatchOut)
 async def verify_batch(body: BatchIn, request: Request) -> dict:
     """Score many items; one result per item in order. A malformed item gets its own `error` result."""
     scorer: Scorer = request.app.state.scorer
