@@ -125,6 +125,8 @@ CORRECT = [
     ("30", "\\boxed{30\\degree}"),
     ("30", "\\boxed{30°}"),
     ("30^\\circ", "\\boxed{30°}"),
+    ("\\{\\sqrt{2}\\}", "\\boxed{\\{\\sqrt{2}\\}}"),
+    ("[1,2]", "\\boxed{[1, 2]}"),
 ]
 
 # red-team 3: an answer applying an evaluating operator the gold does not use restates the question
@@ -293,6 +295,9 @@ WRONG = [
     ("5", "\\boxed{5pi}"),
     ("5", "\\boxed{5\\text{ pi}}"),
     ("-5", "\\boxed{5}"),
+    ("\\sqrt{2}", "\\boxed{\\{\\sqrt{2}\\}}"),  # a set of one is not its element, nor a list of one
+    ("\\sqrt{2}", "\\boxed{[\\sqrt{2}]}"),
+    ("\\sqrt{2}", "\\boxed{\\left\\{\\sqrt{2}\\right\\}}"),
 ]
 
 HEDGES = [

@@ -108,7 +108,7 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return gold_text is not None and answer_text is not None and gold_text == answer_text
     if _squash(gold) == _squash(answer):
         return True
-    if unevaluated_operators(gold, answer):
+    if unevaluated_operators(gold, answer) or (_singleton(answer) and not _singleton(gold)):
         return False
     gold_number = _plain_number(gold)
     if gold_number is not None:
@@ -143,6 +143,15 @@ def _last_side(answer: str) -> str:
         if char == "=" and depth == 0:
             start = index + 1
     return answer[start:]
+
+
+def _singleton(text: str) -> bool:
+    """One element in a set or brackets (`\\{\\sqrt2\\}`, `[\\sqrt2]`, never a matrix): math-verify unwraps it."""
+    squashed = _squash(text)
+    for left, right in (("\\{", "\\}"), ("[", "]")):
+        if squashed.startswith(left) and squashed.endswith(right) and not re.search(r",|\\begin", squashed):
+            return len(squashed) > len(left) + len(right)
+    return False
 
 
 def _places_as_written(answer: str) -> dict[Decimal, int]:
