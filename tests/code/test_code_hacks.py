@@ -201,6 +201,18 @@ def test_tests_that_never_call_the_program_are_an_error_not_a_pass(box, case):
     assert (result.status, result.reward) == (Status.ERROR, None), result.reason
 
 
+# A test that feeds the program's output back to it: a reply nested just deep enough to decode in the
+# judge but not to encode again once wrapped must fail the test, not be blamed on the reference.
+ROUND_TRIP = {"asserts": ["assert f(f([1, 2, 3])) == [1, 2, 3]"]}
+
+
+@pytest.mark.parametrize("depth", [150, 199, 201, 494, 495, 3000])
+def test_a_deeply_nested_reply_is_a_failed_test_not_a_reference_error(box, depth):
+    code = f"def f(x):\n    v = 0\n    for _ in range({depth}):\n        v = [v]\n    return v\n"
+    result = verify(completion=f"```python\n{code}```", reference=ROUND_TRIP, sandbox=box)
+    assert (result.status, result.reward) == (Status.WRONG, 0.0), result.reason
+
+
 # A float tolerance is for floats: an expected integer is a count, and 999999 is not a million.
 INT_WITH_TOLERANCE = {
     "stdio": ({"inputs": ["\n"], "outputs": ["1000000 0.5\n"], "float_tol": 1e-3}, "print(999999, 0.5)\n"),

@@ -30,6 +30,7 @@ import time
 import types
 
 MAX_REPLY = 16 << 20
+MAX_DEPTH = 200  # nesting of a value crossing between the tests and the program
 HEADER = struct.Struct(">I")
 PR_SET_DUMPABLE = 4
 # The work dir (the script's dir) is writable by the candidate: never import from it.
@@ -100,23 +101,30 @@ def encode(value):
     raise TypeError(f"a value of type {type(value).__name__} cannot cross to the tests (plain data only)")
 
 
-def decode(data):
-    """Rebuild exact built-in objects from `encode`'s JSON (P never holds a candidate-made object)."""
+def decode(data, depth=0):
+    """Rebuild exact built-in objects from `encode`'s JSON (P never holds a candidate-made object).
+
+    Nesting is capped well below the recursion limit: a value that P could decode but not encode again
+    (a test that passes the program's output back to it) would fail inside the judge, where a failure
+    is blamed on the reference and masked instead of scored."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"a value nested deeper than {MAX_DEPTH} levels")
     if data is None or type(data) in (bool, int, float, str):
         return data
+    depth += 1
     if type(data) is list:
-        return [decode(item) for item in data]
+        return [decode(item, depth) for item in data]
     if type(data) is not dict or set(data) != {"$", "v"}:
         raise ValueError("malformed value")
     tag, payload = data["$"], data["v"]
     if tag == "int" and type(payload) is str:
         return int(payload, 16)
     if tag == "tuple" and type(payload) is list:
-        return tuple(decode(item) for item in payload)
+        return tuple(decode(item, depth) for item in payload)
     if tag == "dict" and type(payload) is list:
-        return {decode(k): decode(v) for k, v in (_pair(item) for item in payload)}
+        return {decode(k, depth): decode(v, depth) for k, v in (_pair(item) for item in payload)}
     if tag in ("set", "frozenset") and type(payload) is list:
-        items = (decode(item) for item in payload)
+        items = (decode(item, depth) for item in payload)
         return set(items) if tag == "set" else frozenset(items)
     if tag == "bytes" and type(payload) is str:
         import base64
@@ -183,7 +191,9 @@ def call_worker(code, sock):
         if message is None:
             os._exit(0)
         try:
-            function = module.__dict__.get(message["name"]) or _solution_method(module, message["name"])
+            function = module.__dict__.get(message["name"])
+            if function is None:
+                function = _solution_method(module, message["name"])
             if function is None:
                 raise NameError(f"name {message['name']!r} is not defined")
             result = function(*decode(message["args"]), **decode(message["kwargs"]))
