@@ -152,14 +152,8 @@ def test_error_bodies_never_echo_internals(http: httpx.Client) -> None:
 def test_disconnect_mid_batch_leaves_the_server_serving(http: httpx.Client, server) -> None:
     items = [{"env": MATH, "completion": f"\\boxed{{{i}}}", "reference": {"answer": str(i)}} for i in range(60)]
     items[3] = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
-    body = json.dumps({"items": items}).encode()
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(
-            b"POST /verify/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-            + f"Authorization: Bearer {server.settings.api_key}\r\n".encode()
-            + f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
-        )
+        _send_batch(sock, server, items)
     reply = http.post("/verify", json={"env": MATH, "completion": "\\boxed{5}", "reference": {"answer": "5"}})
     assert reply.json()["status"] == "correct"
     scorer = server.app.state.scorer
@@ -198,15 +192,9 @@ def test_lone_surrogate_in_a_session_step_answers(http: httpx.Client) -> None:
 
 def test_a_disconnected_clients_backlog_is_cancelled(http: httpx.Client, server) -> None:
     hang = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
-    body = json.dumps({"items": [hang] * 40}).encode()  # 40 x 1.5 s on 2 workers: 30 s if they all ran
     scorer = server.app.state.scorer
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(
-            b"POST /verify/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-            + f"Authorization: Bearer {server.settings.api_key}\r\n".encode()
-            + f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
-        )
+        _send_batch(sock, server, [hang] * 40)  # 40 x 1.5 s on 2 workers: 30 s if they all ran
         deadline = time.monotonic() + 10
         while scorer.admission.pending < 40 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -220,3 +208,14 @@ def test_a_disconnected_clients_backlog_is_cancelled(http: httpx.Client, server)
     while scorer.admission.pending and time.monotonic() < deadline:
         time.sleep(0.05)
     assert scorer.admission.pending == 0
+
+
+def _send_batch(sock: socket.socket, server, items: list) -> None:
+    """POST a batch on a raw socket, so the test can hang up without reading the answer."""
+    body = json.dumps({"items": items}).encode()
+    sock.sendall(
+        b"POST /verify/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        + f"Authorization: Bearer {server.settings.api_key}\r\n".encode()
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
