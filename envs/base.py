@@ -116,6 +116,16 @@ class TextEnv(gymnasium.Env[str, str]):
 
         return verify_family(self.family, completion=completion, reference=task.reference)
 
+    def reference_answer(self, task: Task) -> str | None:
+        """The task's final answer written in the family's answer grammar, or None when this env cannot
+        make one. `rlvr qa` builds its reference completion and its answer-based attacks from it."""
+        return None
+
+    def reference_completion(self, task: Task) -> str | None:
+        """A whole completion that must score 1.0 (`rlvr qa` fails the env when it does not), or None when
+        the env cannot make one (Lean without a toolchain)."""
+        return None
+
     def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
         """The next observation in a multi-turn episode; families override it to say more."""
         return (f"{task.prompt}\n\nYour previous attempt was not accepted ({result.status}: {result.reason}). "

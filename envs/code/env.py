@@ -26,6 +26,23 @@ class CodeEnv(TextEnv):
             tasks = load_jsonl(path, format=format, limit=limit) if path is not None else builtin_tasks()
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
 
+    def reference_answer(self, task: Task) -> str | None:
+        """The task's own solution: a built-in problem's `solution`, HumanEval's prompt with its
+        `canonical_solution` (the body only), or an MBPP record's `code`."""
+        metadata = task.metadata
+        if metadata.get("solution"):
+            return str(metadata["solution"])
+        if metadata.get("canonical_solution") and "prompt" in task.reference:
+            return str(task.reference["prompt"]) + str(metadata["canonical_solution"])
+        return str(metadata["code"]) if metadata.get("code") else None
+
+    def reference_completion(self, task: Task) -> str | None:
+        answer = self.reference_answer(task)
+        if answer is None:
+            return None
+        language = str(task.reference.get("language") or "python")
+        return f"Here is a solution.\n\n```{language}\n{answer.rstrip()}\n```"
+
 
 class CodeRepairEnv(CodeEnv):
     """Multi-turn: a failed attempt comes back with the failing test's message, up to `max_turns`.

@@ -24,13 +24,16 @@ class PuzzleKind:
     """One puzzle family: its config type, difficulty levels (easiest first) and pure functions.
 
     `generate(rng, config)` returns the instance as a JSON-ready dict (the verifier's reference, with a
-    `"kind"` key) already checked by the family's solver; `prompt(instance)` renders it for the model.
+    `"kind"` key) already checked by the family's solver; `prompt(instance)` renders it for the model;
+    `answer(instance)` is the solver's answer in the family's answer format (what `rlvr qa` checks the
+    verifier accepts), None when the solver gives up.
     """
 
     name: str
     levels: tuple[Any, ...]
     generate: Callable[[random.Random, Any], dict[str, Any]]
     prompt: Callable[[Mapping[str, Any]], str]
+    answer: Callable[[Mapping[str, Any]], str | None]
 
     @property
     def default(self) -> Any:
@@ -103,6 +106,12 @@ class LogicEnv(TextEnv):
     def config(self) -> Any:
         return self.tasks.config
 
+    def reference_answer(self, task: Task) -> str | None:
+        return self.kind.answer(task.reference)
+
+    def reference_completion(self, task: Task) -> str | None:
+        return answer_completion(self.reference_answer(task))
+
     def set_difficulty(self, level: int) -> None:
         """Switch to the preset `level` (0 = easiest); takes effect at the next reset."""
         self.tasks = PuzzleSource(self.kind, self.kind.config_for(level), self.seed)
@@ -114,3 +123,10 @@ def positive(name: str, value: int, low: int = 1, high: int | None = None) -> No
     if not isinstance(value, int) or value < low or (high is not None and value > high):
         bound = f"between {low} and {high}" if high is not None else f">= {low}"
         raise ConfigError(f"{name} must be an int {bound}, got {value!r}")
+
+
+def answer_completion(answer: str | None) -> str | None:
+    """A completion that reasons briefly and then gives `answer` in the `<answer>` tags every kind asks for."""
+    if answer is None:
+        return None
+    return f"I checked every constraint of the puzzle against this solution.\n\n<answer>\n{answer}\n</answer>"

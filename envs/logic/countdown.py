@@ -121,7 +121,12 @@ def prompt(instance: Mapping[str, Any]) -> str:
             f"{ANSWER_INSTRUCTIONS}")
 
 
-KIND = PuzzleKind("countdown", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    return solve(instance["numbers"], instance["target"], instance["use_all"])
+
+
+KIND = PuzzleKind("countdown", LEVELS, generate, prompt, reference_answer)
 
 
 class CountdownEnv(LogicEnv):

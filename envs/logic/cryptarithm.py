@@ -121,7 +121,13 @@ def format_answer(solution: Mapping[str, int]) -> str:
     return ", ".join(f"{letter}={digit}" for letter, digit in sorted(solution.items()))
 
 
-KIND = PuzzleKind("cryptarithm", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    found = solve(Sum(tuple(instance["addends"]), instance["result"]), limit=1)
+    return format_answer(found[0]) if found else None
+
+
+KIND = PuzzleKind("cryptarithm", LEVELS, generate, prompt, reference_answer)
 
 
 class CryptarithmEnv(LogicEnv):

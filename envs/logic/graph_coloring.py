@@ -97,7 +97,13 @@ def format_answer(coloring: Mapping[int, int]) -> str:
     return ", ".join(f"{v}: {c}" for v, c in sorted(coloring.items()))
 
 
-KIND = PuzzleKind("graph_coloring", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    coloring = solve(instance["vertices"], instance["colors"], instance["edges"])
+    return format_answer(coloring) if coloring is not None else None
+
+
+KIND = PuzzleKind("graph_coloring", LEVELS, generate, prompt, reference_answer)
 
 
 class GraphColoringEnv(LogicEnv):

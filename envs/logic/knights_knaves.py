@@ -124,7 +124,13 @@ def format_answer(names: list[str], knights: tuple[bool, ...]) -> str:
     return "\n".join(f"{name}: {'knight' if k else 'knave'}" for name, k in zip(names, knights, strict=True))
 
 
-KIND = PuzzleKind("knights_knaves", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    found = solve(instance["statements"])
+    return format_answer(instance["names"], found[0]) if found else None
+
+
+KIND = PuzzleKind("knights_knaves", LEVELS, generate, prompt, reference_answer)
 
 
 class KnightsKnavesEnv(LogicEnv):

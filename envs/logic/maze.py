@@ -120,7 +120,13 @@ def format_answer(path: str) -> str:
     return " ".join(path)
 
 
-KIND = PuzzleKind("maze", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    path = solve(instance["grid"])
+    return format_answer(path) if path is not None else None
+
+
+KIND = PuzzleKind("maze", LEVELS, generate, prompt, reference_answer)
 
 
 class MazeEnv(LogicEnv):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
-from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource
+from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource, answer_completion
 from rlvr.envs.logic.countdown import KIND as COUNTDOWN
 from rlvr.envs.logic.cryptarithm import KIND as CRYPTARITHM
 from rlvr.envs.logic.graph_coloring import KIND as GRAPH_COLORING
@@ -91,6 +91,12 @@ class LogicMixEnv(TextEnv):
         configs = {name: self.overrides.get(name, kind.levels[min(level, len(kind.levels) - 1)])
                    for name, kind in ALL_KINDS.items()}
         return MixSource(self.weights, configs, self.seed)
+
+    def reference_answer(self, task: Task) -> str | None:
+        return ALL_KINDS[task.reference["kind"]].answer(task.reference)
+
+    def reference_completion(self, task: Task) -> str | None:
+        return answer_completion(self.reference_answer(task))
 
     def set_difficulty(self, level: int) -> None:
         """Switch every kind to preset `level` (clamped per kind); takes effect at the next reset."""

@@ -110,7 +110,13 @@ def format_answer(solution: list[int]) -> str:
     return " ".join(map(str, solution))
 
 
-KIND = PuzzleKind("nqueens", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    placement = solve(instance["n"], [tuple(cell) for cell in instance["given"]])
+    return format_answer(placement) if placement is not None else None
+
+
+KIND = PuzzleKind("nqueens", LEVELS, generate, prompt, reference_answer)
 
 
 class NQueensEnv(LogicEnv):

@@ -146,7 +146,13 @@ def format_answer(solution: Grid) -> str:
     return "\n".join(" ".join(str(v) for v in row) for row in solution)
 
 
-KIND = PuzzleKind("sudoku", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    found = solve(instance["grid"], instance["box_rows"], instance["box_cols"], limit=1)
+    return format_answer(found[0]) if found else None
+
+
+KIND = PuzzleKind("sudoku", LEVELS, generate, prompt, reference_answer)
 
 
 class SudokuEnv(LogicEnv):

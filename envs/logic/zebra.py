@@ -162,7 +162,14 @@ def format_answer(street: Street, position: Mapping[str, int]) -> str:
     return "\n".join(lines)
 
 
-KIND = PuzzleKind("zebra", LEVELS, generate, prompt)
+def reference_answer(instance: Mapping[str, Any]) -> str | None:
+    """The solver's answer to `instance`, formatted as the prompt asks."""
+    street = load(instance)
+    found = solve(street, limit=1)
+    return format_answer(street, found[0]) if found else None
+
+
+KIND = PuzzleKind("zebra", LEVELS, generate, prompt, reference_answer)
 
 
 class ZebraEnv(LogicEnv):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rlvr.envs.base import TaskSource, TextEnv
+from rlvr.envs.base import Task, TaskSource, TextEnv
 from rlvr.envs.math.dataset import MathDataset
 from rlvr.envs.math.generator import KINDS, ProceduralMath
 from rlvr.envs.math.reasoning_gym_source import ReasoningGymMath
@@ -35,6 +35,21 @@ class MathEnv(TextEnv):
         elif tasks is None:
             tasks = ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds))
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+
+    def reference_answer(self, task: Task) -> str | None:
+        """The gold as it goes inside `\\boxed{}`: without the `$...$` or `\\boxed{...}` a dataset may wrap it in."""
+        gold = str(task.reference.get("answer", "")).strip()
+        if len(gold) > 1 and gold[0] == gold[-1] == "$":
+            gold = gold.strip("$").strip()
+        if gold.startswith("\\boxed{") and gold.endswith("}"):
+            gold = gold[len("\\boxed{"):-1].strip()
+        return gold or None
+
+    def reference_completion(self, task: Task) -> str | None:
+        answer = self.reference_answer(task)
+        if answer is None:
+            return None
+        return f"Working through the problem step by step gives the result.\n\nThe answer is $\\boxed{{{answer}}}$."
 
     def set_difficulty(self, difficulty: int) -> None:
         """Curriculum hook: later resets draw from the generator at the new difficulty."""
