@@ -1,8 +1,11 @@
 """Sudoku verifier: the answer grid keeps every clue and has each digit once per row, column and box.
 
 Reference: `{"kind": "sudoku", "box_rows": 3, "box_cols": 3, "grid": [[5, 3, 0, ...], ...]}` (0 = blank).
-Answer: the filled grid's digits, row by row; any separators (spaces, commas, `|`, `-`, `+`, newlines)
-and `Row k:` / `Rk:` labels are ignored, other letters are not.
+Answer (grammar): one line per row holding exactly the row's digits (`1 2 3 4` or `1234`), or all the
+cells on one line, or a bracketed list of rows (`[[1, 2, 3, 4], ...]`). Between digits only separators
+(spaces, `, | + - . : ; _ = / *`, box-drawing rules) may stand; a line may start with `Row k:` / `Rk:` when
+k is that row's number; rule lines (`---+---`) hold no digits. Anything else (a word, a sign, a fifth row,
+`?`, a label on an empty line) makes the answer unreadable.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import AnswerError, int_matrix, require_int, run
+from rlvr.verifiers.logic._answer import MINUS_SIGNS, AnswerError, int_matrix, require_int, run
+from rlvr.verifiers.logic._grammar import Token, check_brackets, scan, split_lines
 
 KIND = "sudoku"
-SEPARATORS = frozenset(" \t\r\n|+-,;:.[](){}_=*/")
+# Grid punctuation (Markdown and box-drawing rules, list commas) carries no content: it is read as a
+# separator. Brackets make a nested list of rows. Words other than a leading `Row k:` are unreadable.
+SYMBOLS = {**{char: "separator" for char in "|+-,;:._=/\\*│┃║─━═┼╋╬├┤┬┴┌┐└┘╠╣╦╩╔╗╚╝"},
+           **{char: "open" for char in "([{"}, **{char: "close" for char in ")]}"}, "`": "skip"}
 
 
 @dataclass(frozen=True)
@@ -40,26 +47,88 @@ def load(reference: Mapping[str, Any]) -> Sudoku:
 
 
 def parse(text: str, puzzle: Sudoku) -> list[list[int]]:
-    digits = []
-    for char in "\n".join(_drop_row_label(line) for line in text.splitlines()):
-        if char.isdigit() and char.isascii():
-            digits.append(int(char))
-        elif char not in SEPARATORS:
-            raise AnswerError(f"unexpected character {char!r}; write only the grid's digits")
+    """The grid's rows: one line each (or all cells on one line, or a `[[...], ...]` list of rows)."""
+    _refuse_signs(text)
+    tokens = scan(text, SYMBOLS)
+    if any(token.kind == "open" for token in tokens):
+        rows = _bracketed_rows(tokens)
+    else:
+        rows = _line_rows(split_lines(tokens), puzzle.size)
     size = puzzle.size
-    if len(digits) != size * size:
-        raise AnswerError(f"expected {size * size} digits ({size} rows of {size}), found {len(digits)}")
-    return [digits[row * size:(row + 1) * size] for row in range(size)]
+    if len(rows) == 1 and len(rows[0]) == size * size:
+        rows = [rows[0][r * size:(r + 1) * size] for r in range(size)]
+    if len(rows) != size or any(len(row) != size for row in rows):
+        shape = ", ".join(str(len(row)) for row in rows[:12])
+        raise AnswerError(f"expected {size} rows of {size} digits, found rows of {shape} digits")
+    return rows
 
 
-def _drop_row_label(line: str) -> str:
-    """`Row 3: 1 2 3 4` or `R3: 1 2 3 4` -> ` 1 2 3 4` (the label's digit is not part of the grid)."""
-    stripped = line.lstrip().lstrip("|*").lstrip()
-    colon = stripped.find(":", 0, 12)
-    label = stripped[:colon].replace("*", "").strip().lower()
-    if colon != -1 and (label.startswith("row") or label[:1] == "r" and label[1:].strip().isdigit()):
-        return stripped[colon + 1:]
-    return line
+def _digits(token: Token) -> list[int]:
+    if token.kind != "number":
+        raise AnswerError(f"cannot read {token.shown()} in the grid; write only digits")
+    return [int(char) for char in token.text]
+
+
+def _line_rows(lines: list[list[Token]], size: int) -> list[list[int]]:
+    """Each line with digits is a row; a `Row k:` / `Rk:` label must say k for the k-th row."""
+    rows: list[list[int]] = []
+    labelled = 0
+    for line in lines:
+        label, line = _row_label(line)
+        row = [digit for token in line if token.kind != "separator" for digit in _digits(token)]
+        if label is not None:
+            labelled += 1
+            if label != len(rows) + 1 or not row:
+                raise AnswerError(f"the row labelled {label} is not row {len(rows) + 1} of the grid")
+        if row:
+            rows.append(row)
+    if labelled and labelled != len(rows):
+        raise AnswerError("some rows are labelled and some are not")
+    return rows
+
+
+def _row_label(line: list[Token]) -> tuple[int | None, list[Token]]:
+    """`Row 3:` or `R3:` at the start of a line (after pipes or `**`) -> (3, the rest)."""
+    start = 0
+    while start < len(line) and line[start].kind == "separator":
+        start += 1
+    head = line[start:start + 3]
+    if len(head) == 3 and head[0].kind == "word" and head[0].text in ("row", "r") and head[1].kind == "number" \
+            and head[2].text == ":":
+        return int(head[1].text[:3]), line[start + 3:]
+    return None, line
+
+
+def _bracketed_rows(tokens: list[Token]) -> list[list[int]]:
+    """`[[1, 2], [2, 1]]`: each innermost bracket group is a row, and no digit stands outside one."""
+    check_brackets(tokens)
+    rows: list[list[int]] = []
+    stack: list[list[int] | None] = []  # the digits of each open group; None once it holds a group
+    for token in tokens:
+        if token.kind == "open":
+            if stack:
+                if stack[-1]:
+                    raise AnswerError("a bracket group holds both digits and groups")
+                stack[-1] = None
+            stack.append([])
+        elif token.kind == "close":
+            group = stack.pop()
+            if group is not None:
+                rows.append(group)
+        elif token.kind in ("separator", "newline"):
+            continue
+        elif not stack or stack[-1] is None:
+            raise AnswerError(f"{token.shown()} stands outside the rows' brackets")
+        else:
+            stack[-1].extend(_digits(token))
+    return rows
+
+
+def _refuse_signs(text: str) -> None:
+    """`-1` is a negative cell, not a separator and a 1; a dash between digits (`1-2`) separates."""
+    for i, char in enumerate(text):
+        if char in MINUS_SIGNS and text[i + 1:i + 2].isdigit() and not text[i - 1:i].isalnum():
+            raise AnswerError("a negative number is not a digit of the grid")
 
 
 def check(puzzle: Sudoku, grid: list[list[int]]) -> str | None:
