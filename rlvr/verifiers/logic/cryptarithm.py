@@ -3,10 +3,13 @@
 Reference: `{"kind": "cryptarithm", "addends": ["SEND", "MORE"], "result": "MONEY"}` (uppercase words).
 Rules: each letter is one digit, different letters are different digits, no multi-letter word starts
 with 0, and the addends sum to the result.
-Answer: the mapping (`S=9, E=5, N=6, ...`; `S: 9` and `S -> 9` work too) or the addition with digits
-filled in (`9567 + 1085 = 10652`), or both, when they must agree. A letter not in the puzzle given a
-digit (`Z=5`), a number after no letter that is not the filled-in addition, or a word other than the
-puzzle's words and a few fillers (`wrong`, `maybe`) is unreadable.
+Answer (grammar): lines of items joined by `,`, `;` or `and`: `L = d` (`=`, `:`, `->`, `→`, `=>`, `is`,
+`equals`) for a puzzle letter and one digit; `WORD = 9567` for a puzzle word; the addition with digits
+(`9567 + 1085 = 10652`), optionally after the word addition (`SEND + MORE = MONEY: 9567 + 1085 = 10652`).
+A line may start with a list marker (`3.`, `-`) and a heading (`Final answer:`, `Mapping:`); a
+`| Letter | Digit |` table works too. Everything must agree (a letter given two digits is `wrong`).
+Anything else is unreadable: a relation that is not an assignment (`≠`, `!=`, `<`, `is not`), a letter not
+in the puzzle, `-` in an addition, a stray word, number or symbol.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ from typing import Any
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.logic._answer import AnswerError, require, run
+from rlvr.verifiers.logic._grammar import Token, is_rule, pick, scan, split_lines, table_cells
 
 KIND = "cryptarithm"
 MAX_WORD = 12
 MAX_ADDENDS = 6
-MAPPING_WORDS = frozenset({"AND", "IS", "SO", "THUS", "ANSWER", "FINAL", "SOLUTION", "MAPPING", "CHECK", "LETTER",
-                           "LETTERS", "DIGIT", "DIGITS", "EQUALS", "THEREFORE", "HENCE"})
 
 
 @dataclass(frozen=True)
@@ -53,84 +55,143 @@ def load(reference: Mapping[str, Any]) -> Sum:
     return Sum(tuple(addends), result)
 
 
-def _tokens(text: str) -> list[str]:
-    tokens, current = [], ""
-    for char in text + " ":
-        if char.isascii() and char.isalnum():
-            if current and current[-1].isdigit() != char.isdigit():
-                tokens.append(current)
-                current = ""
-            current += char
-            if len(current) > 40:
-                raise AnswerError("a token in the answer is too long")
-        elif current:
-            tokens.append(current)
-            current = ""
-    return tokens
+ASSIGN_WORDS = frozenset({"is", "equals"})
+HEADINGS = frozenset({"answer", "final", "solution", "mapping", "check", "verification", "sum"})
+TABLE_HEADINGS = frozenset({"letter", "letters", "digit", "digits", "value", "values"})
+SYMBOLS = pick("comma", "semicolon", "colon", "period", "pipe", "dash", "open", "close", "equals", "arrow", "plus")
 
 
 def parse(text: str, puzzle: Sum) -> dict[str, set[int]]:
     """Each letter with the digits the answer gives it (more than one is a contradiction `check` reports)."""
-    tokens = _tokens("\n".join(_drop_list_marker(line) for line in text.splitlines()))
-    letters = set(puzzle.letters)
-    if any(len(t) == 1 and t.upper() in letters for t in tokens):
-        return _parse_mapping(tokens, puzzle)
     mapping: dict[str, set[int]] = {}
-    _add_sum([t for t in tokens if t.isdigit()], puzzle, mapping)
-    return mapping
-
-
-def _drop_list_marker(line: str) -> str:
-    """`3. N=6` -> `N=6`: a numbered list's marker is not part of the answer."""
-    stripped = line.lstrip()
-    digits = len(stripped) - len(stripped.lstrip("0123456789"))
-    if 1 <= digits <= 2 and stripped[digits:digits + 1] in (".", ")") and stripped[digits + 1:digits + 2].isspace():
-        return stripped[digits + 1:]
-    return line
-
-
-def _add_sum(numbers: list[str], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
-    """Read the addition with digits for letters (`9567 + 1085 = 10652`) into the mapping."""
-    words = [*puzzle.addends, puzzle.result]
-    if len(numbers) != len(words) or any(len(n) != len(w) for n, w in zip(numbers, words, strict=True)):
+    for line in split_lines(scan(text, SYMBOLS, max_token=MAX_WORD + 1)):
+        cells = table_cells(line)
+        if cells is None:
+            _read_line(_drop_prefix(line), puzzle, mapping)
+        elif not is_rule(cells):
+            _read_table_row(cells, puzzle, mapping)
+    if not mapping:
         raise AnswerError("write the mapping (S=9, E=5, ...) or the addition with digits for letters")
-    for number, word in zip(numbers, words, strict=True):
-        for digit, letter in zip(number, word, strict=True):
-            mapping.setdefault(letter, set()).add(int(digit))
-
-
-def _parse_mapping(tokens: list[str], puzzle: Sum) -> dict[str, set[int]]:
-    """`S=9, E=5, ...`, optionally with the filled-in addition, whose digits must agree with the mapping.
-
-    A number that follows no letter is read as part of that addition, never skipped (`E=5, no, 4` gave
-    E=5), and a word other than the puzzle's own words and a few fillers (`wrong`, `maybe`) is refused.
-    """
-    letters, puzzle_words = set(puzzle.letters), {*puzzle.addends, puzzle.result}
-    mapping: dict[str, set[int]] = {}
-    stray: list[str] = []
-    pending: str | None = None
-    for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
-        if len(token) == 1 and token.isalpha() and token.upper() not in letters and after.isdigit():
-            raise AnswerError(f"letter {token.upper()} is not in the puzzle")
-        if len(token) > 1 and token.isalpha() and token.upper() not in puzzle_words | MAPPING_WORDS:
-            raise AnswerError(f"unexpected word {token[:30]!r}; write the mapping as S=9, E=5, ...")
-        if token.isdigit():
-            if pending is None:
-                stray.append(token)
-                continue
-            if len(token) != 1:
-                raise AnswerError(f"letter {pending} is given {token}, not a single digit")
-            mapping.setdefault(pending, set()).add(int(token))
-            pending = None
-        elif len(token) == 1 and token.upper() in letters:
-            if pending is not None:
-                raise AnswerError(f"letter {pending} has no digit after it")
-            pending = token.upper()
-    if pending is not None:
-        raise AnswerError(f"letter {pending} has no digit after it")
-    if stray:
-        _add_sum(stray, puzzle, mapping)
     return mapping
+
+
+def _drop_prefix(line: list[Token]) -> list[Token]:
+    """A list marker (`3.`, `3)`, `-`) and a heading (`Final answer:`) start a line but say nothing."""
+    at = 0
+    if len(line) > 2 and line[0].kind == "number" and line[1].kind in ("period", "close"):
+        at = 2
+    elif len(line) > 1 and line[0].kind == "dash":
+        at = 1
+    end = at
+    while end < len(line) and line[end].kind == "word" and line[end].text in HEADINGS:
+        end += 1
+    if end > at and end < len(line) and line[end].kind == "colon":
+        at = end + 1
+    return line[at:]
+
+
+def _read_line(line: list[Token], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
+    """Items (`S=9`, `SEND = 9567`, `SEND + MORE = MONEY: 9567 + 1085 = 10652`) joined by `,` `;` `and`."""
+    at = 0
+    while at < len(line):
+        at = _item(line, at, puzzle, mapping)
+        if at < len(line) and (line[at].kind in ("comma", "semicolon", "period") or line[at].text == "and"):
+            at += 1
+            if at == len(line) and line[at - 1].kind == "period":
+                break
+            if at == len(line):
+                raise AnswerError(f"nothing follows the last {line[at - 1].shown()}")
+
+
+def _item(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]]) -> int:
+    token = line[at]
+    if token.kind == "number":
+        return _number_sum(line, at, puzzle, mapping)
+    if token.kind != "word":
+        raise AnswerError(f"cannot read {token.shown()}; write the mapping as S=9, E=5, ...")
+    word = token.text.upper()
+    if len(word) == 1:
+        if word not in puzzle.letters:
+            raise AnswerError(f"letter {word} is not in the puzzle")
+        digit, at = _assigned(line, at + 1, word)
+        if len(digit) != 1:
+            raise AnswerError(f"letter {word} is given {digit[:20]}, not a single digit")
+        mapping.setdefault(word, set()).add(int(digit))
+        return at
+    words = [*puzzle.addends, puzzle.result]
+    if word not in words:
+        raise AnswerError(f"cannot read {token.shown()}; write the mapping as S=9, E=5, ...")
+    if at + 1 < len(line) and line[at + 1].kind == "plus":
+        return _word_sum(line, at, puzzle, mapping)
+    number, at = _assigned(line, at + 1, word)
+    _spell(word, number, mapping)
+    return at
+
+
+def _assigned(line: list[Token], at: int, name: str) -> tuple[str, int]:
+    """After a letter or word: `=`, `:`, `->`, `is` or `equals`, then a number -> (its digits, next index)."""
+    sign = line[at] if at < len(line) else None
+    if sign is None or not (sign.kind in ("equals", "colon", "arrow") or sign.text in ASSIGN_WORDS):
+        raise AnswerError(f"{name} is followed by {sign.shown() if sign else 'nothing'}, not '=' and a digit")
+    value = line[at + 1] if at + 1 < len(line) else None
+    if value is None or value.kind != "number":
+        raise AnswerError(f"{name} {sign.text} is followed by {value.shown() if value else 'nothing'}, not a digit")
+    return value.text, at + 2
+
+
+def _sides(line: list[Token], at: int, kind: str) -> tuple[list[Token], int]:
+    """`a + b + ... = c` over one token kind (numbers or words) -> (the operands, the next index)."""
+    operands, equals = [line[at]], None
+    at += 1
+    while at + 1 < len(line) and line[at].kind in ("plus", "equals") and line[at + 1].kind == kind:
+        if line[at].kind == "equals":
+            if equals is not None:
+                raise AnswerError("an addition has two '=' signs")
+            equals = len(operands)
+        elif equals is not None:
+            break
+        operands.append(line[at + 1])
+        at += 2
+    if equals is None or equals != len(operands) - 1:
+        raise AnswerError("an addition must read a + b = c")
+    return operands, at
+
+
+def _number_sum(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]]) -> int:
+    numbers, at = _sides(line, at, "number")
+    words = [*puzzle.addends, puzzle.result]
+    if len(numbers) != len(words):
+        raise AnswerError(f"the addition has {len(numbers)} numbers; the puzzle has {len(words)} words")
+    for number, word in zip(numbers, words, strict=True):
+        _spell(word, number.text, mapping)
+    return at
+
+
+def _word_sum(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]]) -> int:
+    """`SEND + MORE = MONEY`, exactly as the puzzle writes it, optionally followed by the digits."""
+    words, at = _sides(line, at, "word")
+    if [w.text.upper() for w in words] != [*puzzle.addends, puzzle.result]:
+        raise AnswerError("the word addition is not the puzzle's")
+    if at + 1 < len(line) and line[at].kind in ("colon", "arrow", "equals", "comma") \
+            and line[at + 1].kind == "number":
+        return _number_sum(line, at + 1, puzzle, mapping)
+    return at
+
+
+def _spell(word: str, number: str, mapping: dict[str, set[int]]) -> None:
+    if len(number) != len(word):
+        raise AnswerError(f"{word} is given {number[:20]}, which has {len(number)} digits, not {len(word)}")
+    for digit, letter in zip(number, word, strict=True):
+        mapping.setdefault(letter, set()).add(int(digit))
+
+
+def _read_table_row(cells: list[list[Token]], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
+    """`| S | 9 |` (or a `| Letter | Digit |` header)."""
+    if all(len(cell) == 1 and cell[0].kind == "word" and cell[0].text in TABLE_HEADINGS for cell in cells):
+        return
+    if len(cells) != 2 or len(cells[0]) != 1 or len(cells[1]) != 1:
+        raise AnswerError("a table row must be | letter | digit |")
+    _read_line([cells[0][0], Token("equals", "="), cells[1][0]], puzzle, mapping)
 
 
 def check(puzzle: Sum, mapping: dict[str, set[int]]) -> str | None:
