@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMANDS: tuple[str, ...] = (
     "rlvr.cli_verify",
+    "rlvr.qa.cli",
     "rlvr.server.cli",
     "rlvr.trainer.cli",
     "rlvr.sandbox.cli",

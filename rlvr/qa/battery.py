@@ -1,0 +1,21 @@
+"""Which attacks each family faces: one table keyed by family name, as `envs.registry.FAMILIES` is.
+
+Every logic kind is a family of its own and faces the logic battery, as does the `logic` mix.
+"""
+
+from __future__ import annotations
+
+from rlvr.envs.registry import LOGIC_KINDS
+from rlvr.qa.attacks import Attack
+from rlvr.qa.code_attacks import CODE
+from rlvr.qa.lean_attacks import LEAN
+from rlvr.qa.logic_attacks import LOGIC
+from rlvr.qa.math_attacks import MATH
+
+BATTERIES: dict[str, tuple[Attack, ...]] = {
+    "math": MATH,
+    "code": CODE,
+    "lean": LEAN,
+    "logic": LOGIC,
+    **{kind: LOGIC for kind in LOGIC_KINDS},
+}

@@ -1,0 +1,70 @@
+"""`rlvr qa ENV_ID ...`: run the reference solutions and the attack battery; exit 1 when the verifier fails."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+
+from rlvr.qa.runner import DEFAULT_TASKS, DEFAULT_TIME_BOUND_S
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "qa", help="audit env verifiers: reference solutions must score 1, every attack 0",
+        description="Exit 0 when every env passes, 1 when an attack earns reward, a reference solution "
+        "misses or a huge input overruns the time bound, 2 on a usage error.")
+    parser.add_argument("envs", nargs="*", metavar="ENV_ID", help="env ids, e.g. rlvr/Math-v0")
+    parser.add_argument("--all", action="store_true", help="every registered env")
+    parser.add_argument("--tasks", type=_positive, default=DEFAULT_TASKS, help="tasks per env (default 20)")
+    parser.add_argument("--seed", type=int, default=0, help="which tasks are drawn (default 0)")
+    parser.add_argument("--time-bound", type=float, default=DEFAULT_TIME_BOUND_S, metavar="S",
+                        help=f"most seconds one huge completion may take (default {DEFAULT_TIME_BOUND_S:g})")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.set_defaults(func=_run)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rlvr.dispatch import Verifier
+    from rlvr.envs.registry import ENVS
+    from rlvr.qa.report import render
+    from rlvr.qa.runner import run_qa
+
+    env_ids = list(ENVS) if args.all else args.envs
+    unknown = [env_id for env_id in env_ids if env_id not in ENVS]
+    if not env_ids or unknown:
+        print(_usage_error(unknown), file=sys.stderr)
+        return 2
+    verifier = Verifier()
+    try:
+        reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
+                          verifier=verifier) for env_id in env_ids]
+    finally:
+        verifier.close()
+    passed = all(report.passed for report in reports)
+    if args.json:
+        print(json.dumps({"passed": passed, "envs": [report.to_dict() for report in reports]}))
+    else:
+        print("\n\n".join(render(report) for report in reports))
+    return 0 if passed else 1
+
+
+def _usage_error(unknown: list[str]) -> str:
+    from rlvr.envs.registry import ENVS
+
+    if not unknown:
+        return "rlvr qa: name at least one env id, or pass --all (`rlvr envs` lists them)"
+    lines = []
+    for env_id in unknown:
+        close = difflib.get_close_matches(env_id, ENVS, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `rlvr envs` lists the registered ids"
+        lines.append(f"rlvr qa: unknown env {env_id!r}{hint}")
+    return "\n".join(lines)

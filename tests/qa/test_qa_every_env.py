@@ -1,0 +1,27 @@
+"""CI runs `rlvr qa` on every registered env: its reference solutions score 1.0 and no attack earns reward.
+
+Few tasks per env keep the whole set within a couple of minutes on two cores (the code envs go through the
+real docker sandbox); `rlvr qa ENV --tasks 20` runs the full audit.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rlvr.cli import main
+from rlvr.envs.registry import ENVS
+
+TASKS = 4
+
+
+@pytest.mark.parametrize("env_id", sorted(ENVS))
+def test_every_registered_env_passes_qa(env_id, capsys):
+    code = main(["qa", env_id, "--tasks", str(TASKS), "--json"])
+    report = json.loads(capsys.readouterr().out)["envs"][0]
+    failures = [f"{attack['name']}: {attack['rewarded']} rewarded, {attack['slow']} slow; {attack['worst']}"
+                for attack in report["attacks"] if attack["rewarded"] or attack["slow"]]
+    assert report["reference"]["missed"] == 0, report["reference"]["first_miss"]
+    assert code == 0 and not failures, "\n".join(failures)
+    assert report["tasks"] == TASKS and report["cases"] > TASKS * 10
