@@ -2,10 +2,12 @@
 
 Reference: `{"kind": "graph_coloring", "vertices": 6, "colors": 3, "edges": [[1, 2], [2, 3], ...]}`
 (vertices numbered 1..vertices).
-Answer: `vertex: color` pairs such as `1: 2, 2: 1, 3: 3` (any separators; unlabelled integers are read
-in pairs, vertex then color). Labelled pairs are read by their labels in either order (`color 2 vertex 1`,
-`vertex 1 gets colour 2`, `v1: c2`), every pair labelled alike; a `| Color | Vertex |` header sets the order
-of the pairs under it. A minus sign before a number (`1: -1`) is unreadable, not skipped.
+Answer (grammar, in `_pairs`): `vertex: color` pairs such as `1: 2, 2: 1, 3: 3` (`:`, `=`, `->`, `→`, `-`,
+`is`, `gets` link the two; `(1, 2)` tuples; one bracket pair around all, `{1: 2, 2: 1}`). Labelled pairs are
+read by their labels in either order (`color 2 vertex 1`, `vertex 1 gets colour 2`, `v1: c2`), every pair
+written alike; a `| Color | Vertex |` header sets the order of the rows under it. Anything else is
+unreadable: a relation that is not an assignment (`≠`, `!=`, `<`, `is not`), a sign (`1: -1`), a stray
+word or symbol.
 """
 
 from __future__ import annotations
@@ -16,21 +18,15 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import (
-    AnswerError,
-    labelled_pairs,
-    refuse_negative,
-    require,
-    require_int,
-    run,
-    words_and_numbers,
-)
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+from rlvr.verifiers.logic._grammar import scan
+from rlvr.verifiers.logic._pairs import SYMBOLS, PairGrammar, read_pairs
 
 KIND = "graph_coloring"
 MAX_VERTICES = 500
 LABELS = {"vertex": "vertex", "vertices": "vertex", "node": "vertex", "nodes": "vertex", "v": "vertex",
           "color": "color", "colors": "color", "colour": "color", "colours": "color", "c": "color"}
-FILLER_WORDS = frozenset({"is", "gets"})
+GRAMMAR = PairGrammar(("vertex", "color"), LABELS, frozenset({"is", "gets"}))
 
 
 @dataclass(frozen=True)
@@ -52,25 +48,8 @@ def load(reference: Mapping[str, Any]) -> Graph:
     return Graph(vertices, colors, tuple(edges))
 
 
-def _pairs(text: str) -> list[tuple[int, int]]:
-    """(vertex, color) pairs: by their labels where there are any (`color 2 vertex 1` was read as vertex 2)."""
-    tokens = words_and_numbers(text, max_token=12)
-    for token in tokens:
-        if isinstance(token, str) and token not in LABELS and token not in FILLER_WORDS:
-            raise AnswerError(f"unexpected word {token!r}; write vertex: color pairs")
-    if any(token in LABELS for token in tokens):
-        return labelled_pairs(tokens, LABELS, ("vertex", "color"))
-    numbers = [token for token in tokens if isinstance(token, int)]
-    if len(numbers) % 2:
-        raise AnswerError(f"found {len(numbers)} numbers; expected vertex/color pairs")
-    return list(zip(numbers[::2], numbers[1::2], strict=True))
-
-
 def parse(text: str, graph: Graph) -> dict[int, int]:
-    refuse_negative(text)  # `1: -1` was read as color 1: the reader skips every non-digit
-    pairs = _pairs(text)
-    if not pairs:
-        raise AnswerError("no vertex: color pairs found")
+    pairs = read_pairs(scan(text, SYMBOLS, max_token=12), GRAMMAR)
     coloring: dict[int, int] = {}
     for vertex, color in pairs:
         if coloring.get(vertex, color) != color:
