@@ -78,84 +78,6 @@ def _strip_fences(text: str) -> str:
     return text
 
 
-def words_and_numbers(text: str, max_token: int = 40) -> list[str | int]:
-    """Split text into ASCII letter runs (lowercased) and digit runs (as ints); everything else separates.
-
-    `r1c2` gives `["r", 1, "c", 2]`. Tokens longer than `max_token` characters are refused.
-    """
-    tokens: list[str | int] = []
-    current = ""
-    for char in text + " ":
-        if char.isascii() and char.isalnum() and (not current or current[-1].isdigit() == char.isdigit()):
-            current += char
-            if len(current) > max_token:
-                raise AnswerError("a token in the answer is too long")
-            continue
-        if current:
-            tokens.append(int(current) if current.isdigit() else current.lower())
-        current = char if char.isascii() and char.isalnum() else ""
-    return tokens
-
-
-def labelled_pairs(tokens: list[str | int], labels: Mapping[str, str],
-                   order: tuple[str, str]) -> list[tuple[int, int]]:
-    """Read numbers in pairs by their labels, each pair returned in `order` (say `("row", "column")`).
-
-    `labels` maps the words (`"r"`, `"rows"`) to the two kinds in `order`; other words must already be
-    checked by the caller and are skipped. A label names the number after it (`Row 2: column 4`,
-    `column 4 row 2`, `r2c4`); a pair with one label gives the other number the other kind (`Row 2: 4`).
-    Every pair must be labelled the same way: `color 1: vertex 1, 3; color 2: vertex 2, 4` slips out of
-    step and would pair vertex 3 with the next group's color. A header of both labels before any number
-    (a `| Vertex | Color |` table) sets the order of unlabelled pairs after it.
-    """
-    header = _pair_header(tokens, labels)
-    entries: list[tuple[int, str | None]] = []
-    label = None
-    for token in tokens:
-        if isinstance(token, int):
-            entries.append((token, label))
-            label = None
-        elif token in labels and not (header and not entries):
-            if label is not None or header:
-                raise AnswerError(f"the label {token!r} does not name the number after it")
-            label = labels[token]
-    if label is not None or len(entries) % 2:
-        raise AnswerError(f"labelled answers need a {order[0]} and a {order[1]} for every entry")
-    pairs = list(zip(entries[::2], entries[1::2], strict=True))
-    if header:
-        first, second = header
-        pairs = [((a, first), (b, second)) for (a, _), (b, _) in pairs]
-    if len({(a_label, b_label) for (_, a_label), (_, b_label) in pairs}) > 1:
-        raise AnswerError("the pairs are labelled in different ways; label every pair alike")
-    return [_order_pair(pair, order) for pair in pairs]
-
-
-def _pair_header(tokens: list[str | int], labels: Mapping[str, str]) -> tuple[str, str] | None:
-    """The two kinds named by labels that come before any number (`Vertex | Color`), else None."""
-    named = []
-    for token in tokens:
-        if isinstance(token, int):
-            break
-        if token in labels:
-            named.append(labels[token])
-    if len(named) != 2 or named[0] == named[1]:
-        return None
-    return named[0], named[1]
-
-
-def _order_pair(pair: tuple[tuple[int, str | None], tuple[int, str | None]],
-                order: tuple[str, str]) -> tuple[int, int]:
-    (first, first_label), (second, second_label) = pair
-    if first_label is None and second_label is None:
-        raise AnswerError("a labelled answer has a pair of numbers with no label")
-    other = {order[0]: order[1], order[1]: order[0]}
-    first_label = first_label or other[second_label]
-    second_label = second_label or other[first_label]
-    if {first_label, second_label} != set(order):
-        raise AnswerError(f"each entry needs one {order[0]} and one {order[1]}; the labels do not pair up")
-    return (first, second) if first_label == order[0] else (second, first)
-
-
 def shown(value: Any, limit: int = 80) -> str:
     """A reference value for an error message, cut to `limit` characters.
 
@@ -169,21 +91,6 @@ def shown(value: Any, limit: int = 80) -> str:
     except ValueError:
         return f"a {type(value).__name__} too large to show"
     return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def refuse_negative(text: str) -> None:
-    """Raise AnswerError when a minus sign stands before a number (`1: -1`): the reader would drop the sign.
-
-    A dash between two numbers or words (`1-2`) or before `>` (`1 -> 3`) is a separator and is allowed.
-    """
-    before = ""
-    for i, char in enumerate(text):
-        if char in MINUS_SIGNS and not (before.isascii() and before.isalnum()):
-            after = text[i + 1:i + 40].lstrip()
-            if after[:1].isdigit():
-                raise AnswerError("a negative number is not a valid entry")
-        if not char.isspace():
-            before = char
 
 
 def require(reference: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:

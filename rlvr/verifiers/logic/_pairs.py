@@ -30,7 +30,7 @@ class PairGrammar:
     roles: tuple[str, str]        # the two numbers' meanings, in the default order: ("vertex", "color")
     labels: Mapping[str, str]     # label word -> role ("v" -> "vertex", "colour" -> "color")
     link_words: frozenset[str]    # words that may join the two parts ("gets", "is")
-    prefixes: frozenset[str] = frozenset()  # a word that may open an entry and says nothing ("queen")
+    prefixes: frozenset[str] = frozenset()  # words that may open an entry and say nothing ("queen at")
 
 
 def read_pairs(tokens: list[Token], grammar: PairGrammar) -> list[tuple[int, int]]:
@@ -42,10 +42,10 @@ def read_pairs(tokens: list[Token], grammar: PairGrammar) -> list[tuple[int, int
             raise AnswerError("a table and other lines are mixed; write one or the other")
         return _table([cells for cells in tables if cells is not None], grammar)
     check_brackets(tokens)
-    return _entries(_unwrap(tokens), grammar)
+    return _entries(unwrap(tokens), grammar)
 
 
-def _unwrap(stream: list[Token]) -> list[Token]:
+def unwrap(stream: list[Token]) -> list[Token]:
     """`{1: 2, 2: 1}` or `[(1, 2), (2, 4)]`: one bracket pair around the whole answer."""
     while stream and stream[0].kind == "newline":
         stream = stream[1:]
@@ -90,7 +90,7 @@ Part = tuple[str | None, int]
 
 
 def _entry(stream: list[Token], at: int, grammar: PairGrammar) -> tuple[tuple[int, int, tuple], int]:
-    if stream[at].kind == "word" and stream[at].text in grammar.prefixes:
+    while at < len(stream) and stream[at].kind == "word" and stream[at].text in grammar.prefixes:
         at += 1
     if at < len(stream) and stream[at].kind == "open":
         return _tuple(stream, at)

@@ -1,10 +1,12 @@
 """N-queens verifier: n queens, one per row and column, none sharing a diagonal, the given ones kept.
 
 Reference: `{"kind": "nqueens", "n": 8, "given": [[row, col], ...]}` (1-based; queens the answer must keep).
-Answer: the queen's column in each row from row 1 to row n (`2 4 1 3`, `Columns: 2 4 1 3`), n (row, column)
-pairs (`(1, 2), (2, 4), ...`; `(2, 4), (1, 3)` is two queens, never four columns), labelled pairs in either
-order (`Row 1: column 2`, `column 2 row 1`, `r1c2`, `Row 1: 2`), or the board as n lines of `Q` and `.`.
-A minus sign before a number is unreadable.
+Answer (grammar): the board as n lines of `Q` and `.`; or the queen's column in each row from row 1 to
+row n (`2 4 1 3`, `Columns: 2, 4, 1, 3`, `[2, 4, 1, 3]`: numbers and commas only); or `row col` on each
+line; or (row, column) pairs in the grammar of `_pairs` (`(1, 2), (2, 4)` is two queens, never four
+columns; labelled pairs in either order: `Row 1: column 2`, `column 2 row 1`, `r1c2`, `Row 1: 2`,
+`Queen at row 1, column 2`; a `| Row | Column |` table). Anything else is unreadable: a relation that is
+not an assignment (`≠`, `!=`, `<`), a sign, a stray word or symbol.
 """
 
 from __future__ import annotations
@@ -15,22 +17,18 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
-from rlvr.verifiers.logic._answer import (
-    AnswerError,
-    labelled_pairs,
-    refuse_negative,
-    require,
-    require_int,
-    run,
-    words_and_numbers,
-)
+from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run
+from rlvr.verifiers.logic._grammar import Token, check_brackets, scan, split_lines
+from rlvr.verifiers.logic._pairs import SYMBOLS, PairGrammar, read_pairs, unwrap
 
 KIND = "nqueens"
 MAX_N = 64
-FILLER_WORDS = frozenset({"queen", "queens", "in", "at", "on", "is"})
 LABELS = {"row": "row", "rows": "row", "r": "row", "column": "column", "columns": "column", "col": "column",
           "cols": "column", "c": "column"}
 BOARD_EMPTY = frozenset("._-·0*")
+COLUMN_HEADINGS = frozenset({"column", "columns", "col", "cols"})
+GRAMMAR = PairGrammar(("row", "column"), LABELS, frozenset({"is", "at", "in", "on"}),
+                      prefixes=frozenset({"queen", "queens", "at", "in", "on"}))
 
 
 @dataclass(frozen=True)
@@ -52,44 +50,40 @@ def load(reference: Mapping[str, Any]) -> Board:
 
 
 def parse(text: str, board: Board) -> list[tuple[int, int]]:
-    """The queens as 1-based (row, col) cells, from a Q/. board, n columns, or n (row, col) pairs.
-
-    Pairs labelled `row`/`column` (`r`/`c`) are read by their labels, in either order.
-    """
+    """The queens as 1-based (row, col) cells: a Q/. board, the columns in row order, or (row, col) pairs."""
     plain = text.replace(" ", "").replace("|", "").replace("\n", "").replace("\r", "").replace("\t", "")
     if plain and any(c in "Qq" for c in plain) and all(c in "Qq" or c in BOARD_EMPTY for c in plain):
         return _parse_board(text, board.n)
-    refuse_negative(text)
-    tokens = words_and_numbers(text, max_token=7)
-    for token in tokens:
-        if isinstance(token, str) and token not in FILLER_WORDS and token not in LABELS:
-            raise AnswerError(f"unexpected word {token!r}; give {board.n} column numbers")
-    numbers = [token for token in tokens if isinstance(token, int)]
-    labels = [token for token in tokens if token in LABELS]
-    if labels and not (len(numbers) == board.n and _is_column_heading(tokens)):
-        return labelled_pairs(tokens, LABELS, ("row", "column"))
-    paired = _has_pair_groups(text)
-    if len(numbers) == board.n and not paired:
-        return [(row + 1, col) for row, col in enumerate(numbers)]
-    if len(numbers) % 2 == 0 and (paired or len(numbers) == 2 * board.n):
-        return list(zip(numbers[::2], numbers[1::2], strict=True))
-    raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(numbers)} numbers")
+    tokens = scan(text, SYMBOLS, max_token=7)
+    columns = _column_list(tokens)
+    if columns is not None:
+        if len(columns) != board.n:
+            raise AnswerError(f"expected {board.n} column numbers (one per row), found {len(columns)}")
+        return [(row, col) for row, col in enumerate(columns, 1)]
+    lines = split_lines(tokens)
+    if len(lines) > 1 and all(len(line) == 2 and line[0].kind == line[1].kind == "number" for line in lines):
+        return [(int(line[0].text), int(line[1].text)) for line in lines]  # `1 2` per line: row, column
+    return read_pairs(tokens, GRAMMAR)
 
 
-def _has_pair_groups(text: str) -> bool:
-    """`(2, 4), (1, 3)` is two queens, not four columns: some `(...)` group holds exactly two numbers."""
-    for part in text.replace("(", "\n(").replace(")", ")\n").split("\n"):
-        if part.startswith("(") and part.endswith(")"):
-            if sum(isinstance(t, int) for t in words_and_numbers(part, max_token=7)) == 2:
-                return True
-    return False
-
-
-def _is_column_heading(tokens: list[str | int]) -> bool:
-    """`Columns: 2 4 1 3` - one column label before all the numbers labels nothing else."""
-    labels = [k for k, token in enumerate(tokens) if token in LABELS]
-    first_number = next(k for k, token in enumerate(tokens) if isinstance(token, int))
-    return len(labels) == 1 and LABELS[tokens[labels[0]]] == "column" and labels[0] < first_number
+def _column_list(tokens: list[Token]) -> list[int] | None:
+    """`2 4 1 3`, `Columns: 2, 4, 1, 3`, `[2, 4, 1, 3]`: numbers only, after at most a `Columns:` heading."""
+    at = 0
+    while at < len(tokens) and tokens[at].kind == "newline":
+        at += 1
+    if at < len(tokens) and tokens[at].kind == "word" and tokens[at].text in COLUMN_HEADINGS:
+        at += 1
+        if at < len(tokens) and tokens[at].kind == "colon":
+            at += 1
+    body = tokens[at:]
+    check_brackets(body)
+    body = unwrap(body)
+    if not any(t.kind == "number" for t in body) or any(t.kind not in ("number", "comma", "newline") for t in body):
+        return None
+    lines = split_lines(body)
+    if len(lines) > 1 and any(sum(t.kind == "number" for t in line) > 1 for line in lines):
+        return None  # `1 2` lines are (row, column) pairs
+    return [int(t.text) for t in body if t.kind == "number"]
 
 
 def _parse_board(text: str, n: int) -> list[tuple[int, int]]:

@@ -165,7 +165,7 @@ CASES: list[tuple[dict, str, str]] = [
     (QUEENS, "[" + _queens("({r}, {c})") + "]", CORRECT),
     (QUEENS, _queens("{r} {c}", "\n"), CORRECT),
     (QUEENS, _queens("Row {r} -> Column {c}", "\n"), CORRECT),
-    (QUEENS, _queens("Queen {r}: column {c}", "\n"), CORRECT),
+    (QUEENS, _queens("Queen at row {r}, column {c}", "\n"), CORRECT),
     # --- graph coloring (1:1, 2:2, 3:3, 4:1) ---
     (GRAPH, _colors(" ≠ "), ZERO),
     (GRAPH, _colors(" != "), ZERO),
