@@ -2,8 +2,11 @@
 
 Reference: `{"kind": "maze", "grid": ["#####", "#S.G#", "#####"], "max_moves": null}` (`#` wall, `.` open,
 `S` start, `G` goal; `max_moves`, when set, caps the path length, e.g. at the shortest path's).
-Answer: moves as `U D L R` letters (`RRDL` or `R, R, D, L`), words (`up`, `down`, `left`, `right`),
-compass words (`north`, `south`, `east`, `west`) or arrows (`↑ ↓ ← →`).
+Answer (grammar): moves as `U D L R` letters (`RRDL` or `R, R, D, L`), words (`up`, `down`, `left`, `right`),
+compass words (`north`, `south`, `east`, `west`), or arrows alone (`↑ ↓ ← →`); between moves only the
+separators below and the words `path`, `moves`, `move`, `steps`, `then`. With letter or word moves, `→`
+may stand only between two of them (`R → R → D`), as a separator. Any other word, digit or symbol
+(`not`, `?`, `≠`, `(7 moves)`) makes the answer unreadable.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ def load(reference: Mapping[str, Any]) -> Maze:
 
 
 def parse(text: str, maze: Maze) -> list[str]:
-    moves: list[str] = []
+    """Moves written as letters or words, or as arrows; `→` between two letter moves is only a separator."""
+    groups: list[tuple[str, list[str]]] = []  # ("word", moves) or ("arrow", [move]) in reading order
     word = ""
     for char in text + " ":
         if char.isascii() and char.isalpha():
@@ -63,17 +67,35 @@ def parse(text: str, maze: Maze) -> list[str]:
                 raise AnswerError("too many moves")
             continue
         if word:
-            moves.extend(_word_moves(word))
+            groups.append(("word", _word_moves(word)))
             word = ""
         if char in ARROWS:
-            moves.append(ARROWS[char])
+            groups.append(("arrow", [ARROWS[char]]))
         elif char not in SEPARATORS:
             raise AnswerError(f"unexpected character {char!r}; write moves as U, D, L, R")
-        if len(moves) > MAX_MOVES:
+        if len(groups) > MAX_MOVES:
             raise AnswerError(f"more than {MAX_MOVES} moves")
+    moves = _moves(groups)
     if not moves:
         raise AnswerError("no moves found")
+    if len(moves) > MAX_MOVES:
+        raise AnswerError(f"more than {MAX_MOVES} moves")
     return moves
+
+
+def _moves(groups: list[tuple[str, list[str]]]) -> list[str]:
+    """Arrows alone are moves; with letter moves, `→` may only stand between two of them (`R → D`)."""
+    if not any(kind == "word" and moves for kind, moves in groups):
+        return [move for _, moves in groups for move in moves]
+    out: list[str] = []
+    for k, (kind, moves) in enumerate(groups):
+        if kind == "word":
+            out.extend(moves)
+            continue
+        before, after = groups[k - 1] if k else None, groups[k + 1] if k + 1 < len(groups) else None
+        if moves != ["R"] or not (before and before[0] == "word" and after and after[0] == "word"):
+            raise AnswerError("arrows and letter moves are mixed; write the moves one way")
+    return out
 
 
 def _word_moves(word: str) -> list[str]:
