@@ -22,25 +22,30 @@ def test_openrlhf_protocol(http, server) -> None:
             PROMPT + " \\boxed{13}",
             PROMPT + " \\boxed{9^{9^{9^{9}}}}",
             "no prompt prefix here: \\boxed{1/2}",
+            "the whole query is the response: \\boxed{1/2}",
         ],
-        "prompts": [PROMPT, PROMPT, PROMPT, "something else"],
+        "prompts": [PROMPT, PROMPT, PROMPT, "something else", ""],
         "labels": [
             "12",
             json.dumps({"answer": "12"}),
             "\\sqrt{2}",  # no plain number: the hanging answer reaches sympy and times out
+            json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
             json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
         ],
     }
     reply = http.post("/openrlhf/reward", json=body)
     assert reply.status_code == 200, reply.text
     out = reply.json()
-    assert out["rewards"] == [1.0, 0.0, 0.0, 1.0] and out["scores"] == out["rewards"]
-    assert out["extra_logs"] == {"rlvr_correct": [1.0, 0.0, 0.0, 1.0], "rlvr_unscored": [0.0, 0.0, 1.0, 0.0]}
+    # The fourth query does not hold its prompt: it is not scored whole (it used to be, 1.0), but flagged.
+    assert out["rewards"] == [1.0, 0.0, 0.0, 0.0, 1.0] and out["scores"] == out["rewards"]
+    assert out["extra_logs"] == {"rlvr_correct": [1.0, 0.0, 0.0, 0.0, 1.0],
+                                 "rlvr_unscored": [0.0, 0.0, 1.0, 1.0, 0.0],
+                                 "rlvr_prompt_not_found": [0.0, 0.0, 0.0, 1.0, 0.0]}
 
 
 def test_openrlhf_label_nested_past_the_json_parser_is_a_plain_answer(http) -> None:
     deep = "[" * 5000 + "]" * 5000
-    reply = http.post("/openrlhf/reward", json={"query": ["\\boxed{1}"], "labels": [deep]})
+    reply = http.post("/openrlhf/reward", json={"query": ["\\boxed{1}"], "prompts": [""], "labels": [deep]})
     assert reply.status_code == 200 and reply.json()["rewards"] == [0.0]
 
 
@@ -50,7 +55,8 @@ def test_openrlhf_rejects_misaligned_lists(http) -> None:
 
 
 def test_openrlhf_unknown_env_query_parameter_is_unscored(http) -> None:
-    out = http.post("/openrlhf/reward?env=rlvr/Nope-v0&unscored=-1", json={"query": ["\\boxed{1}"], "labels": ["1"]})
+    body = {"query": ["\\boxed{1}"], "prompts": [""], "labels": ["1"]}
+    out = http.post("/openrlhf/reward?env=rlvr/Nope-v0&unscored=-1", json=body)
     assert out.json()["rewards"] == [-1.0] and out.json()["extra_logs"]["rlvr_unscored"] == [1.0]
 
 
@@ -64,14 +70,16 @@ def test_openrlhf_rejects_a_non_finite_unscored(http, value: str) -> None:
 @pytest.mark.parametrize("env", [5, True, ["rlvr/Math-v0"], {"id": "rlvr/Math-v0"}])
 def test_openrlhf_label_with_a_non_string_env_is_an_error_item(http, env: object) -> None:
     labels = [json.dumps({"answer": "1", "env": env}), {"answer": "1", "env": env}, "1"]
-    reply = http.post("/openrlhf/reward?unscored=-1", json={"query": ["\\boxed{1}"] * 3, "labels": labels})
+    body = {"query": ["\\boxed{1}"] * 3, "prompts": [""] * 3, "labels": labels}
+    reply = http.post("/openrlhf/reward?unscored=-1", json=body)
     assert reply.status_code == 200, reply.text
     out = reply.json()  # scored by no env, not silently by the default one
     assert out["rewards"] == [-1.0, -1.0, 1.0] and out["extra_logs"]["rlvr_unscored"] == [1.0, 1.0, 0.0]
 
 
 def test_openrlhf_label_with_a_null_env_uses_the_default(http) -> None:
-    reply = http.post("/openrlhf/reward", json={"query": ["\\boxed{1}"], "labels": [{"answer": "1", "env": None}]})
+    body = {"query": ["\\boxed{1}"], "prompts": [""], "labels": [{"answer": "1", "env": None}]}
+    reply = http.post("/openrlhf/reward", json=body)
     assert reply.json()["rewards"] == [1.0]
 
 
