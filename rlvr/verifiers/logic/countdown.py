@@ -1,9 +1,11 @@
 """Countdown verifier: an arithmetic expression over the given numbers that evaluates to the target.
 
 Reference: `{"kind": "countdown", "numbers": [3, 7, 25, 50], "target": 181, "use_all": false}`.
-Answer: one expression with `+ - * /` (also `×`, `·`, `⋅`, `∗`, `÷`, `−`) and parentheses, using each given number at
-most as often as it is given (exactly once each when `use_all`). A trailing `= <target>` is allowed, and
-simple LaTeX (`$...$`, `\\times`, `\\cdot`, `\\div`, `\\left(`) is read as plain arithmetic.
+Answer (grammar): one expression with `+ - * /` (also `×`, `·`, `⋅`, `∗`, `÷`, `−`, `x`, `:`) and matching
+brackets, using each given number at most as often as it is given (exactly once each when `use_all`),
+optionally `= <target>` after it or `<target> =` before it, and a final `.`. LaTeX `\\times`, `\\cdot`, `\\div`,
+`\\left(`/`\\right)` and the delimiters `$`, `\\(`, `\\)`, `\\[`, `\\]` are read; any other character or command
+(`≠`, `?`, `\\neq`, words) makes the answer unreadable.
 Arithmetic is exact (fractions), so `7 / 2 * 4` is 14.
 """
 
@@ -26,8 +28,11 @@ MAX_NUMBER_DIGITS = 12
 OPERATORS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "∗": "*",
              "x": "*", "X": "*", "/": "/", "÷": "/", "∕": "/", ":": "/"}
 OPEN_BRACKETS, CLOSE_BRACKETS = "([{", ")]}"
-LATEX = (("\\left", ""), ("\\right", ""), ("\\times", "*"), ("\\cdot", "*"), ("\\div", "/"),
-         ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("$", ""))
+# LaTeX commands read as arithmetic; `\\left` / `\\right` must stand before a bracket. Any other command
+# (`\\neq`, `\\text`, `\\quad`, `\\leftarrow`) is unreadable. `$`, `\\(`, `\\)`, `\\[`, `\\]` delimit math.
+LATEX = {"times": "*", "cdot": "*", "div": "/", "ast": "*", "left": "", "right": ""}
+MATH_DELIMITERS = ("\\(", "\\)", "\\[", "\\]", "$")
+PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,31 @@ def tokenize(text: str) -> list[str]:
         elif char in OPERATORS or char in OPEN_BRACKETS or char in CLOSE_BRACKETS or char == "=":
             tokens.append(OPERATORS.get(char, char))
             i += 1
+        elif char in "\\$":
+            i = _latex(text, i, tokens)
         else:
             raise AnswerError(f"unexpected character {char!r} in the expression")
         if len(tokens) > MAX_TOKENS:
             raise AnswerError(f"the expression has more than {MAX_TOKENS} tokens")
     return tokens
+
+
+def _latex(text: str, i: int, tokens: list[str]) -> int:
+    """A math delimiter (skipped: it only says "maths") or a command from LATEX; anything else raises."""
+    for delimiter in MATH_DELIMITERS:
+        if text.startswith(delimiter, i):
+            return i + len(delimiter)
+    j = i + 1
+    while j < len(text) and j - i <= 8 and text[j].isascii() and text[j].isalpha():
+        j += 1
+    name = text[i + 1:j]
+    if name not in LATEX:
+        raise AnswerError(f"unexpected {text[i:j + 1][:12]!r} in the expression")
+    if LATEX[name]:
+        tokens.append(LATEX[name])
+    elif j >= len(text) or text[j] not in OPEN_BRACKETS + CLOSE_BRACKETS:
+        raise AnswerError(f"\\{name} must stand before a bracket")
+    return j
 
 
 class _Parser:
@@ -121,8 +146,8 @@ class _Parser:
         if token is not None and token in OPEN_BRACKETS:
             self.pos += 1
             value = self.expr(depth + 1)
-            if self.peek() is None or self.peek() not in CLOSE_BRACKETS:
-                raise AnswerError("unbalanced parentheses")
+            if self.peek() != PAIRS[token]:
+                raise AnswerError(f"the bracket {token!r} is not closed by {PAIRS[token]!r}")
             self.pos += 1
             return value
         if token is not None and token.isdigit():
@@ -133,9 +158,14 @@ class _Parser:
 
 
 def parse(text: str, puzzle: Countdown) -> Expression:
-    tokens = tokenize(_plain(text).strip().rstrip("."))
+    """`expr`, `expr = target` or `target = expr` (a final `.` is allowed); anything else is unreadable."""
+    text = text.strip()
+    tokens = tokenize(text[:-1] if text.endswith(".") else text)
     sides = _split(tokens, "=")
-    sides = [side for side in sides if side != [str(puzzle.target)]] if len(sides) > 1 else sides
+    if len(sides) == 2 and _is_target(sides[1], puzzle.target):
+        sides = sides[:1]
+    elif len(sides) == 2 and _is_target(sides[0], puzzle.target):
+        sides = sides[1:]
     if len(sides) != 1 or not sides[0]:
         raise AnswerError("give one expression (optionally followed by '= target')")
     parser = _Parser(sides[0])
@@ -145,11 +175,8 @@ def parse(text: str, puzzle: Countdown) -> Expression:
     return Expression(value, tuple(parser.used), " ".join(sides[0]))
 
 
-def _plain(text: str) -> str:
-    """Undo the LaTeX that models wrap around arithmetic: `$(3 \\times 4)$` -> `(3 * 4)`."""
-    for latex, plain in LATEX:
-        text = text.replace(latex, plain)
-    return text
+def _is_target(side: list[str], target: int) -> bool:
+    return side in ([str(target)], ["-", str(-target)])
 
 
 def _split(tokens: list[str], sep: str) -> list[list[str]]:
