@@ -13,7 +13,7 @@ import pytest
 from rlvr.cli import main
 from rlvr.envs.registry import ENVS
 
-TASKS = 4
+TASKS = 6
 
 
 @pytest.mark.parametrize("env_id", sorted(ENVS))
