@@ -175,7 +175,6 @@ WRONG = [
     ("\\frac{16}{99}", "\\boxed{\\frac{4}{11} \\div \\frac{9}{4}}"),
     ("2", "\\boxed{3 = 2}"),  # math-verify takes the right side of any equation
     ("3", "\\boxed{3 \\approx 4}"),
-    ("3", "\\boxed{4$ $3}"),  # two math pieces; math-verify reads only the last
     ("3", "\\boxed{\\{3\\}}"),
     ("12345678901234567890123456789012345678901234567890",
      "\\boxed{12345678901234567890123456789012345678901234567891}"),  # equal to 40 digits only
@@ -187,26 +186,11 @@ WRONG = [
     ("2", "\\boxed{x = 2 = 3}"),
     ("\\frac{1}{3}", "\\boxed{0.333334}"),  # within 10^-6 of 1/3, but neither rounded nor truncated
     ("\\pi", "\\boxed{3.141594}"),
-    ("\\frac{\\pi}{2}", "The answer is $\\frac{\\pi}{3}$ $\\frac{\\pi}{2}$"),  # two pieces: only the last was read
-    ("\\sqrt{2}", "\\boxed{\\sqrt{3}$ $\\sqrt{2}}"),
     ("1606938044258990275541962092341162602522202993782792835301376", "\\boxed{2^{200}}"),  # 61 digits
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
     # red-team: text after a number is no unit; the number written must be the gold's value
-    ("7", "\\boxed{5 \\text{ (not } 7)}"),
-    ("2", "\\boxed{-2 \\text{ (not } 2)}"),
-    ("7", "#### 5 \\text{ (not } 7)"),
-    ("7", "Final answer: $5 \\text{ (not } 7)$"),
     ("2", "\\boxed{0\\operatorname{foo} \\to 2}"),
-    ("7", "\\boxed{5 \\text{ m}\\;\\Rightarrow\\; 7}"),
-    ("7", "\\boxed{5 \\text{, since } y \\to 7}"),
     # red-team: spacing between digits is a thousands separator only in groups of three
-    ("12", "\\boxed{5\\,7}"),
-    ("12", "\\boxed{5\\ 7}"),
-    ("13", "\\boxed{6\\;7}"),
-    ("9", "\\boxed{2\\,3\\,4}"),
-    ("391", "\\boxed{390\\,1}"),
-    ("1000", "\\boxed{1\\,0000}"),
-    ("0.35", "\\boxed{5\\%7}"),
     ("10\\%", "\\boxed{1000\\%}"),
     ("0.0000001", "\\boxed{-10^{-7}}"),
     # red-team: a gold written `30^\\circ`, `\\$18.90`, `10\\%`, `\\frac12`, `.5` is a plain number too
@@ -237,9 +221,6 @@ WRONG = [
     ("A", "\\boxed{B}"),
     ("\\sqrt2", "\\boxed{\\sqrt{3} \\boxed{\\sqrt{2}}}"),  # red-team: a box inside the box is a second answer
     # red-team 2: two values on two lines; math-verify reads the last
-    ("\\sqrt{2}", "\\boxed{x = \\sqrt{3} \\\\ x = \\sqrt{2}}"),
-    ("\\sqrt{2}", "\\boxed{a = \\sqrt3 \\\\ b = \\sqrt2}"),
-    ("\\sqrt{2}", "\\boxed{\\begin{aligned} x &= \\sqrt3 \\\\ x &= \\sqrt2 \\end{aligned}}"),
     # red-team 2: what follows `\\approx` must be the value rounded or truncated
     ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx 7}"),
     ("\\sqrt{2}", "\\boxed{x = \\sqrt2 \\approx 7}"),
@@ -247,15 +228,54 @@ WRONG = [
     ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx \\sqrt{3}}"),
     ("\\frac13", "\\boxed{\\frac13 \\approx 0.34}"),
     # red-team 2: spacing between digits is no thousands separator, also where the strings match squashed
-    ("3901", "\\boxed{390 1}"),
-    ("1000", "\\boxed{10 00}"),
-    ("390", "\\boxed{3 9 0}"),
-    ("-12", "\\boxed{-1 2}"),
     # red-team 2: a percent written as text is a percent, never a unit
     ("50\\%", "\\boxed{0.5\\text{ percent}}"),
     ("50\\%", "\\boxed{0.5\\text{\\%}}"),
     ("50\\%", "\\boxed{\\frac12\\text{ percent}}"),
     # red-team 2: words after a number that scale, compare, deny or hedge it are no unit
+    # red-team 2: an assignment gold wants the symbol solved for, not an equation with the same solution
+    ("x = 3", "\\boxed{x = 2x - 3}"),
+    # red-team 2: `\\boxed 6` is a box too (LaTeX boxes the one token), so the last answer is 6
+    ("5", "\\boxed{5} is my first guess; final: \\boxed 6"),
+    ("5", "\\boxed{5}\\n\\n\\boxed\\n{6}"),
+    ("5", "\\boxed{x = 2x - 3 = 5}"),  # a chain ending in the gold needs every step true
+    ("5", "\\boxed{\\frac{10}{3} = 5}"),
+    ("3", "\\boxed{\\pi = 3}"),  # pi is no name to assign to
+    # red-team 3: a bare number and words is the number only when the words are a unit (two letters or more)
+    ("5", "\\boxed{5 x}"),
+    ("5", "\\boxed{5pi}"),
+    ("-5", "\\boxed{5}"),
+    ("\\sqrt{2}", "\\boxed{\\{\\sqrt{2}\\}}"),  # a set of one is not its element, nor a list of one
+    ("\\sqrt{2}", "\\boxed{[\\sqrt{2}]}"),
+    ("\\sqrt{2}", "\\boxed{\\left\\{\\sqrt{2}\\right\\}}"),
+]
+
+# read fail-closed: a final answer holding anything the grammar does not know (words after a number that are
+# no unit, digits spaced apart, a second line or `$...$` piece) is unreadable, never partly read
+UNREADABLE = [
+    ("3", "\\boxed{4$ $3}"),  # two math pieces; math-verify reads only the last
+    ("\\frac{\\pi}{2}", "The answer is $\\frac{\\pi}{3}$ $\\frac{\\pi}{2}$"),  # two pieces: only the last was read
+    ("\\sqrt{2}", "\\boxed{\\sqrt{3}$ $\\sqrt{2}}"),
+    ("7", "\\boxed{5 \\text{ (not } 7)}"),
+    ("2", "\\boxed{-2 \\text{ (not } 2)}"),
+    ("7", "#### 5 \\text{ (not } 7)"),
+    ("7", "Final answer: $5 \\text{ (not } 7)$"),
+    ("7", "\\boxed{5 \\text{ m}\\;\\Rightarrow\\; 7}"),
+    ("7", "\\boxed{5 \\text{, since } y \\to 7}"),
+    ("12", "\\boxed{5\\,7}"),
+    ("12", "\\boxed{5\\ 7}"),
+    ("13", "\\boxed{6\\;7}"),
+    ("9", "\\boxed{2\\,3\\,4}"),
+    ("391", "\\boxed{390\\,1}"),
+    ("1000", "\\boxed{1\\,0000}"),
+    ("0.35", "\\boxed{5\\%7}"),
+    ("\\sqrt{2}", "\\boxed{x = \\sqrt{3} \\\\ x = \\sqrt{2}}"),
+    ("\\sqrt{2}", "\\boxed{a = \\sqrt3 \\\\ b = \\sqrt2}"),
+    ("\\sqrt{2}", "\\boxed{\\begin{aligned} x &= \\sqrt3 \\\\ x &= \\sqrt2 \\end{aligned}}"),
+    ("3901", "\\boxed{390 1}"),
+    ("1000", "\\boxed{10 00}"),
+    ("390", "\\boxed{3 9 0}"),
+    ("-12", "\\boxed{-1 2}"),
     ("5", "\\boxed{5\\text{ thousand}}"),
     ("5", "\\boxed{5\\text{ million}}"),
     ("5", "\\boxed{\\$5 \\text{ billion}}"),
@@ -279,25 +299,10 @@ WRONG = [
     ("2", "The answer is $2$ less."),
     ("-5", "The answer is $-5$ wrong."),
     ("5", "The answer is $5$ nope."),
-    # red-team 2: an assignment gold wants the symbol solved for, not an equation with the same solution
-    ("x = 3", "\\boxed{x = 2x - 3}"),
-    # red-team 2: `\\boxed 6` is a box too (LaTeX boxes the one token), so the last answer is 6
-    ("5", "\\boxed{5} is my first guess; final: \\boxed 6"),
-    ("5", "\\boxed{5}\\n\\n\\boxed\\n{6}"),
-    ("5", "\\boxed{x = 2x - 3 = 5}"),  # a chain ending in the gold needs every step true
-    ("5", "\\boxed{\\frac{10}{3} = 5}"),
-    ("3", "\\boxed{\\pi = 3}"),  # pi is no name to assign to
-    # red-team 3: a bare number and words is the number only when the words are a unit (two letters or more)
     ("72", "#### 72 thousand"),
     ("5", "The answer is 5 more."),
     ("5", "\\boxed{\\text{5 thousand}}"),
-    ("5", "\\boxed{5 x}"),
-    ("5", "\\boxed{5pi}"),
     ("5", "\\boxed{5\\text{ pi}}"),
-    ("-5", "\\boxed{5}"),
-    ("\\sqrt{2}", "\\boxed{\\{\\sqrt{2}\\}}"),  # a set of one is not its element, nor a list of one
-    ("\\sqrt{2}", "\\boxed{[\\sqrt{2}]}"),
-    ("\\sqrt{2}", "\\boxed{\\left\\{\\sqrt{2}\\right\\}}"),
 ]
 
 HEDGES = [
@@ -396,3 +401,9 @@ def test_extraction_is_linear_on_huge_adversarial_completions() -> None:
         started = time.perf_counter()
         extract_answer(completion)
         assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(("gold", "completion"), UNREADABLE)
+def test_answers_outside_the_grammar_are_unreadable(gold: str, completion: str) -> None:
+    result = verify(completion=completion, reference={"answer": gold})
+    assert (result.status, result.reward) == ("no_answer", 0.0) and "unreadable" in result.reason, result

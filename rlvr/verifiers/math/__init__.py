@@ -12,8 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from rlvr.errors import ConfigError, InvalidReferenceError
-from rlvr.results import VerifyResult
-from rlvr.verifiers.math.compare import NumericPolicy, answers_equal, unevaluated_operators
+from rlvr.results import Status, VerifyResult
+from rlvr.verifiers.math.compare import (
+    GoldUnreadable,
+    NumericPolicy,
+    Undecidable,
+    Unreadable,
+    answers_equal,
+    unevaluated_operators,
+)
 from rlvr.verifiers.math.extract import EXTRACTION_METHODS, Extraction, extract_answer, has_box, normalize_reference
 
 __all__ = ["MathConfig", "verify"]
@@ -64,11 +71,19 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
         return VerifyResult.wrong("a box inside the final answer: which one is the answer?", **details)
     if len(found.answer) > config.max_answer_chars:
         return VerifyResult.wrong(f"final answer longer than {config.max_answer_chars} characters", **details)
-    if answers_equal(gold, found.answer, config.policy):
-        return VerifyResult.correct("the final answer equals the reference", **details)
     if operators := unevaluated_operators(gold, found.answer):
         return VerifyResult.wrong(f"unevaluated: the final answer applies {', '.join(operators)}, which the reference "
                                   "does not; it restates what to compute instead of the result", **details)
+    try:
+        equal = answers_equal(gold, found.answer, config.policy)
+    except Unreadable as exc:
+        return VerifyResult.no_answer(f"{exc}: the final answer must be read whole (docs/envs/math.md)", **details)
+    except GoldUnreadable as exc:
+        return VerifyResult.broken(Status.UNVERIFIED, str(exc), **details)
+    except Undecidable as exc:
+        return VerifyResult.wrong(f"undecided: {exc}; unsure is not correct", **details)
+    if equal:
+        return VerifyResult.correct("the final answer equals the reference", **details)
     return VerifyResult.wrong("the final answer differs from the reference", **details)
 
 
@@ -92,8 +107,15 @@ def _hedged(found: Extraction, gold: str, policy: NumericPolicy) -> bool:
         return False
     if found.offers_alternatives or len(found.candidates) > MAX_COMPARED_CANDIDATES:
         return True
-    return not all(answers_equal(gold, candidate, policy) and answers_equal(found.answer, candidate, policy)
+    return not all(_equal_or_false(gold, candidate, policy) and _equal_or_false(found.answer, candidate, policy)
                    for candidate in found.candidates)
+
+
+def _equal_or_false(gold: str, answer: str, policy: NumericPolicy) -> bool:
+    try:
+        return answers_equal(gold, answer, policy)
+    except (Unreadable, GoldUnreadable, Undecidable):
+        return False
 
 
 def _gold_offers_alternatives(gold: str) -> bool:

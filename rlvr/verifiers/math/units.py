@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-# letters, spaces, `/` and `.` only: no digits, parentheses, commas or other markup (`(maybe six)`, `, since`)
-_UNIT_SHAPE = re.compile(r"[A-Za-z]+\.?(?:\s*/?\s*[A-Za-z]+\.?)*")
+# a unit word: letters, perhaps abbreviated with a final `.`; words are joined by spaces or `/` (`m/s`, `sq. ft`)
+_UNIT_WORD = re.compile(r"[A-Za-z]+\.?")
+_UNIT_SEPARATORS = re.compile(r"\s*/\s*|\s+")
 # words that scale, restate, compare, deny or hedge the number before them, or math after it (`5pi`, `5 ln`); a unit
 # never says these (`sec` and `min` stay units: seconds, minutes)
 _NOT_UNIT_WORDS = frozenset("""
@@ -29,10 +30,10 @@ _CASE_SENSITIVE_NOT_UNITS = frozenset({"K", "M", "B", "G", "T", "MM", "BN"})  # 
 def is_unit_text(text: str) -> bool:
     """True when `text` (what a `\\text{}` after a number holds, or the words after "$2$") is a unit such as
     `cm`, `m/s`, `apples`, `square units`, and not a magnitude, comparison, negation or hedge."""
-    stripped = text.strip()
-    if not _UNIT_SHAPE.fullmatch(stripped):
+    parts = _UNIT_SEPARATORS.split(text.strip())
+    if not all(_UNIT_WORD.fullmatch(part) for part in parts):
         return False
-    words = re.findall(r"[A-Za-z]+", stripped)
+    words = [part.rstrip(".") for part in parts]
     return not any(word.casefold() in _NOT_UNIT_WORDS or word in _CASE_SENSITIVE_NOT_UNITS for word in words)
 
 

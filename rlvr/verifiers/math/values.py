@@ -1,0 +1,156 @@
+"""From a grammar tree to values: plain numbers without sympy, everything else as exact sympy expressions.
+
+Decimals become the exact rationals they write (`0.5` is 1/2); whether a tree holds a decimal at all is asked
+separately (`has_decimal`), since a decimal gold is compared with a tolerance and an exact one is not.
+Numbers too large to decide exactly (`10^{10^{10}}`, `10000!`) raise `Undecidable` instead of being built.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+import sympy
+
+from rlvr.verifiers.math.grammar import Chain, Group, Matrix, Name, Node, Num, Op
+
+MAX_DIGITS = 5_000  # an integer power or factorial with more digits than this is not expanded
+_FUNCTIONS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot, "sec": sympy.sec,
+              "csc": sympy.csc, "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan,
+              "arccot": sympy.acot, "arcsec": sympy.asec, "arccsc": sympy.acsc, "sinh": sympy.sinh,
+              "cosh": sympy.cosh, "tanh": sympy.tanh, "coth": sympy.coth, "exp": sympy.exp, "abs": sympy.Abs,
+              "floor": sympy.floor, "ceiling": sympy.ceiling}
+_NAMED = {"pi": sympy.pi, "e": sympy.E, "infty": sympy.oo}
+NOT_SCALARS = frozenset({"emptyset", "reals"})
+PlainNumber = Fraction | Decimal
+
+
+class Undecidable(ValueError):
+    """The value is too large to decide exactly; unsure is not yes."""
+
+
+def plain_number(node: Node) -> tuple[PlainNumber, bool] | None:
+    """(value, ends in a percent sign) when `node` writes a plain number: `-12`, `0.25`, `\\frac{3}{4}`, `3/4`,
+    `3\\frac12`, `0.\\overline{3}`, `30^\\circ`, `50\\%`; else None. Decimals stay Decimal, as written."""
+    if isinstance(node, Op) and node.op == "%":
+        inner = plain_number(node.args[0])
+        return None if inner is None or inner[1] else (inner[0], True)
+    value = _plain_value(node)
+    return None if value is None else (value, False)
+
+
+def _plain_value(node: Node) -> PlainNumber | None:
+    if isinstance(node, Num):
+        return node.value
+    if not isinstance(node, Op):
+        return None
+    if node.op == "neg" or node.op == "degree":
+        inner = _plain_value(node.args[0])
+        return None if inner is None else (-inner if node.op == "neg" else inner)
+    if node.op in ("/", "mixed"):
+        parts = [_plain_value(arg) for arg in node.args]
+        if node.op == "mixed":
+            return parts[0] + parts[1] if all(isinstance(p, Fraction) for p in parts) else None
+        if all(isinstance(p, Fraction) and p.denominator == 1 for p in parts) and parts[1] != 0:
+            return parts[0] / parts[1]
+    return None
+
+
+def scientific(node: Node) -> Decimal | None:
+    """`10^{-7}`, `2.5 \\times 10^{-4}`, `-10^{-7}` as the decimal they write, else None."""
+    if isinstance(node, Op) and node.op == "neg":
+        inner = scientific(node.args[0])
+        return None if inner is None else -inner
+    mantissa: PlainNumber = Fraction(1)
+    if isinstance(node, Op) and node.op == "*" and isinstance(node.args[0], Num):
+        mantissa, node = node.args[0].value, node.args[1]
+    if not (isinstance(node, Op) and node.op == "^" and node.args[0] == Num(Fraction(10))):
+        return None
+    exponent = _plain_value(node.args[1])
+    if not isinstance(exponent, Fraction) or exponent.denominator != 1 or abs(exponent) > 1000:
+        return None
+    _, digits, places = Decimal(str(mantissa)).as_tuple() if isinstance(mantissa, Decimal) else \
+        Decimal(mantissa.numerator).as_tuple()
+    if isinstance(mantissa, Fraction) and mantissa.denominator != 1:
+        return None
+    return Decimal((0, digits, places + int(exponent)))
+
+
+def has_decimal(node: Node) -> bool:
+    """Whether `node` writes a decimal anywhere (`0.5\\pi`, `(1.5, 2)`)."""
+    if isinstance(node, Num):
+        return isinstance(node.value, Decimal)
+    return any(has_decimal(child) for child in children(node))
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Op | Group):
+        return node.args if isinstance(node, Op) else node.items
+    if isinstance(node, Chain):
+        return node.sides
+    if isinstance(node, Matrix):
+        return tuple(cell for row in node.rows for cell in row)
+    return ()
+
+
+def to_sympy(node: Node) -> sympy.Expr:
+    """The exact value of a scalar tree; raises Undecidable for values too large to build, ValueError for a
+    tree that is no scalar (a set, a tuple)."""
+    if isinstance(node, Num):
+        value = node.value
+        return sympy.Rational(str(value)) if isinstance(value, Decimal) else sympy.Rational(value.numerator,
+                                                                                             value.denominator)
+    if isinstance(node, Name):
+        if node.name in NOT_SCALARS:
+            raise ValueError(f"{node.name} is no number")
+        return _NAMED.get(node.name) or sympy.Symbol(node.name)
+    if isinstance(node, Op):
+        return _operation(node.op, [to_sympy(arg) for arg in node.args])
+    raise ValueError(f"{type(node).__name__} is no number")
+
+
+def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
+    if op == "+":
+        return args[0] + args[1]
+    if op == "*":
+        return args[0] * args[1]
+    if op == "/":
+        return args[0] / args[1]
+    if op == "neg":
+        return -args[0]
+    if op == "^":
+        return _power(args[0], args[1])
+    if op == "sqrt":
+        return sympy.sqrt(args[0])
+    if op == "root":
+        return _power(args[0], 1 / args[1])
+    if op == "!":
+        return _factorial(args[0])
+    if op == "%":
+        return args[0] / 100
+    if op in ("degree",):
+        return args[0]
+    if op == "mixed":
+        return args[0] + args[1]
+    if op == "log":
+        return sympy.log(*args)
+    if op == "ln":
+        return sympy.log(args[0])
+    if op == "binom":
+        return sympy.binomial(args[0], args[1])
+    return _FUNCTIONS[op](args[0])
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    if base.is_number and exponent.is_number and exponent.is_real and base.is_real and base != 0:
+        size = abs(float(exponent)) * abs(math.log10(abs(float(base)))) if abs(base) != 1 else 0.0
+        if not math.isfinite(size) or size > MAX_DIGITS:
+            raise Undecidable("a power too large to decide exactly")
+    return sympy.Pow(base, exponent)
+
+
+def _factorial(value: sympy.Expr) -> sympy.Expr:
+    if value.is_Integer and value > 1_000:
+        raise Undecidable("a factorial too large to decide exactly")
+    return sympy.factorial(value)
