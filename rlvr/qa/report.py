@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rlvr.qa.runner import EnvReport
+from rlvr.qa.runner import AttackOutcome, EnvReport
 
 WORST_CHARS = 90
 
@@ -35,7 +35,7 @@ def _reference_line(report: EnvReport) -> str:
     return line
 
 
-def _row(attack) -> tuple[str, ...]:
+def _row(attack: AttackOutcome) -> tuple[str, ...]:
     worst = attack.worst or ""
     if len(worst) > WORST_CHARS:
         worst = worst[:WORST_CHARS] + "..."

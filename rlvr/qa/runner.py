@@ -75,6 +75,9 @@ class EnvReport:
         """Completions verified: one reference and one per applicable attack for each task."""
         return self.reference.tried + sum(attack.tried for attack in self.attacks)
 
+    def attack(self, name: str) -> AttackOutcome:
+        return next(outcome for outcome in self.attacks if outcome.name == name)
+
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "cases": self.cases, **asdict(self)}
 
@@ -123,7 +126,6 @@ def _sample(env: TextEnv, count: int, seed: int) -> list[Task]:
 
 
 def _cases(env: TextEnv, sampled: list[Task], report: EnvReport) -> list[_Case]:
-    outcomes = {outcome.name: outcome for outcome in report.attacks}
     cases = []
     for task in sampled:
         solution = env.reference_answer(task)
@@ -135,7 +137,7 @@ def _cases(env: TextEnv, sampled: list[Task], report: EnvReport) -> list[_Case]:
         for attack in BATTERIES[report.family]:
             built = None if attack.needs_solution and solution is None else attack.build(task, env, solution)
             if built is None:
-                outcomes[attack.name].not_applicable += 1
+                report.attack(attack.name).not_applicable += 1
             else:
                 cases.append(_Case(attack, task, built))
     return cases
@@ -161,7 +163,7 @@ def _record(report: EnvReport, case: _Case, result: VerifyResult, seconds: float
             report.reference.first_miss = report.reference.first_miss or (
                 f"{case.task.id}: {result.status} ({result.reason})")
         return
-    outcome = next(o for o in report.attacks if o.name == case.attack.name)
+    outcome = report.attack(case.attack.name)
     outcome.tried += 1
     if result.reward is None:
         outcome.no_verdict += 1
