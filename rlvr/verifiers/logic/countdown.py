@@ -28,8 +28,8 @@ MAX_NUMBER_DIGITS = 12
 OPERATORS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "∗": "*",
              "x": "*", "X": "*", "/": "/", "÷": "/", "∕": "/", ":": "/"}
 OPEN_BRACKETS, CLOSE_BRACKETS = "([{", ")]}"
-# LaTeX commands read as arithmetic; `\\left` / `\\right` must stand before a bracket. Any other command
-# (`\\neq`, `\\text`, `\\quad`, `\\leftarrow`) is unreadable. `$`, `\\(`, `\\)`, `\\[`, `\\]` delimit math.
+# LaTeX commands read as arithmetic; `\left` / `\right` must stand before a bracket. Any other command
+# (`\neq`, `\text`, `\quad`, `\leftarrow`) is unreadable. `$`, `\(`, `\)`, `\[`, `\]` delimit math.
 LATEX = {"times": "*", "cdot": "*", "div": "/", "ast": "*", "left": "", "right": ""}
 MATH_DELIMITERS = ("\\(", "\\)", "\\[", "\\]", "$")
 PAIRS = {"(": ")", "[": "]", "{": "}"}

@@ -4,9 +4,19 @@ Reference: `{"kind": "knights_knaves", "names": ["Ann", "Bo"], "statements": [<t
 person i says `statements[i]`, a tree of `{"op": "is", "who": j, "knight": true}`,
 `{"op": "count", "n": k, "knight": true}` (exactly k people are knights/knaves), `{"op": "not", "arg": t}`
 and `{"op": "and" | "or" | "iff" | "implies", "args": [t, u]}`.
-Answer: each name with its role, e.g. `Ann: knight, Bo: knave` or `Ann is a knight and Bo is a knave`;
-`Ann and Bo are knaves` and `Ann is not a knight` are read too. Any other word (a hedge, a negation the
-reader does not know, a name not in the puzzle) makes the answer unreadable rather than being skipped.
+Answer (grammar): clauses split at line breaks, `.` and `;`, each read to its end:
+
+    clause     := [so|thus|therefore|hence [,]] [[final] answer|solution|roles :] (heading | assignments)
+    heading    := [the] ROLE (: | - | is | are) (none | names)          `Knights: Ann, Bo`
+    assignments:= assignment ((, | and | , and) assignment)*
+    assignment := [both|all] names (: | - | = | -> | →) ROLE  |  names ( ROLE )
+                | [both|all] names COPULA [both|all] [not] [a|an|the] ROLE [, not [a|an|the] ROLE']
+    names      := NAME ((, | and | , and) NAME)*
+
+with COPULA `is are was were` (`isn't`, `aren't`, ... are a copula with `not`), plus a `| Name | Role |`
+table and list markers (`-`, `1.`). A heading owns its whole clause, so `Knights: Ann, Bo: knave` is
+unreadable rather than a knight Bo. Any other word or symbol (a hedge, `≠`, `never`, a name not in the
+puzzle, `?`) makes the answer unreadable.
 """
 
 from __future__ import annotations
@@ -18,19 +28,23 @@ from typing import Any
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.logic._answer import AnswerError, require, run, shown
+from rlvr.verifiers.logic._grammar import Token, is_rule, pick, scan, split_at, split_lines, table_cells, words_of
 
 KIND = "knights_knaves"
 MAX_PEOPLE = 12
 MAX_TREE_DEPTH = 8
 BINARY = ("and", "or", "iff", "implies")
 ROLES = {"knight": True, "knights": True, "knave": False, "knaves": False}
-NEGATIONS = frozenset({"not", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "weren't", "werent"})
-COPULAS = frozenset({"is", "are", "was", "were"} | NEGATIONS - {"not"})
-# Words that carry no meaning about a role; any other word (a hedge, an unknown name) makes an answer
-# unreadable. Extend with care: a word here is skipped, so it must never change what a sentence says.
-FILLER = frozenset({"a", "an", "the", "and", "both", "all", "each", "also", "so", "thus", "therefore", "hence",
-                    "answer", "final", "solution", "person", "role", "roles", "as", "follows", "name", "names"})
-VOCABULARY = frozenset(ROLES) | NEGATIONS | COPULAS | FILLER | {"none"}
+COPULAS = frozenset({"is", "are", "was", "were"})
+NEGATED_COPULAS = frozenset({"isn't", "aren't", "wasn't", "weren't", "isnt", "arent", "wasnt", "werent"})
+ARTICLES = frozenset({"a", "an", "the"})
+CONNECTIVES = frozenset({"so", "thus", "therefore", "hence"})
+HEADINGS = frozenset({"answer", "solution", "roles"})
+TABLE_HEADINGS = (frozenset({"name", "person", "inhabitant"}), frozenset({"role", "type", "identity"}))
+# Every word the grammar gives a meaning to: a name must not be one of them.
+VOCABULARY = (frozenset(ROLES) | COPULAS | NEGATED_COPULAS | ARTICLES | CONNECTIVES | HEADINGS
+              | TABLE_HEADINGS[0] | TABLE_HEADINGS[1] | {"not", "and", "both", "all", "none", "final"})
+SYMBOLS = pick("comma", "semicolon", "colon", "period", "pipe", "dash", "open", "close", "equals", "arrow")
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 
 
@@ -91,51 +105,32 @@ def evaluate(tree: Mapping[str, Any], knights: Sequence[bool]) -> bool:
     return {"and": a and b, "or": a or b, "iff": a == b, "implies": (not a) or b}[op]
 
 
-def words(text: str) -> list[str]:
-    out, current = [], []
-    for char in text.lower():
-        if char.isalpha() or (char == "'" and current):
-            current.append(char)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out
-
-
 def parse(text: str, island: Island) -> tuple[bool, ...]:
-    """Each sentence (split at `.`, `;` and line breaks) is read on its own, in the style it is written in.
-
-    Tolerant of format, never of content: every word must be a name, a role, or a word from the small
-    vocabulary below, so a negation or hedge the reader does not understand ("can't", "never", "it is not
-    true that", "unlikely") or a name not in the puzzle makes the answer unreadable instead of being dropped.
-    """
+    """Read every clause (split at line breaks, `.` and `;`) with the grammar in the module docstring."""
     index = {name.lower(): i for i, name in enumerate(island.names)}
-    text = text.translate(APOSTROPHES)
-    if "?" in text:
-        raise AnswerError("the answer asks a question; state each role")
+    tokens = scan(text.translate(APOSTROPHES), SYMBOLS, apostrophes=True)
     roles: dict[int, bool] = {}
-    for clause in _clauses(text):
-        tokens = words(clause)
-        for word in tokens:
-            if word not in index and word not in VOCABULARY:
-                raise AnswerError(f"unexpected word {word[:30]!r}; write one 'Name: knight' or "
-                                  "'Name: knave' line per person")
-        first_name = next((k for k, w in enumerate(tokens) if w in index), len(tokens))
-        first_role = next((k for k, w in enumerate(tokens) if w in ROLES), len(tokens))
-        assign = _headed if first_role < first_name else _trailing
-        assign(tokens, index, island.names, roles)
+    for line in split_lines(tokens):
+        cells = table_cells(line)
+        if cells is not None:
+            _table_row(cells, index, island.names, roles)
+            continue
+        for clause in split_at(_drop_marker(line), ("period", "semicolon")):
+            if clause:
+                _Clause(clause, index, island.names, roles).read()
     missing = [island.names[i] for i in range(len(island.names)) if i not in roles]
     if missing:
         raise AnswerError(f"no role given for {', '.join(missing)}")
     return tuple(roles[i] for i in range(len(island.names)))
 
 
-def _clauses(text: str) -> list[str]:
-    for separator in ".;\r":
-        text = text.replace(separator, "\n")
-    return text.split("\n")
+def _drop_marker(line: list[Token]) -> list[Token]:
+    """A list marker (`-`, `1.`, `1)`) opens a line and says nothing."""
+    if len(line) > 1 and line[0].kind == "dash":
+        return line[1:]
+    if len(line) > 2 and line[0].kind == "number" and line[1].kind in ("period", "close"):
+        return line[2:]
+    return line
 
 
 def _set(roles: dict[int, bool], person: int, role: bool, names: Sequence[str]) -> None:
@@ -144,59 +139,163 @@ def _set(roles: dict[int, bool], person: int, role: bool, names: Sequence[str]) 
     roles[person] = role
 
 
-def _headed(tokens: list[str], index: Mapping[str, int], names: Sequence[str], roles: dict[int, bool]) -> None:
-    """`Knights: Ann, Bo. Knaves: Cy` - a role word heads the names that follow it (`Knaves: none`).
-
-    `Knight: Ann, Bo is a knave` mixes in the other style, which would put Bo under the heading; refused,
-    and so is a negation (`Not knights: Ann`), which a heading has no place for.
-    """
-    current = None
-    after_name = False
-    for word in tokens:
-        if word in COPULAS and after_name:
-            raise AnswerError("a sentence both lists names under a role and says what a name is; "
-                              "write one sentence per style")
-        if word in NEGATIONS:
-            raise AnswerError("a negation in a 'Knights: ...' list is not read; list the names under each role")
-        after_name = word in index
-        if word in ROLES:
-            current = ROLES[word]
-        elif word in index and current is not None:
-            _set(roles, index[word], current, names)
+def _table_row(cells: list[list[Token]], index: Mapping[str, int], names: Sequence[str],
+               roles: dict[int, bool]) -> None:
+    """`| Name | Role |` header, `|---|---|` rule, `| Ann | Knight |` rows."""
+    if is_rule(cells):
+        return
+    words = [words_of(cell) for cell in cells]
+    if len(words) != 2 or any(len(cell) != 1 for cell in words):
+        raise AnswerError("a table row must be | name | role |")
+    (name,), (role,) = words
+    if name in TABLE_HEADINGS[0] and role in TABLE_HEADINGS[1]:
+        return
+    if name not in index or role not in ROLES:
+        raise AnswerError(f"cannot read the table row | {name[:20]} | {role[:20]} |")
+    _set(roles, index[name], ROLES[role], names)
 
 
-def _trailing(tokens: list[str], index: Mapping[str, int], names: Sequence[str], roles: dict[int, bool]) -> None:
-    """`Ann is a knight, Bo and Cy are not knights` - names first, then their role, maybe negated.
+class _Clause:
+    """One clause: `[so,] [answer:] (heading | assignment ((, | and) assignment)*)`, read to its end."""
 
-    A negation counts only between names and their role (`Bo is not a knight`) or between a role and a
-    restatement of it (`Ann is a knight, not a knave`); anywhere else the sentence is unreadable.
-    """
-    pending: list[int] = []
-    negated, last = False, None
-    for word in tokens:
-        if word in index:
-            if negated:
-                raise AnswerError("a negation must stand between names and their role ('Bo is not a knight')")
-            pending.append(index[word])
-        elif word in NEGATIONS:
-            if negated or not pending and last is None:
-                raise AnswerError("a negation must stand between names and their role ('Bo is not a knight')")
+    def __init__(self, tokens: list[Token], index: Mapping[str, int], names: Sequence[str],
+                 roles: dict[int, bool]):
+        self.tokens, self.at, self.index, self.names, self.roles = tokens, 0, index, names, roles
+
+    def peek(self, ahead: int = 0) -> Token | None:
+        at = self.at + ahead
+        return self.tokens[at] if at < len(self.tokens) else None
+
+    def word(self, *choices: str | frozenset[str], ahead: int = 0) -> bool:
+        token = self.peek(ahead)
+        return token is not None and token.kind == "word" and any(
+            token.text == c if isinstance(c, str) else token.text in c for c in choices)
+
+    def fail(self, wanted: str) -> AnswerError:
+        token = self.peek()
+        found = token.shown() if token else "the end of the sentence"
+        return AnswerError(f"cannot read {found}: expected {wanted} ('Ann is a knight', 'Ann: knave', "
+                           "'Knights: Ann, Bo')")
+
+    def read(self) -> None:
+        if self.word(CONNECTIVES):
+            self.at += 1 + (self.peek(1) is not None and self.peek(1).kind == "comma")
+        if self.word(HEADINGS) or self.word("final") and self.word(HEADINGS, ahead=1):
+            while self.word(HEADINGS) or self.word("final"):
+                self.at += 1
+            if self.peek() is None or self.peek().kind != "colon":
+                raise self.fail("':' after the heading")
+            self.at += 1
+        if self.word("the") and self.word(ROLES, ahead=1) or self.word(ROLES):
+            self.heading()
+        else:
+            self.assignment()
+            while self.joiner():
+                self.assignment()
+        if self.peek() is not None:
+            raise self.fail("the end of the sentence")
+
+    def joiner(self) -> bool:
+        """`,` or `and` or `, and` between two parts; False at the end of the clause."""
+        if self.peek() is None:
+            return False
+        if self.peek().kind == "comma":
+            self.at += 1
+            if self.word("and"):
+                self.at += 1
+            return True
+        if self.word("and"):
+            self.at += 1
+            return True
+        raise self.fail("',' or 'and'")
+
+    def names_list(self) -> list[int]:
+        """`Ann`, `Ann and Bo`, `Ann, Bo, and Cy` (greedy: a joiner followed by a name continues the list)."""
+        people = [self.name()]
+        while True:
+            step = 0
+            if self.peek() is not None and self.peek().kind == "comma":
+                step = 1
+            if self.word("and", ahead=step):
+                step += 1
+            if step and self.word(self.index, ahead=step):
+                self.at += step
+                people.append(self.name())
+            else:
+                return people
+
+    def name(self) -> int:
+        if not self.word(self.index):
+            raise self.fail("a name from the puzzle")
+        self.at += 1
+        return self.index[self.tokens[self.at - 1].text]
+
+    def role(self) -> bool:
+        if not self.word(ROLES):
+            raise self.fail("'knight' or 'knave'")
+        self.at += 1
+        return ROLES[self.tokens[self.at - 1].text]
+
+    def heading(self) -> None:
+        """`Knights: Ann, Bo`, `Knaves: none`, `The knight is Ann`: the whole clause, nothing after."""
+        if self.word("the"):
+            self.at += 1
+        role = self.role()
+        if self.peek() is not None and (self.peek().kind == "colon" or self.peek().kind == "dash"):
+            self.at += 1
+        elif self.word("is", "are"):
+            self.at += 1
+        else:
+            raise self.fail("':' after the role heading")
+        if self.word("none"):
+            self.at += 1
+            return
+        for person in self.names_list():
+            _set(self.roles, person, role, self.names)
+
+    def assignment(self) -> None:
+        """`Ann: knight`, `Ann (knave)`, `Ann and Bo are knaves`, `Bo is not a knight`."""
+        if self.word("both", "all"):
+            self.at += 1
+        people = self.names_list()
+        token = self.peek()
+        if token is not None and token.kind in ("colon", "dash", "equals", "arrow"):
+            self.at += 1
+            role = self.role()
+        elif token is not None and token.kind == "open" and token.text == "(":
+            self.at += 1
+            role = self.role()
+            if self.peek() is None or self.peek().text != ")":
+                raise self.fail("')'")
+            self.at += 1
+        else:
+            role = self.predicate()
+        for person in people:
+            _set(self.roles, person, role, self.names)
+
+    def predicate(self) -> bool:
+        """`is [both] [not] [a|an|the] knight [, not a knave]`."""
+        if self.word(NEGATED_COPULAS):
             negated = True
-        elif word == "none":
-            raise AnswerError("'none' belongs in a 'Knaves: none' list")
-        elif word in ROLES:
-            role, negated = ROLES[word] != negated, False
-            if not pending:
-                if role != last:
-                    raise AnswerError("a role word follows no name and contradicts the one before")
-                continue
-            for person in pending:
-                _set(roles, person, role, names)
-            pending, last = [], role
-    if pending:
-        raise AnswerError(f"no role follows {names[pending[0]]}")
-    if negated:
-        raise AnswerError("a negation is not followed by a role")
+        elif self.word(COPULAS):
+            negated = self.word("not", ahead=1)
+            self.at += negated
+        else:
+            raise self.fail("':' or 'is'")
+        self.at += 1
+        if self.word("both", "all"):
+            self.at += 1
+        role = self.described() != negated
+        if self.peek() is not None and self.peek().kind == "comma" and self.word("not", ahead=1):
+            self.at += 2
+            if self.described() == role:
+                raise AnswerError("a role is restated as its own negation")
+        return role
+
+    def described(self) -> bool:
+        if self.word(ARTICLES):
+            self.at += 1
+        return self.role()
 
 
 def check(island: Island, knights: tuple[bool, ...]) -> str | None:
