@@ -4,10 +4,16 @@ Reference: `{"kind": "zebra", "houses": 3, "attributes": [{"name": "color", "val
 "clues": [{"type": "same", "a": "red", "b": "dog"}, ...]}`. Values are single words, distinct across
 attributes. Clue types: `at`/`not_at` (`a`, `house`), `same`/`not_same`, `left_of` (somewhere left),
 `right_after` (`b` directly right of `a`) and `next_to` (`a`, `b`).
-Answer: one line per house, e.g. `House 1: red, dog, tea` (a markdown table row `| 1 | red | dog |` works
-too); the number on a line is the house, known values on it are placed there, other words are ignored.
-A line that names values and gives two different numbers is unreadable rather than guessed, and so is
-one with a negation or hedge (`not blue`, `isn't`, `maybe`, `or`, `?`, `~~blue~~`).
+Answer (grammar): records, one per line (or split at `;`), each
+
+    record := [-] [House] [#] k [: | - | . | ) | =] item ((, | / | and) item)* [.]    (`k:` needs the mark)
+    item   := value | attribute [: | = | is] value | value ( attribute )
+
+where a value is one of the puzzle's values and an attribute label must be that value's attribute
+(`color`, `colors`, `colour`); or a Markdown table: `| House | Color | Pet |` over `| 1 | red | dog |` rows
+(each value in its column's attribute), or `| | House 1 | House 2 |` over `| Color | red | green |` rows.
+Any other word, number or symbol (`not`, `all but`, `-free`, `belongs elsewhere`, `≠`, `?`, a line with no
+house number) makes the answer unreadable: nothing on a line is skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import VerifyResult
 from rlvr.verifiers.logic._answer import AnswerError, require, require_int, run, shown
+from rlvr.verifiers.logic._grammar import Token, is_rule, pick, scan, split_at, split_lines, table_cells
 
 KIND = "zebra"
 MAX_HOUSES = 8
@@ -26,13 +33,7 @@ MAX_ATTRIBUTES = 16
 MAX_CLUES = 2_000
 CLUE_ITEMS = {"at": ("a",), "not_at": ("a",), "same": ("a", "b"), "not_same": ("a", "b"),
               "left_of": ("a", "b"), "right_after": ("a", "b"), "next_to": ("a", "b")}
-# A line with one of these (or `?`, or `~~strikethrough~~`) is unreadable: "House 2: not blue" must not put
-# blue in house 2. `t` is what "isn't" leaves after the apostrophe splits it.
-NEGATIONS = frozenset({
-    "not", "no", "non", "never", "neither", "nor", "none", "nothing", "nobody", "without", "except", "excluding",
-    "cannot", "t", "isnt", "wasnt", "arent", "doesnt", "dont", "cant", "maybe", "perhaps", "possibly", "probably",
-    "likely", "unlikely", "unsure", "uncertain", "unknown", "might", "may", "could", "either", "or", "guess",
-    "instead", "rather", "false", "wrong", "ruled", "eliminated", "excluded", "impossible"})
+SYMBOLS = pick("comma", "semicolon", "colon", "period", "pipe", "dash", "open", "close", "equals", "slash", "hash")
 PHRASES = {"color": "the person in the {} house", "pet": "the person who keeps the {}",
            "drink": "the person who drinks {}", "nationality": "the {}", "sport": "the person who plays {}",
            "food": "the person who eats {}"}
@@ -118,51 +119,142 @@ def describe(clue: Mapping[str, Any], street: Street) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _records(text: str) -> list[str]:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines if len(lines) > 1 else text.split(";")
+class _Reader:
+    """Reads records into `position`; knows the values and attribute names, and nothing else."""
 
+    def __init__(self, street: Street):
+        self.value = {v.lower(): v for _, values in street.attributes for v in values}
+        self.attribute_of = street.attribute_of()
+        self.attributes: dict[str, str] = {}
+        for name, _ in street.attributes:
+            for spelling in (name.lower(), name.lower() + "s", name.lower().replace("color", "colour")):
+                self.attributes.setdefault(spelling, name)
+        self.position: dict[str, int] = {}
 
-def _tokens(record: str) -> tuple[list[int], list[str]]:
-    numbers, words, current = [], [], ""
-    for char in record + " ":
-        if char.isalnum() and char.isascii():
-            current += char
-            continue
-        if current:
-            if current.isdigit():
-                numbers.append(int(current[:6]))
-            else:
-                words.append(current.lower())
-            current = ""
-    return numbers, words
+    def place(self, token: Token, house: int, attribute: str | None = None) -> None:
+        value = self.value.get(token.text) if token.kind == "word" else None
+        if value is None:
+            raise AnswerError(f"cannot read {token.shown()}: not one of the puzzle's values")
+        if attribute is not None and self.attribute_of[value] != attribute:
+            raise AnswerError(f"{value} is not a {attribute} value")
+        if self.position.get(value, house) != house:
+            raise AnswerError(f"{value} is placed in two houses")
+        self.position[value] = house
+
+    def attribute(self, token: Token | None) -> str | None:
+        return self.attributes.get(token.text) if token is not None and token.kind == "word" else None
 
 
 def parse(text: str, street: Street) -> dict[str, int]:
-    canonical = {v.lower(): v for _, values in street.attributes for v in values}
-    position: dict[str, int] = {}
-    for record in _records(text):
-        numbers, words = _tokens(record)
-        found = [canonical[w] for w in words if w in canonical]
-        if not found:
-            continue
-        doubt = next((w for w in words if w in NEGATIONS and w not in canonical), None)
-        if doubt is not None or "?" in record or "~~" in record:
-            shown_word = "n't" if doubt == "t" else doubt or ("?" if "?" in record else "~~")
-            raise AnswerError(f"a line that places values says {shown_word!r}; a negated or hedged value "
-                              "is not a placement, so list only what each house holds")
-        if not numbers:
-            raise AnswerError(f"a line names {found[0]} but no house number")
-        if len(set(numbers)) > 1:  # "blue is in house 3, the fish in house 2" would put the fish in 3
-            raise AnswerError(f"a line gives several house numbers ({', '.join(map(str, numbers[:4]))}); "
-                              "write one line per house")
-        for value in found:
-            if position.get(value, numbers[0]) != numbers[0]:
-                raise AnswerError(f"{value} is placed in two houses")
-            position[value] = numbers[0]
-    if not position:
+    reader = _Reader(street)
+    lines = split_lines(scan(text, SYMBOLS, max_token=40))
+    tables = [cells for cells in (table_cells(line) for line in lines) if cells is not None]
+    if tables and len(tables) != len(lines):
+        raise AnswerError("a table and other lines are mixed; write one or the other")
+    if tables:
+        _table(tables, reader)
+    for line in lines if not tables else []:
+        for record in split_at(line, ("semicolon",)):
+            _house_line(record, reader)
+    if not reader.position:
         raise AnswerError("no line gives a house number with its values")
-    return position
+    return reader.position
+
+
+def _house_line(record: list[Token], reader: _Reader) -> None:
+    """`[-] [House] [#]k [: - . ) =] item (, | / | and)* item [.]`."""
+    at = 1 if record and record[0].kind == "dash" else 0
+    named = at < len(record) and record[at].kind == "word" and record[at].text in ("house", "houses")
+    at += named
+    at += at < len(record) and record[at].kind == "hash"
+    if at >= len(record) or record[at].kind != "number" or len(record[at].text) > 3:
+        found = record[at].shown() if at < len(record) else "nothing"
+        raise AnswerError(f"a line must start with its house number ('House 2: ...'), not {found}")
+    house = int(record[at].text)
+    at += 1
+    if at < len(record) and record[at].kind in ("colon", "dash", "period", "close", "equals"):
+        at += 1
+    elif not named:
+        raise AnswerError(f"write 'House {house}: ...' or '{house}: ...'")
+    if at < len(record) and record[at].kind == "period":
+        raise AnswerError("cannot read '.' after the house number")
+    items = 0
+    while at < len(record):
+        at = _item(record, at, house, reader)
+        items += 1
+        token = record[at] if at < len(record) else None
+        if token is not None and (token.kind in ("comma", "slash") or token.text == "and"):
+            at += 1
+            if at == len(record):
+                raise AnswerError(f"nothing follows the last {token.shown()}")
+        elif token is not None and token.kind == "period" and at + 1 == len(record):
+            at += 1
+    if not items:
+        raise AnswerError(f"house {house} is given no values")
+
+
+def _item(record: list[Token], at: int, house: int, reader: _Reader) -> int:
+    """`red`, `color red`, `color: red`, `color = red`, `color is red`, or `red (color)`."""
+    attribute = reader.attribute(record[at])
+    if attribute is not None:
+        at += 1
+        if at < len(record) and (record[at].kind in ("colon", "equals") or record[at].text == "is"):
+            at += 1
+        if at >= len(record):
+            raise AnswerError(f"no value follows {attribute}")
+    value = record[at]
+    at += 1
+    if attribute is None and at + 2 < len(record) and record[at].kind == "open" \
+            and reader.attribute(record[at + 1]) and record[at + 2].kind == "close":
+        attribute = reader.attribute(record[at + 1])
+        at += 3
+    reader.place(value, house, attribute)
+    return at
+
+
+def _table(rows: list[list[list[Token]]], reader: _Reader) -> None:
+    """`| House | Color | Pet |` then `| 1 | red | dog |` rows, or `| | House 1 | House 2 |` then
+    `| Color | red | green |` rows (one house per column); without a header, `| 1 | red | dog |`."""
+    rows = [cells for cells in rows if not is_rule(cells)]
+    header = rows[0]
+    houses = [_house_cell(cell) for cell in header[1:]]
+    if len(header) > 1 and all(house is not None for house in houses):
+        for cells in rows[1:]:
+            attribute = reader.attribute(cells[0][0]) if len(cells[0]) == 1 else None
+            if attribute is None or len(cells) != len(header):
+                raise AnswerError("each row of a table with a column per house starts with an attribute")
+            for house, cell in zip(houses, cells[1:], strict=True):
+                reader.place(_single(cell), house, attribute)
+        return
+    columns: list[str | None] = [None] * len(header)
+    if len(header[0]) == 1 and header[0][0].text in ("house", "houses", "#"):
+        columns = [None] + [reader.attribute(_single(cell)) or _no_attribute(cell) for cell in header[1:]]
+        rows = rows[1:]
+    for cells in rows:
+        house = _house_cell(cells[0])
+        if house is None or len(cells) != len(columns):
+            raise AnswerError("each table row must start with its house number and fill every column")
+        for attribute, cell in zip(columns[1:], cells[1:], strict=True):
+            reader.place(_single(cell), house, attribute)
+
+
+def _house_cell(cell: list[Token]) -> int | None:
+    """`3`, `House 3` or `#3` as a table cell."""
+    if cell and cell[0].kind == "word" and cell[0].text == "house" or cell and cell[0].kind == "hash":
+        cell = cell[1:]
+    if len(cell) == 1 and cell[0].kind == "number" and len(cell[0].text) <= 3:
+        return int(cell[0].text)
+    return None
+
+
+def _single(cell: list[Token]) -> Token:
+    if len(cell) != 1:
+        raise AnswerError(f"a table cell must hold one word, not {len(cell)} tokens")
+    return cell[0]
+
+
+def _no_attribute(cell: list[Token]) -> str:
+    raise AnswerError(f"the table header {_single(cell).shown()} is not one of the puzzle's attributes")
 
 
 def check(street: Street, position: dict[str, int]) -> str | None:
