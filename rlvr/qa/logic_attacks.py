@@ -238,22 +238,22 @@ def _negated_words(task: Task, env: TextEnv, solution: str | None) -> str:
 
 
 def _mixed_styles(task: Task, env: TextEnv, solution: str | None) -> str | None:
-    """The right assignments in three styles at once (`X: Y`, `X = Y`, the heading form `Y: X`)."""
+    """The right assignments on one line in several styles at once, led by a role heading where the value
+    is a word: `Knight: Alice, Bob = knave, Carol -> knight`. A line that mixes styles is unreadable."""
     solution = solution or ""
     separator = "=" if "=" in solution else ": " if ": " in solution else None
     if separator is None:
         return None
-    styles = (lambda x, y: f"{x}: {y}", lambda x, y: f"{x} = {y}", lambda x, y: f"{y.capitalize()}: {x}")
-    count, lines = 0, []
-    for line in _lines(solution):
-        items = line.split(", ") if line.count(separator) > 1 else [line]
-        restyled = []
-        for item in items:
-            left, _, right = item.partition(separator)
-            restyled.append(styles[count % len(styles)](left.strip(), right.strip()))
-            count += 1
-        lines.append(", ".join(restyled))
-    return final(env, "\n".join(lines))
+    items = [item.partition(separator) for line in _lines(solution)
+             for item in (line.split(", ") if line.count(separator) > 1 else [line])]
+    parts = []
+    for index, (left, _, right) in enumerate(items):
+        left, right = left.strip(), right.strip()
+        if index == 0 and right.isalpha():
+            parts.append(f"{right.capitalize()}: {left}")
+        else:
+            parts.append(f"{left}{(': ', ' = ', ' -> ')[index % 3]}{right}")
+    return final(env, ", ".join(parts))
 
 
 def _retraction(task: Task, env: TextEnv, solution: str | None) -> str:
