@@ -21,7 +21,14 @@ from rlvr.verifiers.math.compare import (
     answers_equal,
     unevaluated_operators,
 )
-from rlvr.verifiers.math.extract import EXTRACTION_METHODS, Extraction, extract_answer, has_box, normalize_reference
+from rlvr.verifiers.math.extract import (
+    EXTRACTION_METHODS,
+    EXTRACTION_MODES,
+    Extraction,
+    extract_answer,
+    has_box,
+    normalize_reference,
+)
 
 __all__ = ["MathConfig", "verify"]
 
@@ -30,14 +37,24 @@ MAX_COMPARED_CANDIDATES = 4  # more distinct final answers than this is a hedge 
 
 @dataclass(frozen=True)
 class MathConfig:
-    """How answers are found and compared. See docs/envs/math.md for the policy and its reasons."""
+    """How answers are found and compared. See docs/envs/math.md for the policy and its reasons.
 
-    extraction: Sequence[str] = ("boxed", "gsm8k", "answer_is")
+    `extraction` is a mode, `"strict"` (a box, `#### 42` or "the answer is ...": the format is part of what is
+    rewarded) or `"lenient"` (also the last math piece or number, as Math-Verify reads models that do not box
+    their answer; for evaluation), or the methods themselves, in order.
+    """
+
+    extraction: str | Sequence[str] = "strict"
     rel_tol: float = 1e-6
     min_significant_digits: int = 6
     max_answer_chars: int = 1_000
 
     def __post_init__(self) -> None:
+        if isinstance(self.extraction, str):
+            if self.extraction not in EXTRACTION_MODES:
+                raise ConfigError(f"extraction must be one of {sorted(EXTRACTION_MODES)} or a sequence of methods "
+                                  f"from {EXTRACTION_METHODS}, got {self.extraction!r}")
+            object.__setattr__(self, "extraction", EXTRACTION_MODES[self.extraction])
         unknown = [m for m in self.extraction if m not in EXTRACTION_METHODS]
         if unknown or not self.extraction:
             raise ConfigError(f"extraction must be a non-empty subset of {EXTRACTION_METHODS}, got {unknown}")
@@ -60,9 +77,10 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     """Reward 1.0 when the completion's final answer equals `reference["answer"]`, else 0.0 with why."""
     config = config or DEFAULT_CONFIG
     gold = _gold(reference)
-    found = extract_answer(completion, config.extraction)
+    methods = _methods(reference, config)
+    found = extract_answer(completion, methods)
     if found.answer is None or not found.answer:
-        return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(config.extraction)})")
+        return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(methods)})")
     details = {"extracted": found.answer[:200], "method": found.method, "gold": gold}
     if _hedged(found, gold, config.policy):
         return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
@@ -85,6 +103,16 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     if equal:
         return VerifyResult.correct("the final answer equals the reference", **details)
     return VerifyResult.wrong("the final answer differs from the reference", **details)
+
+
+def _methods(reference: Mapping[str, Any], config: MathConfig) -> tuple[str, ...]:
+    """The reference's own `extraction` mode where it names one (the server and envs send it), else the config's."""
+    mode = reference.get("extraction")
+    if mode is None:
+        return tuple(config.extraction)
+    if mode not in EXTRACTION_MODES:
+        raise InvalidReferenceError(f'"extraction" must be one of {sorted(EXTRACTION_MODES)}, got {mode!r}')
+    return EXTRACTION_MODES[mode]
 
 
 def _gold(reference: Mapping[str, Any]) -> str:

@@ -28,7 +28,7 @@ from rlvr.verifiers.math.numeric import (
 )
 from rlvr.verifiers.math.operators import unevaluated
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
-from rlvr.verifiers.math.values import Undecidable, has_decimal, plain_number, scientific, to_sympy
+from rlvr.verifiers.math.values import Undecidable, has_decimal, plain_number, to_sympy
 
 __all__ = ["GoldUnreadable", "NumericPolicy", "Undecidable", "Unreadable", "answers_equal", "unevaluated_operators"]
 
@@ -92,12 +92,9 @@ def scalars_equal(gold: Node, answer: Node, policy: NumericPolicy) -> bool:
     decimal gold also takes scientific notation."""
     if _is_set_name(gold) or _is_set_name(answer):
         return gold == answer
-    gold_plain = plain_number(gold)
+    gold_plain = plain_number(gold, scientific_notation=True)
     if gold_plain is not None:
-        answer_plain = plain_number(answer)
-        if answer_plain is None and isinstance(gold_plain[0], Decimal):
-            written = scientific(answer)
-            answer_plain = None if written is None else (written, False)
+        answer_plain = plain_number(answer, scientific_notation=isinstance(gold_plain[0], Decimal))
         return answer_plain is not None and plain_numbers_equal(gold_plain, answer_plain, policy)
     gold_value, answer_value = to_sympy(gold), to_sympy(answer)
     if has_decimal(gold):
@@ -163,7 +160,7 @@ def _resolved(chain: Chain, gold: Node, policy: NumericPolicy) -> Node | None:
         return sides[0]
     if relations == ["in"] and _is_name(sides[0]):
         return sides[1]
-    if len(relations) == 1 and relations[0] in _ORDER:
+    if all(relation in _ORDER for relation in relations):
         return _as_interval(sides, relations)
     if any(relation not in _EQUALITIES for relation in relations):
         return None
@@ -177,7 +174,7 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
     """A gold relation: an assignment (`x = 3`) takes `x = 3` or `3`, never `y = 3` nor `x = 2x - 3`; any other
     equation takes an equation with the same solutions written the same way (sides moved or negated); an
     inequality in one variable takes the same inequality or its interval."""
-    if len(gold.relations) == 1 and gold.relations[0] in _ORDER:
+    if all(relation in _ORDER for relation in gold.relations):
         interval = _as_interval(list(gold.sides), list(gold.relations))
         other = _as_interval(list(answer.sides), list(answer.relations)) if isinstance(answer, Chain) else answer
         return interval is not None and other is not None and trees_equal(interval, other, policy)
@@ -199,7 +196,14 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
 
 
 def _as_interval(sides: list[Node], relations: list[str]) -> Node | None:
-    """`x > 3` as `(3, \\infty)`, `x \\le 2` as `(-\\infty, 2]`, `3 < x` as `(3, \\infty)`; None for anything else."""
+    """`x > 3` as `(3, \\infty)`, `x \\le 2` as `(-\\infty, 2]`, `-1 \\le x < 3` as `[-1, 3)`"""
+    if len(sides) == 3 and _is_name(sides[1]) and not (_is_name(sides[0]) or _is_name(sides[2])):
+        lower_relation, upper_relation = relations
+        if lower_relation in ("<", "<=") and upper_relation in ("<", "<="):
+            return _interval(sides[0], sides[2], lower_relation == "<=", upper_relation == "<=")
+        if lower_relation in (">", ">=") and upper_relation in (">", ">="):
+            return _interval(sides[2], sides[0], upper_relation == ">=", lower_relation == ">=")
+        return None
     if len(sides) != 2:
         return None
     left, right = sides
@@ -212,8 +216,16 @@ def _as_interval(sides: list[Node], relations: list[str]) -> Node | None:
     closed, upper = _ORDER[relation]
     infinity = Name("infty")
     if upper:
-        return Group("interval" if closed else "paren", (Op("neg", (infinity,)), right), closed=(False, closed))
-    return Group("interval" if closed else "paren", (right, infinity), closed=(closed, False))
+        return _interval(Op("neg", (infinity,)), right, False, closed)
+    return _interval(right, infinity, closed, False)
+
+
+def _interval(low: Node, high: Node, low_closed: bool, high_closed: bool) -> Group:
+    """An interval as the grammar reads one written out: `(a, b)` a paren pair, `[a, b]` a bracket pair, else an
+    interval with its closed end."""
+    if low_closed == high_closed:
+        return Group("bracket" if low_closed else "paren", (low, high))
+    return Group("interval", (low, high), closed=(low_closed, high_closed))
 
 
 def _holds(left: Node, right: Node) -> bool:

@@ -29,7 +29,9 @@ _PIECE_THEN_WORDS = re.compile(r"^\$([^$]+)\$[ \t]*([A-Za-z]+(?:[ \t]+[A-Za-z]+)
 # or more (a lone letter after a number is a variable: `5 x`)
 _NUMBER_THEN_WORDS = re.compile(r"^(\\?\$?-?\d[\d,]*(?:\.\d+)?)[ \t]*([A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,})?)$")
 _TEXT_NUMBER = re.compile(r"^\\(?:text|textbf|textrm|mbox)\s*\{\s*(\d[^{}]*)\}$")  # `\text{5 cm}`
+_TRAILING_SPACING = ("\\,", "\\;", "\\:", "\\!", "\\", "\\quad", "\\qquad", "~")
 # Unicode minus signs and dashes that models write for `-` (`−5`)
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")  # the last number of a lenient read: `-1,234.5`, `3/4`
 _MINUS = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d", "-"))
 
 
@@ -90,7 +92,7 @@ def clean_answer(answer: str) -> str:
     answer = answer.translate(_MINUS).strip()
     for _ in range(3):
         before = answer
-        answer = answer.rstrip(" .;,").strip()
+        answer = _without_trailing_spacing(answer).rstrip(" .;,").strip()
         for left, right in (("**", "**"), ("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
             if len(answer) > len(left) + len(right) and answer.startswith(left) and answer.endswith(right):
                 answer = answer[len(left) : -len(right)].strip()
@@ -101,6 +103,16 @@ def clean_answer(answer: str) -> str:
         if answer == before:
             break
     return answer
+
+
+def _without_trailing_spacing(answer: str) -> str:
+    """`answer` less LaTeX spacing at its end (`5\\,`, `5\\;`, `5\\ `, `5\\quad`), by suffix, in linear time."""
+    answer = answer.rstrip()
+    while True:
+        spacing = next((s for s in _TRAILING_SPACING if answer.endswith(s) and not answer.endswith("\\" + s)), None)
+        if spacing is None:
+            return answer
+        answer = answer[: -len(spacing)].rstrip()
 
 
 def _without_unit_words(answer: str) -> str:
@@ -166,12 +178,50 @@ def _answer_is(completion: str) -> list[str]:
 
 
 def _boxed(completion: str) -> list[str]:
-    return [box for box in boxed_contents(completion) if box.strip()]
+    """Every non-empty box; an empty last box ends the answer empty (a guess boxed earlier is not taken back)."""
+    boxes = boxed_contents(completion)
+    if boxes and not boxes[-1].strip():
+        return [""]
+    return [box for box in boxes if box.strip()]
 
 
 def _squash(answer: str) -> str:
     return "".join(clean_answer(answer).split())
 
 
-_EXTRACTORS = {"boxed": _boxed, "gsm8k": _gsm8k, "answer_is": _answer_is}
+def _last_expression(completion: str) -> list[str]:
+    """Lenient: the last math piece (`$...$`, `\\(...\\)`, `\\[...\\]`) in the tail, else its last number."""
+    tail = completion[-TAIL_CHARS:]
+    piece = _last_math_piece(tail)
+    if piece is not None:
+        return [piece]
+    numbers = _NUMBER.findall(tail)
+    return numbers[-1:]
+
+
+def _last_math_piece(text: str) -> str | None:
+    """The last non-empty math piece, delimiters paired left to right as TeX pairs them, in one pass."""
+    last, opened, start, index = None, None, 0, 0
+    while index < len(text):
+        delimiter = next((d for d in _DELIMITERS if text.startswith(d, index)), None)
+        if delimiter is None or (delimiter[0] == "$" and index > 0 and text[index - 1] == "\\"):
+            index += 1
+            continue
+        if opened is None and delimiter in _CLOSING:
+            opened, start = _CLOSING[delimiter], index + len(delimiter)
+        elif delimiter == opened:
+            if text[start:index].strip():
+                last = text[start:index]
+            opened = None
+        index += len(delimiter)
+    return last
+
+
+_CLOSING = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+_DELIMITERS = ("$$", "$", "\\(", "\\)", "\\[", "\\]")
+
+
+_EXTRACTORS = {"boxed": _boxed, "gsm8k": _gsm8k, "answer_is": _answer_is, "last_expression": _last_expression}
 EXTRACTION_METHODS = tuple(_EXTRACTORS)
+STRICT_METHODS = ("boxed", "gsm8k", "answer_is")
+EXTRACTION_MODES = {"strict": STRICT_METHODS, "lenient": (*STRICT_METHODS, "last_expression")}

@@ -362,7 +362,8 @@ class _Parser:
         while self.peek() is not None and self.peek().kind == "sym" and self.peek().text in _RELATION_SYMBOLS:
             relations.append(self.take().text)
             sides.append(self.expression())
-        self.unit()
+        if not isinstance(sides[-1], Group | Matrix):
+            self.unit()
         return sides[0] if not relations else Chain(tuple(sides), tuple(relations))
 
     def unit(self) -> None:
@@ -441,14 +442,23 @@ class _Parser:
         node = self.postfix(self.primary())
         if self.at("sym", "^"):
             self.take()
-            if self.at("cmd", "circ") or (self.at("sym", "{") and self.peek(1) is not None
-                                          and self.peek(1).text == "circ" and self.peek(1).kind == "cmd"):
-                self.script()
+            if self.degree_sign():
                 return self.postfix(Op("degree", (node,)))
             node = self.postfix(Op("^", (node, self.script())))
             if self.at("sym", "^"):
                 raise Unreadable("unreadable: a power of a power without braces (a^b^c)")
         return node
+
+    def degree_sign(self) -> bool:
+        """After `^`: `\\circ` or `{\\circ}`, read; False (nothing read) for any other script."""
+        if self.at("cmd", "circ"):
+            self.take()
+            return True
+        braced = [(token.kind, token.text) for token in self.tokens[self.index : self.index + 3]]
+        if braced == [("sym", "{"), ("cmd", "circ"), ("sym", "}")]:
+            self.index += 3
+            return True
+        return False
 
     def postfix(self, node: Node) -> Node:
         while True:
@@ -471,9 +481,6 @@ class _Parser:
         if self.at("sym", "-"):
             self.take()
             return Op("neg", (self.one_token(),))
-        if self.at("cmd", "circ"):
-            self.take()
-            return Name("circ")
         return self.one_token()
 
     def one_token(self) -> Node:
@@ -538,8 +545,8 @@ class _Parser:
         while self.at("sym", "{,}") and self.peek(1) is not None and self.peek(1).kind == "num":
             self.take()
             text += self.take().text  # `1{,}000`
-        if self.at("sym", ",") and _thousands_follow(self.tokens, self.index, text):
-            while _thousands_follow(self.tokens, self.index, text):
+        if len(text) <= 3:
+            while _thousands_follow(self.tokens, self.index):
                 self.take()
                 text += self.take().text  # `1,000,000`: a comma then exactly three digits, no space
         if text.endswith(".") or self.at("cmd", "overline"):
@@ -732,11 +739,10 @@ class _Parser:
         self.expect("sym", "}")
 
 
-def _thousands_follow(tokens: list[Token], index: int, text: str) -> bool:
-    """A `,` then exactly three digits written against it, after an integer of groups of three: `1,000,000`."""
-    if index + 1 >= len(tokens) or "." in text:
+def _thousands_follow(tokens: list[Token], index: int) -> bool:
+    """A `,` then exactly three digits written against it (`1,000,000`), after a group of at most three."""
+    if index + 1 >= len(tokens) or "." in tokens[index - 1].text:
         return False
     comma, digits = tokens[index], tokens[index + 1]
-    lead = text.split(",")[0]
     return (comma.kind == "sym" and comma.text == "," and digits.kind == "num" and len(digits.text.split(".")[0]) == 3
-            and digits.position == comma.position + 1 and 1 <= len(lead) <= 3)
+            and digits.position == comma.position + 1)

@@ -27,14 +27,36 @@ _NOT_UNIT_WORDS = frozenset("""
 _CASE_SENSITIVE_NOT_UNITS = frozenset({"K", "M", "B", "G", "T", "MM", "BN"})  # thousand, million, billion
 
 
+# measurement units, written out or abbreviated, that may follow a number in any combination (`square feet`, `m/s`,
+# `km per hour`); a unit outside this list is read only as one plural noun (`apples`, `students`)
+_MEASURES = frozenset("""
+    mm cm dm m km in inch inches ft foot feet yd yard yards mi mile miles nm um
+    meter meters metre metres millimeter millimeters centimeter centimeters kilometer kilometers
+    mg g kg lb lbs pound pounds oz ounce ounces ton tons tonne tonnes gram grams kilogram kilograms
+    ml mL l L liter liters litre litres gal gallon gallons cup cups qt quart quarts pt pint pints
+    ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days week weeks
+    month months yr yrs year years
+    dollar dollars cent cents usd euro euros yen rupee rupees
+    deg degree degrees rad radian radians C F
+    unit units sq square cubic cu per mph kph kmh km/h
+    J kJ W kW V N Pa kPa Hz kHz mol cal kcal
+    people children men women teeth mice geese sheep fish deer
+""".split())
+
+
 def is_unit_text(text: str) -> bool:
-    """True when `text` (what a `\\text{}` after a number holds, or the words after "$2$") is a unit such as
-    `cm`, `m/s`, `apples`, `square units`, and not a magnitude, comparison, negation or hedge."""
+    """True when `text` (what a `\\text{}` after a number holds, or the words after "$2$") is a unit: measurement
+    units from a fixed list (`cm`, `m/s`, `square units`, `dollars`), or one plural noun (`apples`) that is no
+    magnitude, comparison, negation or hedge. Anything else (`just kidding`, `scratch that`) is no unit."""
     parts = _UNIT_SEPARATORS.split(text.strip())
     if not all(_UNIT_WORD.fullmatch(part) for part in parts):
         return False
     words = [part.rstrip(".") for part in parts]
-    return not any(word.casefold() in _NOT_UNIT_WORDS or word in _CASE_SENSITIVE_NOT_UNITS for word in words)
+    if any(word.casefold() in _NOT_UNIT_WORDS or word in _CASE_SENSITIVE_NOT_UNITS for word in words):
+        return False
+    if all(word in _MEASURES or word.casefold() in _MEASURES for word in words):
+        return True
+    return len(words) == 1 and len(words[0]) >= 3 and words[0].endswith("s") and words[0].isalpha()
 
 
 _PERCENT_WORDS = re.compile(r"(?i)\s*(?:\\%|%|per\s*cent)\s*")

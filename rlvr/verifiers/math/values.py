@@ -30,14 +30,24 @@ class Undecidable(ValueError):
     """The value is too large to decide exactly; unsure is not yes."""
 
 
-def plain_number(node: Node) -> tuple[PlainNumber, bool] | None:
+def plain_number(node: Node, *, scientific_notation: bool = False) -> tuple[PlainNumber, bool] | None:
     """(value, ends in a percent sign) when `node` writes a plain number: `-12`, `0.25`, `\\frac{3}{4}`, `3/4`,
-    `3\\frac12`, `0.\\overline{3}`, `30^\\circ`, `50\\%`; else None. Decimals stay Decimal, as written."""
+    `3\\frac12`, `0.\\overline{3}`, `30^\\circ`, `50\\%`, and with `scientific_notation` `2.5 \\times 10^{-4}`
+    (a decimal); else None. Decimals stay Decimal, as written."""
+    inner, percent = _without_percent(node)
+    value = _plain_value(inner)
+    if value is None and scientific_notation:
+        value = scientific(inner)
+    return None if value is None else (value, percent)
+
+
+def _without_percent(node: Node) -> tuple[Node, bool]:
+    """`50\\%` as (50, True); in `3 \\times 10^{-2}\\%` the sign binds to the power but ends the whole number."""
     if isinstance(node, Op) and node.op == "%":
-        inner = plain_number(node.args[0])
-        return None if inner is None or inner[1] else (inner[0], True)
-    value = _plain_value(node)
-    return None if value is None else (value, False)
+        return node.args[0], True
+    if isinstance(node, Op) and node.op == "*" and isinstance(node.args[1], Op) and node.args[1].op == "%":
+        return Op("*", (node.args[0], node.args[1].args[0])), True
+    return node, False
 
 
 def _plain_value(node: Node) -> PlainNumber | None:
