@@ -10,7 +10,7 @@ characters.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rlvr.verifiers.logic._answer import AnswerError
 
@@ -28,8 +28,7 @@ PAIRS = {"(": ")", "[": "]", "{": "}"}
 LONGEST = 3
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # "word", "number", "newline", or the symbol's role ("comma", "colon", ...)
     text: str  # a word lowercased, a number's digits, a symbol as written
 
@@ -126,8 +125,10 @@ def table_cells(line: list[Token]) -> list[list[Token]] | None:
     if not line or line[0].kind != "pipe":
         return None
     cells = split_at(line[1:], ("pipe",))
-    if cells and not cells[-1]:
+    if len(cells) > 1 and not cells[-1]:
         cells.pop()
+    if not any(cells):
+        raise AnswerError("a table row holds nothing")
     return cells
 
 
