@@ -6,12 +6,16 @@ Version History:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rlvr.envs.base import Task, TaskSource, TextEnv
 from rlvr.envs.math.dataset import MathDataset
 from rlvr.envs.math.generator import KINDS, ProceduralMath
 from rlvr.envs.math.reasoning_gym_source import ReasoningGymMath
+from rlvr.results import VerifyResult
+from rlvr.verifiers.math.extract import EXTRACTION_MODES
 
 
 class MathEnv(TextEnv):
@@ -19,15 +23,19 @@ class MathEnv(TextEnv):
 
     With `data_path` it serves the user's JSONL/Parquet file; with `reasoning_gym` a reasoning-gym
     generator of that name (`gsm_symbolic`, ...); otherwise the procedural generator at `difficulty`
-    (1-5), restricted to `kinds`, as the stream `seed`.
+    (1-5), restricted to `kinds`, as the stream `seed`. `extraction="lenient"` also reads an unboxed final
+    answer (for evaluating models that do not box); it rides in each reference, so a server scores the same way.
     """
 
     family = "math"
 
     def __init__(self, *, data_path: str | Path | None = None, tasks: TaskSource | None = None, seed: int = 0,
                  difficulty: int = 1, kinds: tuple[str, ...] = KINDS, question_key: str = "question",
-                 answer_key: str = "answer", reasoning_gym: str | None = None, max_turns: int = 1,
-                 render_mode: str | None = None):
+                 answer_key: str = "answer", reasoning_gym: str | None = None, extraction: str = "strict",
+                 max_turns: int = 1, render_mode: str | None = None):
+        if extraction not in EXTRACTION_MODES:
+            raise ValueError(f"extraction must be one of {sorted(EXTRACTION_MODES)}, got {extraction!r}")
+        self.extraction = extraction
         if tasks is None and data_path is not None:
             tasks = MathDataset.from_file(data_path, question_key=question_key, answer_key=answer_key)
         elif tasks is None and reasoning_gym is not None:
@@ -35,6 +43,18 @@ class MathEnv(TextEnv):
         elif tasks is None:
             tasks = ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds))
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+
+    def score(self, completion: str, task: Task) -> VerifyResult:
+        return super().score(completion, self._with_extraction(task))
+
+    def _task_info(self) -> dict[str, Any]:
+        info = super()._task_info()
+        return {**info, "reference": dict(self._with_extraction(self.task).reference)}
+
+    def _with_extraction(self, task: Task) -> Task:
+        if self.extraction == "strict":
+            return task
+        return replace(task, reference={**task.reference, "extraction": self.extraction})
 
     def reference_answer(self, task: Task) -> str | None:
         """The gold as it goes inside `\\boxed{}`: without the `$...$` or `\\boxed{...}` a dataset may wrap it in."""

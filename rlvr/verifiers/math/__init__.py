@@ -29,6 +29,7 @@ from rlvr.verifiers.math.extract import (
     has_box,
     normalize_reference,
 )
+from rlvr.verifiers.math.grammar import Group, parse_answer
 
 __all__ = ["MathConfig", "verify"]
 
@@ -81,6 +82,8 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     found = extract_answer(completion, methods)
     if found.answer is None or not found.answer:
         return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(methods)})")
+    if _boxes_list_the_gold(found, gold):
+        found = Extraction(answer=", ".join(found.candidates), method=found.method)
     details = {"extracted": found.answer[:200], "method": found.method, "gold": gold}
     if _hedged(found, gold, config.policy):
         return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
@@ -103,6 +106,18 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     if equal:
         return VerifyResult.correct("the final answer equals the reference", **details)
     return VerifyResult.wrong("the final answer differs from the reference", **details)
+
+
+def _boxes_list_the_gold(found: Extraction, gold: str) -> bool:
+    """`\\boxed{(2, 2)} and \\boxed{(6, 2)}` for the gold `(2, 2), (6, 2)`: one box per element of a gold that lists
+    exactly that many; read as the list, each element must match its own gold element."""
+    if found.method != "boxed" or len(found.candidates) < 2:
+        return False
+    try:
+        tree = parse_answer(gold)
+    except Unreadable:
+        return False
+    return isinstance(tree, Group) and tree.kind in ("list", "set") and len(tree.items) == len(found.candidates)
 
 
 def _methods(reference: Mapping[str, Any], config: MathConfig) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from rlvr.verifiers.math.numeric import (
 )
 from rlvr.verifiers.math.operators import unevaluated
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
-from rlvr.verifiers.math.values import Undecidable, has_decimal, plain_number, to_sympy
+from rlvr.verifiers.math.values import NotANumber, Undecidable, has_decimal, plain_number, to_sympy
 
 __all__ = ["GoldUnreadable", "NumericPolicy", "Undecidable", "Unreadable", "answers_equal", "unevaluated_operators"]
 
@@ -69,7 +69,10 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         gold_tree = parse_answer(gold)
     except Unreadable as exc:
         raise GoldUnreadable(f"the reference answer is outside the grammar ({exc})") from exc
-    return trees_equal(gold_tree, answer_tree, policy)
+    try:
+        return trees_equal(gold_tree, answer_tree, policy)
+    except NotANumber:
+        return False
 
 
 def trees_equal(gold: Node, answer: Node, policy: NumericPolicy) -> bool:
@@ -136,7 +139,7 @@ def _matched(gold: tuple[Node, ...], answer: tuple[Node, ...], equal: Callable[[
 def _safely(equal: Callable[[Node, Node], bool], gold: Node, answer: Node) -> bool:
     try:
         return equal(gold, answer)
-    except (Undecidable, ValueError, TypeError):
+    except (Undecidable, NotANumber):
         return False
 
 
@@ -164,7 +167,7 @@ def _resolved(chain: Chain, gold: Node, policy: NumericPolicy) -> Node | None:
         return _as_interval(sides, relations)
     if any(relation not in _EQUALITIES for relation in relations):
         return None
-    steps = sides[1:] if _is_name(sides[0]) else sides
+    steps = sides[1:] if _is_target(sides[0]) else sides
     if not all(_holds(left, right) for left, right in pairwise(steps)):
         return None
     return sides[-1]
@@ -181,7 +184,7 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
     if gold.relations != ("=",):
         return isinstance(answer, Chain) and gold == answer
     target, value = gold.sides
-    if _is_name(target) and not _mentions(value, target):
+    if _is_target(target) and not _mentions(value, target):
         if not isinstance(answer, Chain):
             return trees_equal(value, answer, policy)
         if answer.sides[0] != target:
@@ -192,7 +195,16 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
         return False
     gold_difference = to_sympy(target) - to_sympy(value)
     answer_difference = to_sympy(answer.sides[0]) - to_sympy(answer.sides[1])
-    return exact_equal(gold_difference, answer_difference) or exact_equal(gold_difference, -answer_difference)
+    return _proportional(gold_difference, answer_difference)
+
+
+def _proportional(gold: sympy.Expr, answer: sympy.Expr) -> bool:
+    """Two equations `gold = 0` and `answer = 0` with the same solutions by a nonzero constant factor
+    (`2x + 4y - 3 = 0` and `y = -\\frac{1}{2}x + \\frac34`)."""
+    if gold == 0 or answer == 0:
+        return gold == answer
+    ratio = sympy.simplify(gold / answer)
+    return not ratio.free_symbols and ratio.is_number and ratio != 0 and bool(ratio.is_finite)
 
 
 def _as_interval(sides: list[Node], relations: list[str]) -> Node | None:
@@ -232,7 +244,7 @@ def _holds(left: Node, right: Node) -> bool:
     """One step of a chain is an identity: `\\sqrt8 = 2\\sqrt2`, `(x+1)^2 = x^2+2x+1`; never `3 = 2`."""
     try:
         return exact_equal(to_sympy(left), to_sympy(right))
-    except (Undecidable, ValueError, TypeError):
+    except (Undecidable, NotANumber):
         return False
 
 
@@ -243,7 +255,7 @@ def _approximates(gold: Node, approximation: Node) -> bool:
         return False
     try:
         value = sympy.N(to_sympy(_value_of(gold)), 60)
-    except (Undecidable, ValueError, TypeError):
+    except (Undecidable, NotANumber):
         return False
     if not (value.is_real and value.is_finite):
         return False
@@ -263,6 +275,16 @@ def _is_name(node: Node) -> bool:
         head, tail = node.args
         return _is_name(head) and (isinstance(tail, Num | Name) or _is_name(tail))
     return False
+
+
+def _is_target(node: Node) -> bool:
+    """A name, a tuple of names (`(p, q) = (3, 2)`), or a ratio, product or length of names (`\\frac{NO}{BO}`,
+    `|AB|`)."""
+    if _is_name(node):
+        return True
+    if isinstance(node, Group) and node.kind == "paren":
+        return all(_is_name(item) for item in node.items)
+    return isinstance(node, Op) and node.op in ("*", "/", "abs") and all(_is_target(arg) for arg in node.args)
 
 
 def _is_set_name(node: Node) -> bool:

@@ -11,9 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rlvr.verifiers.math.grammar import Unreadable, parse_answer
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
 BOX_COMMANDS = ("\\boxed", "\\fbox")
+THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 TAIL_CHARS = 4_000
 _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
@@ -31,7 +33,9 @@ _NUMBER_THEN_WORDS = re.compile(r"^(\\?\$?-?\d[\d,]*(?:\.\d+)?)[ \t]*([A-Za-z]{2
 _TEXT_NUMBER = re.compile(r"^\\(?:text|textbf|textrm|mbox)\s*\{\s*(\d[^{}]*)\}$")  # `\text{5 cm}`
 _TRAILING_SPACING = ("\\,", "\\;", "\\:", "\\!", "\\", "\\quad", "\\qquad", "~")
 # Unicode minus signs and dashes that models write for `-` (`−5`)
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")  # the last number of a lenient read: `-1,234.5`, `3/4`
+# a number in prose, for a lenient read: `-1,234.5`, `1 000`, `3/4`, `25%`, `.4`, `2,74` (a decimal comma)
+_NUMBER = re.compile(r"(?<![\w.,])-?(?:\d{1,3}(?: \d{3})+(?![\d,])|\d[\d,]*|(?=\.\d))(?:\.\d+)?(?:/\d+)?%?(?!\w)")
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?")
 _MINUS = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d", "-"))
 
 
@@ -55,13 +59,27 @@ class Extraction:
 
 
 def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", "answer_is")) -> Extraction:
-    """The final answer by the first method that finds one."""
+    """The final answer by the first method that finds one, looked for after the last `</think>`: what a model
+    writes while thinking is a draft, and a `<think>` never closed holds no answer."""
+    completion = after_thinking(completion)
     for method in methods:
         found = _EXTRACTORS[method](completion)
+        if found and method in ("answer_is", "gsm8k") and "last_expression" in methods:
+            found = [_leniently(answer) for answer in found]
         if found:
             distinct = {_squash(answer): clean_answer(answer) for answer in found}
             return Extraction(answer=clean_answer(found[-1]), method=method, candidates=tuple(distinct.values()))
     return Extraction(answer=None)
+
+
+def after_thinking(completion: str) -> str:
+    """The completion after its last `</think>` (a template may open `<think>` in the prompt, so only the close
+    counts); empty when a `<think>` is opened and never closed."""
+    lowered = completion.lower()
+    close = lowered.rfind(THINK_CLOSE)
+    if close != -1:
+        return completion[close + len(THINK_CLOSE) :]
+    return "" if THINK_OPEN in lowered else completion
 
 
 def boxed_contents(text: str) -> list[str]:
@@ -190,18 +208,48 @@ def _squash(answer: str) -> str:
 
 
 def _last_expression(completion: str) -> list[str]:
-    """Lenient: the last math piece (`$...$`, `\\(...\\)`, `\\[...\\]`) in the tail, else its last number."""
+    """Lenient: what ends last in the tail, the last math piece (`$...$`, `\\(...\\)`, `\\[...\\]`) or a number
+    after it; with no math piece at all, a last line the grammar reads whole (`\\frac{10}{9}`) or the last number."""
     tail = completion[-TAIL_CHARS:]
-    piece = _last_math_piece(tail)
-    if piece is not None:
-        return [piece]
-    numbers = _NUMBER.findall(tail)
-    return numbers[-1:]
+    end, piece = _last_math_piece(tail)
+    if piece is None and end == 0:
+        last_line = tail.strip().rsplit("\n", 1)[-1].strip()
+        if last_line and _readable(last_line):
+            return [last_line]
+    numbers = _NUMBER.findall(tail[end:])
+    if numbers:
+        return [_decimal_comma(numbers[-1].strip())]
+    return [piece] if piece is not None else []
 
 
-def _last_math_piece(text: str) -> str | None:
-    """The last non-empty math piece, delimiters paired left to right as TeX pairs them, in one pass."""
-    last, opened, start, index = None, None, 0, 0
+def _leniently(answer: str) -> str:
+    """A stated answer as the lenient mode reads it: whole when the grammar can, else what ends last in it
+    ("The volume of $ABCDEFGH$ is 120." gives 120)."""
+    if _readable(answer):
+        return answer
+    found = _last_expression(answer)
+    return found[-1] if found else answer
+
+
+def _decimal_comma(number: str) -> str:
+    """`2,74` is 2.74 where the comma cannot group thousands (`1,000` stays a thousand)."""
+    if number.count(",") == 1 and not _THOUSANDS.fullmatch(number):
+        return number.replace(",", ".")
+    return number
+
+
+def _readable(answer: str) -> bool:
+    try:
+        parse_answer(clean_answer(answer))
+    except Unreadable:
+        return False
+    return True
+
+
+def _last_math_piece(text: str) -> tuple[int, str | None]:
+    """Where the last non-empty math piece ends and what it holds, delimiters paired left to right as TeX pairs
+    them, in one pass. An inline piece (`$`, `\\(`) stays on one line."""
+    last, last_end, opened, start, index = None, 0, None, 0, 0
     while index < len(text):
         delimiter = next((d for d in _DELIMITERS if text.startswith(d, index)), None)
         if delimiter is None or (delimiter[0] == "$" and index > 0 and text[index - 1] == "\\"):
@@ -210,11 +258,12 @@ def _last_math_piece(text: str) -> str | None:
         if opened is None and delimiter in _CLOSING:
             opened, start = _CLOSING[delimiter], index + len(delimiter)
         elif delimiter == opened:
-            if text[start:index].strip():
-                last = text[start:index]
+            inline_break = delimiter in ("$", "\\)") and "\n" in text[start:index]
+            if text[start:index].strip():  # a broken piece is no answer, and hides what it holds
+                last, last_end = (None if inline_break else text[start:index]), index + len(delimiter)
             opened = None
         index += len(delimiter)
-    return last
+    return last_end, last
 
 
 _CLOSING = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}

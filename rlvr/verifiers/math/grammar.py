@@ -85,9 +85,9 @@ CONSTANTS = frozenset({"pi", "e", "infty", "emptyset", "reals"})
 
 # ------------------------------------------------------------------------------------------- the scanner
 
-_RELATIONS = {"=": "=", "<": "<", ">": ">", "le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=",
-              "geqslant": ">=", "neq": "!=", "ne": "!=", "approx": "~", "simeq": "~", "thickapprox": "~",
-              "doteq": "~", "in": "in"}
+_RELATIONS = {"=": "=", "<": "<", ">": ">", "lt": "<", "gt": ">", "le": "<=", "leq": "<=", "leqslant": "<=",
+              "ge": ">=", "geq": ">=", "geqslant": ">=", "neq": "!=", "ne": "!=", "approx": "~", "simeq": "~",
+              "thickapprox": "~", "doteq": "~", "in": "in"}
 _LAYOUT = frozenset({"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
                      "displaystyle", "textstyle", "scriptstyle", ",", ";", ":", "!", " ", "quad", "qquad", "limits",
                      "middle"})
@@ -110,7 +110,8 @@ _UNICODE = {**dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d", 
             "\u2248": ("sym", "~"), "\u222a": ("sym", "cup"), "\u03c0": ("const", "pi"),
             "\u221e": ("const", "infty"), "\u2205": ("const", "emptyset"), "\u221a": ("cmd", "sqrt"),
             "\u00b0": ("cmd", "degree")}
-_PUNCTUATION = frozenset("+-*/^_()[]{},=<>!|&'%.")
+_TWO_CHARACTER_SYMBOLS = {"{,}": "{,}", ",\\!": "{,}", ">=": ">=", "<=": "<=", "!=": "!="}
+_PUNCTUATION = frozenset("+-*/^_()[]{},=<>!|&'%.:")
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,10 @@ def tokenize(answer: str) -> list[Token]:
             tokens.append(Token(*_UNICODE[char], index))
             index += 1
         elif char in _PUNCTUATION:
-            if answer.startswith("{,}", index):  # `1{,}000`: LaTeX's thousands comma
-                tokens.append(Token("sym", "{,}", index))
-                index += 3
+            pair = next((p for p in _TWO_CHARACTER_SYMBOLS if answer.startswith(p, index)), None)
+            if pair is not None:  # `1{,}000` and `1,\\!000` group thousands; `>=`, `<=`, `!=` are relations
+                tokens.append(Token("sym", _TWO_CHARACTER_SYMBOLS[pair], index))
+                index += len(pair)
             else:
                 tokens.append(Token("sym", char, index))
                 index += 1
@@ -283,7 +285,10 @@ def _read_texts(tokens: list[Token]) -> list[Token]:
         elif is_percent_text(content):
             read.append(Token("sym", "%", token.position))
         elif content.casefold() == "and":
-            read.append(Token("sym", ",", token.position))
+            if not (read and (read[-1].kind, read[-1].text) == ("sym", ",")):  # `19, 46, \\text{ and } 82`
+                read.append(Token("sym", ",", token.position))
+        elif content in ("e", "i"):  # `\\mathrm{e}`: the constant set upright
+            read.append(Token("letters", content, token.position))
         elif all(char.isdigit() or char in " .,+-/" for char in content) and any(c.isdigit() for c in content):
             read.extend(Token(t.kind, t.text, token.position) for t in tokenize(content))
         else:
@@ -298,6 +303,7 @@ class _Parser:
         self.tokens = tokens
         self.index = 0
         self.depth = 0
+        self.open_bars = 0  # inside `|...|` a bar closes, it never opens another
 
     # -- helpers
 
@@ -345,8 +351,9 @@ class _Parser:
     def items(self) -> Node:
         """`a, b, c`: one item, or a bare list."""
         items = [self.union()]
-        while self.at("sym", ","):
-            self.take()
+        while self.at("sym", ",") or self.at("letters", "and"):
+            if self.take().text == "," and self.at("letters", "and"):  # `19, 46, and 82`
+                self.take()
             items.append(self.union())
         return items[0] if len(items) == 1 else Group("list", tuple(items))
 
@@ -404,7 +411,10 @@ class _Parser:
     def signed_term(self) -> Node:
         if self.at("sym", "-"):
             self.take()
-            return Op("neg", (self.signed_term(),))
+            self.nested()
+            node = Op("neg", (self.signed_term(),))
+            self.depth -= 1
+            return node
         if self.at("sym", "+", "currency"):
             self.take()
             return self.signed_term()
@@ -413,10 +423,10 @@ class _Parser:
     def term(self) -> Node:
         node = self.power()
         while True:
-            if self.at("sym", "*", "/"):
+            if self.at("sym", "*", "/", ":"):
                 symbol = self.take().text
                 right = self.signed_power()
-                node = Op("*", (node, right)) if symbol == "*" else Op("/", (node, right))
+                node = Op("*", (node, right)) if symbol == "*" else Op("/", (node, right))  # `7:32` is a ratio
             elif self.starts_primary() and not self.at("num"):
                 node = Op("*", (node, self.power()))
             else:
@@ -425,7 +435,10 @@ class _Parser:
     def signed_power(self) -> Node:
         if self.at("sym", "-"):
             self.take()
-            return Op("neg", (self.signed_power(),))
+            self.nested()
+            node = Op("neg", (self.signed_power(),))
+            self.depth -= 1
+            return node
         return self.power()
 
     def starts_primary(self) -> bool:
@@ -436,7 +449,9 @@ class _Parser:
             return True
         if token.kind == "cmd":
             return token.text not in ("degree", "circ", "overline")
-        return token.kind == "sym" and token.text in ("(", "[", "{", "{set", "|")
+        if token.kind == "sym" and token.text == "|":
+            return self.open_bars == 0
+        return token.kind == "sym" and token.text in ("(", "[", "{", "{set")
 
     def power(self) -> Node:
         node = self.postfix(self.primary())
@@ -510,6 +525,14 @@ class _Parser:
         return self.braced() if self.at("sym", "{") else self.one_token()
 
     def primary(self) -> Node:
+        """One value: a number, a name, a command, a bracketed group; nesting is counted here and capped."""
+        self.nested()
+        try:
+            return self.bare_primary()
+        finally:
+            self.depth -= 1
+
+    def bare_primary(self) -> Node:
         token = self.peek()
         if token is None:
             raise self.refuse(None)
@@ -533,8 +556,10 @@ class _Parser:
         if token.kind == "sym" and token.text == "|":
             self.take()
             self.nested()
+            self.open_bars += 1
             inner = self.expression()
             self.expect("sym", "|")
+            self.open_bars -= 1
             self.depth -= 1
             return Op("abs", (inner,))
         raise self.refuse(token)

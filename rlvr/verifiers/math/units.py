@@ -59,7 +59,7 @@ def is_unit_text(text: str) -> bool:
     return len(words) == 1 and len(words[0]) >= 3 and words[0].endswith("s") and words[0].isalpha()
 
 
-_PERCENT_WORDS = re.compile(r"(?i)\s*(?:\\%|%|per\s*cent)\s*")
+_PERCENT_WORDS = re.compile(r"(?i)\s*(?:\\%|%|per\s*cent|pct|percentage)\s*")
 
 
 def is_percent_text(text: str) -> bool:

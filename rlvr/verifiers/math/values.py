@@ -30,6 +30,10 @@ class Undecidable(ValueError):
     """The value is too large to decide exactly; unsure is not yes."""
 
 
+class NotANumber(ValueError):
+    """A tree that has no scalar value (a set where a number stands, a division by zero)."""
+
+
 def plain_number(node: Node, *, scientific_notation: bool = False) -> tuple[PlainNumber, bool] | None:
     """(value, ends in a percent sign) when `node` writes a plain number: `-12`, `0.25`, `\\frac{3}{4}`, `3/4`,
     `3\\frac12`, `0.\\overline{3}`, `30^\\circ`, `50\\%`, and with `scientific_notation` `2.5 \\times 10^{-4}`
@@ -105,7 +109,7 @@ def children(node: Node) -> tuple[Node, ...]:
 
 
 def to_sympy(node: Node) -> sympy.Expr:
-    """The exact value of a scalar tree; raises Undecidable for values too large to build, ValueError for a
+    """The exact value of a scalar tree; raises Undecidable for values too large to build, NotANumber for a
     tree that is no scalar (a set, a tuple)."""
     if isinstance(node, Num):
         value = node.value
@@ -113,11 +117,11 @@ def to_sympy(node: Node) -> sympy.Expr:
                                                                                              value.denominator)
     if isinstance(node, Name):
         if node.name in NOT_SCALARS:
-            raise ValueError(f"{node.name} is no number")
+            raise NotANumber(f"{node.name} is no number")
         return _NAMED.get(node.name) or sympy.Symbol(node.name)
     if isinstance(node, Op):
         return _operation(node.op, [to_sympy(arg) for arg in node.args])
-    raise ValueError(f"{type(node).__name__} is no number")
+    raise NotANumber(f"{type(node).__name__} is no number")
 
 
 def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
@@ -126,6 +130,8 @@ def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
     if op == "*":
         return args[0] * args[1]
     if op == "/":
+        if args[1] == 0:
+            raise NotANumber("division by zero")
         return args[0] / args[1]
     if op == "neg":
         return -args[0]
