@@ -63,7 +63,7 @@ def unwrap(stream: list[Token]) -> list[Token]:
 
 def _entries(stream: list[Token], grammar: PairGrammar) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
-    shapes: set[tuple[str | None, str | None]] = set()
+    shapes: set[tuple[str | None, str | None, str | None]] = set()
     at, line_start = 0, True
     while at < len(stream):
         token = stream[at]
@@ -95,23 +95,23 @@ def _entry(stream: list[Token], at: int, grammar: PairGrammar) -> tuple[tuple[in
     if at < len(stream) and stream[at].kind == "open":
         return _tuple(stream, at)
     (label1, first), at = _part(stream, at, grammar)
-    linked = False
+    link = None  # how the two parts are joined is part of the pair's style: `1: 2, 2 = 1` mixes two
     if at < len(stream) and (stream[at].kind in LINKS or stream[at].kind == "word"
                              and stream[at].text in grammar.link_words):
-        at, linked = at + 1, True
+        link, at = stream[at].text, at + 1
     elif label1 and at + 1 < len(stream) and stream[at].kind == "comma" and _is_label(stream[at + 1], grammar):
-        at, linked = at + 1, True
+        link, at = ",", at + 1
     (label2, second), at = _part(stream, at, grammar)
-    if not linked and not (label1 and label2):
+    if link is None and not (label1 and label2):
         raise AnswerError(f"{first} and {second} are not joined by ':' or '=' (write 1: 2)")
-    return (first, second, (label1, label2)), at
+    return (first, second, (label1, label2, link)), at
 
 
 def _tuple(stream: list[Token], at: int) -> tuple[tuple[int, int, tuple], int]:
     kinds = [token.kind for token in stream[at:at + 5]]
     if kinds != ["open", "number", "comma", "number", "close"]:
         raise AnswerError("a bracketed pair must read (a, b)")
-    return (_number(stream[at + 1]), _number(stream[at + 3]), (None, None)), at + 5
+    return (_number(stream[at + 1]), _number(stream[at + 3]), (None, None, "()")), at + 5
 
 
 def _is_label(token: Token, grammar: PairGrammar) -> bool:
@@ -137,11 +137,11 @@ def _number(token: Token) -> int:
     return int(token.text)
 
 
-def _ordered(first: int, second: int, shape: tuple[str | None, str | None],
+def _ordered(first: int, second: int, shape: tuple[str | None, str | None, str | None],
              grammar: PairGrammar) -> tuple[int, int]:
     one, two = grammar.roles
     other = {one: two, two: one}
-    a, b = shape
+    a, b, _ = shape
     a = a or (other[b] if b else one)
     b = b or other[a]
     if a == b:

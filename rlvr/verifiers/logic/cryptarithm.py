@@ -64,12 +64,13 @@ SYMBOLS = pick("comma", "semicolon", "colon", "period", "pipe", "dash", "open", 
 def parse(text: str, puzzle: Sum) -> dict[str, set[int]]:
     """Each letter with the digits the answer gives it (more than one is a contradiction `check` reports)."""
     mapping: dict[str, set[int]] = {}
+    links: set[str] = set()  # how letters are assigned (`=`, `:`, `->`, `is`): one way for the whole answer
     for line in split_lines(scan(text, SYMBOLS, max_token=MAX_WORD + 1)):
         cells = table_cells(line)
         if cells is None:
-            _read_line(_drop_prefix(line), puzzle, mapping)
+            _read_line(_drop_prefix(line), puzzle, mapping, links)
         elif not is_rule(cells):
-            _read_table_row(cells, puzzle, mapping)
+            _read_table_row(cells, puzzle, mapping, links)
     if not mapping:
         raise AnswerError("write the mapping (S=9, E=5, ...) or the addition with digits for letters")
     return mapping
@@ -90,11 +91,11 @@ def _drop_prefix(line: list[Token]) -> list[Token]:
     return line[at:]
 
 
-def _read_line(line: list[Token], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
+def _read_line(line: list[Token], puzzle: Sum, mapping: dict[str, set[int]], links: set[str]) -> None:
     """Items (`S=9`, `SEND = 9567`, `SEND + MORE = MONEY: 9567 + 1085 = 10652`) joined by `,` `;` `and`."""
     at = 0
     while at < len(line):
-        at = _item(line, at, puzzle, mapping)
+        at = _item(line, at, puzzle, mapping, links)
         if at < len(line) and (line[at].kind in ("comma", "semicolon", "period") or line[at].text == "and"):
             at += 1
             if at == len(line) and line[at - 1].kind == "period":
@@ -103,7 +104,7 @@ def _read_line(line: list[Token], puzzle: Sum, mapping: dict[str, set[int]]) -> 
                 raise AnswerError(f"nothing follows the last {line[at - 1].shown()}")
 
 
-def _item(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]]) -> int:
+def _item(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]], links: set[str]) -> int:
     token = line[at]
     if token.kind == "number":
         return _number_sum(line, at, puzzle, mapping)
@@ -113,6 +114,10 @@ def _item(line: list[Token], at: int, puzzle: Sum, mapping: dict[str, set[int]])
     if len(word) == 1:
         if word not in puzzle.letters:
             raise AnswerError(f"letter {word} is not in the puzzle")
+        links.add(line[at + 1].text.lower() if at + 1 < len(line) else "")
+        if len(links) > 1:
+            raise AnswerError(f"letters are assigned in different ways ({', '.join(sorted(links))}); write every "
+                              "assignment alike")
         digit, at = _assigned(line, at + 1, word)
         if len(digit) != 1:
             raise AnswerError(f"letter {word} is given {digit[:20]}, not a single digit")
@@ -185,13 +190,13 @@ def _spell(word: str, number: str, mapping: dict[str, set[int]]) -> None:
         mapping.setdefault(letter, set()).add(int(digit))
 
 
-def _read_table_row(cells: list[list[Token]], puzzle: Sum, mapping: dict[str, set[int]]) -> None:
+def _read_table_row(cells: list[list[Token]], puzzle: Sum, mapping: dict[str, set[int]], links: set[str]) -> None:
     """`| S | 9 |` (or a `| Letter | Digit |` header)."""
     if all(len(cell) == 1 and cell[0].kind == "word" and cell[0].text in TABLE_HEADINGS for cell in cells):
         return
     if len(cells) != 2 or len(cells[0]) != 1 or len(cells[1]) != 1:
         raise AnswerError("a table row must be | letter | digit |")
-    _read_line([cells[0][0], Token("equals", "="), cells[1][0]], puzzle, mapping)
+    _read_line([cells[0][0], Token("equals", "="), cells[1][0]], puzzle, mapping, links)
 
 
 def check(puzzle: Sum, mapping: dict[str, set[int]]) -> str | None:
