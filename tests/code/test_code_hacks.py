@@ -228,3 +228,58 @@ def test_a_float_tolerance_does_not_loosen_integers(box, fmt):
     assert (result.status, result.reward) == (Status.WRONG, 0.0), result.reason
     near = "print(1000000, 0.5004)\n" if fmt == "stdio" else "def f():\n    return 4.0\n"
     assert verify(completion=f"```python\n{near}```", reference=reference, sandbox=box).status is Status.CORRECT
+
+
+# Issue 11: a test that never reaches the program is a reference defect in every format, found by the
+# judge counting calls in its own process (the program never runs there, so it cannot forge the count).
+NEVER_CALLED = {
+    "humaneval check that never calls": {**HUMANEVAL, "test": "def check(candidate):\n    assert 1 + 2 == 3\n"},
+    "humaneval test without check": {**HUMANEVAL, "test": "def verify(candidate):\n    assert candidate(1, 2) == 3\n"},
+    "one assert that never calls, among real ones": {
+        "asserts": [*MBPP["asserts"], "assert [add(1, x) for x in []] == []"]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEVER_CALLED))
+@pytest.mark.parametrize("partial", [False, True])
+def test_a_test_that_never_calls_the_program_is_a_defect_in_every_format(box, case, partial):
+    reference = {**NEVER_CALLED[case], "partial_credit": partial}
+    result = verify(completion=f"```python\n{HONEST['mbpp']}```", reference=reference, sandbox=box)
+    assert (result.status, result.reward) == (Status.ERROR, None), result.reason
+    assert "never called the program" in result.reason
+
+
+# Tests that call the program but check nothing about what it returns: after a pass, the judge runs the
+# test code again with every call answered by a value equal to nothing; if it still passes, no verdict.
+CHECKS_NOTHING = {
+    "only calls": {**HUMANEVAL, "test": "def check(candidate):\n    candidate(1, 2)\n    candidate(5, 5)\n"},
+    "asserts only that the result is truthy": {"asserts": ["assert add(1, 2)", "assert add(5, 5) != 11"]},
+    "loops on the result": {**HUMANEVAL, "test": "def check(candidate):\n    x = candidate(1, 2)\n"
+                                                 "    while x != 3:\n        pass\n"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHECKS_NOTHING))
+def test_tests_that_check_nothing_about_the_result_are_a_defect(box, case):
+    reference = {**CHECKS_NOTHING[case], "timeout_s": 1.0}
+    result = verify(completion=f"```python\n{HONEST['mbpp']}```", reference=reference, sandbox=box)
+    assert (result.status, result.reward) == (Status.ERROR, None), result.reason
+    assert "the reference is defective" in result.reason
+
+
+@pytest.mark.parametrize(("reference", "program"), [
+    ({"inputs": ["1\n", "2\n"], "outputs": ["", "  \n"]}, "pass\n"),
+    ({"inputs": [[1], [2]], "outputs": [None, [None]], "fn_name": "f"}, "def f(x):\n    pass\n"),
+])
+def test_expected_outputs_that_a_do_nothing_program_meets_are_a_defect(box, reference, program):
+    result = verify(completion=f"```python\n{program}```", reference=reference, sandbox=box)
+    assert (result.status, result.reward) == (Status.ERROR, None), result.reason
+
+
+def test_a_reference_that_can_fail_still_passes_an_honest_program(box):
+    """The null run must not flag tests that do check results, such as expected exceptions and falsy values."""
+    reference = {**HUMANEVAL, "test": "def check(candidate):\n    assert not candidate(0, 0)\n"
+                                      "    try:\n        candidate('a', 1)\n    except TypeError:\n        pass\n"
+                                      "    else:\n        raise AssertionError('no TypeError')\n"}
+    result = verify(completion=f"```python\n{HONEST['mbpp']}```", reference=reference, sandbox=box)
+    assert result.status is Status.CORRECT, result.reason

@@ -469,6 +469,27 @@ class UnsupportedTest(BaseException):
     reference cannot be checked this way, which is not the candidate's fault."""
 
 
+class ReferenceDefect(BaseException):
+    """The reference cannot tell programs apart (a test never reached the program, or the tests pass
+    whatever the program returns): no verdict on the candidate can come of it."""
+
+
+class NullOverrun(BaseException):
+    """The null run (see Judge.null_run) went past its time budget."""
+
+
+class Opaque:
+    """What every call returns in the null run: equal to nothing but itself, with no other behaviour."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<opaque>"
+
+
+OPAQUE = Opaque()
+
+
 class Judge:
     def __init__(self, zsock, payload):
         self.zsock = zsock
@@ -477,8 +498,19 @@ class Judge:
         self.test_timeout_s = float(payload["test_timeout_s"])
         self.crashed = None
         self.calls = []
+        # Calls into the program by the running test. Only this process (the judge) counts them, and
+        # the program never runs here: it cannot raise the count, only answer the calls it gets.
+        self.reached = 0
+        self.null_deadline = None  # set while the null run answers calls in place of the program
+        self.null_overran = False
 
     def call(self, name, args, kwargs):
+        self.reached += 1
+        if self.null_deadline is not None:
+            if time.monotonic() > self.null_deadline:
+                self.null_overran = True
+                raise NullOverrun()
+            return OPAQUE
         remaining = max(0.001, self.deadline - time.monotonic())
         try:
             args_data, kwargs_data = encode(list(args)), encode(kwargs)
@@ -547,8 +579,14 @@ class Judge:
                 results.append(self.run_test(index, test, namespace))
             except UnsupportedTest as exc:
                 return {"setup_error": str(exc)[:1000]}
+            except ReferenceDefect as exc:
+                return {"defect": str(exc)[:1000]}
             if not results[-1]["passed"] and payload["stop_on_fail"]:
                 break
+        if all(r["passed"] for r in results) and len(results) == len(payload["tests"]):
+            defect = self.null_run(namespace)
+            if defect:
+                return {"defect": defect}
         for number, result in enumerate(r for r in results if not r["passed"]):
             if number >= 20:  # keep the verdict line short: the host reports the first failures only
                 result["message"] = None
@@ -572,6 +610,7 @@ class Judge:
         self.deadline = time.monotonic() + self.test_timeout_s
         self.crashed = None
         self.calls = []
+        self.reached = 0
         try:
             if "code" in test:
                 exec(compile(test["code"], f"<test {index}>", "exec"), namespace)
@@ -588,7 +627,55 @@ class Judge:
             message = self.failure_message(test, exc)
         if self.crashed and message is None:
             message = self.crashed
+        if not self.reached:  # it would pass (or fail) any program alike
+            ended = "" if message is None else f"; it ended with {message[:300]}"
+            raise ReferenceDefect(f"test {index + 1} never called the program (a test that never reaches the "
+                                  f"program passes or fails every program alike{ended})")
         return {"passed": message is None, "message": message}
+
+    def null_run(self, namespace):
+        """Run the test code again with every call answered by OPAQUE instead of the program. Tests that
+        still all pass check nothing about what the program returns (a check that only calls the
+        candidate, or catches its own assertion): the reference is defective. Returns the defect or None.
+
+        Only the judge runs this, with trusted code; the program is not asked anything. A run that goes
+        past its budget (test code looping on a value it never gets) is a defect too: the judge cannot
+        tell, and an unknown is never a pass."""
+        tests = [test for test in self.payload["tests"] if "code" in test]
+        if not tests:  # call-based tests compare in the judge: OPAQUE equals no expected value
+            return None
+        budget = float(self.payload.get("null_budget_s", 5.0))
+        self.null_deadline = time.monotonic() + budget
+
+        def overrun(signum, frame):
+            self.null_overran = True
+            raise NullOverrun()
+
+        signal.signal(signal.SIGALRM, overrun)  # the judge's main thread; for code that loops without calls
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        failed = False
+        try:
+            for index, test in enumerate(tests):
+                try:
+                    exec(compile(test["code"], f"<test {index}>", "exec"), namespace)
+                except NullOverrun:
+                    raise
+                except BaseException:  # noqa: B036 - the tests can fail: they check something
+                    failed = True
+                    break
+        except NullOverrun:
+            self.null_overran = True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            self.null_deadline = None
+        if self.null_overran:
+            return (f"the tests did not finish within {budget:g}s when every call into the program returned a "
+                    "value equal to nothing, so whether they check the program's results is unknown")
+        if failed:
+            return None
+        return ("every test passes even when every call into the program returns a value equal to nothing: "
+                "the tests check nothing about what the program returns")
 
     def check_call(self, test):
         got = self.call(self.payload["names"][0], test["args"], test.get("kwargs") or {})
@@ -600,6 +687,7 @@ class Judge:
                f"{_short(test['expected'])}"
 
     def check_stdio(self, test):
+        self.reached += 1
         send(self.zsock, {"op": "run", "stdin": test["stdin"], "timeout_s": self.test_timeout_s,
                           "output_bytes": self.payload.get("output_bytes", 4 << 20)})
         result = recv(self.zsock)

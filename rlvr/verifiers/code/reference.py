@@ -46,6 +46,16 @@ class Suite:
     imports: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def defect(self) -> str | None:
+        """Why these tests would pass a program that does nothing, read from the data alone (the judge
+        finds the rest while it runs: a test that never calls the program, or one that checks nothing
+        about what it returns). None when the data shows no such defect."""
+        if self.mode == "stdio" and all(not test["expected"].strip() for test in self.tests):
+            return "every expected output is empty, so a program that prints nothing passes"
+        if self.format == "call" and all(test["expected"] in (None, [None]) for test in self.tests):
+            return "every expected value is None, so a function that returns nothing passes"
+        return None
+
     def program(self, code: str) -> str:
         """The candidate program: for HumanEval the prompt is prepended (a completion may be the body); an
         assert-style reference's imports too, as MBPP's own harness runs them with the program."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 HARNESS_LANGUAGE = "python-subprocess"  # a fresh interpreter: the job's memory holds no request data
 COMPILE_BUDGET_S = 30.0
+NULL_BUDGET_S = 5.0  # the most the judge's null run may take (Judge.null_run in harness_program.py)
 
 
 @cache
@@ -54,6 +55,9 @@ def build_job(*, completion: str, reference: Mapping[str, Any],
     if len(suite.tests) > config.max_tests:
         return VerifyResult.broken(Status.ERROR, f"the reference has {len(suite.tests)} tests; the limit is "
                                    f"{config.max_tests} (CodeConfig.max_tests)")
+    defect = suite.defect()
+    if defect:
+        return VerifyResult.broken(Status.ERROR, f"the reference is defective: {defect}", format=suite.format)
     code = extract_code(completion, suite.language)
     if code is None:
         return VerifyResult.no_answer(f"no {suite.language} code in the completion", format=suite.format)
@@ -69,7 +73,8 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig 
     """Score `completion` against a HumanEval, MBPP-style or stdin/stdout reference.
 
     Returns correct (all tests passed), partial (with partial credit), wrong (a failed test, a compile
-    error, a crash or an overrun: the candidate's fault), no_answer (no code), or sandbox_error
+    error, a crash or an overrun: the candidate's fault), no_answer (no code), error (reward None: the
+    reference cannot tell programs apart, e.g. a test never calls the program), or sandbox_error
     (reward None: the sandbox could not run the job).
     """
     job = build_job(completion=completion, reference=reference, config=config)
@@ -102,14 +107,20 @@ def _payload(suite: Suite, code: str, nonce: str, partial: bool, config: CodeCon
         "test_timeout_s": suite.test_timeout_s or config.test_timeout_s,
         "float_tol": suite.float_tol,
         "compile_timeout_s": COMPILE_BUDGET_S,
+        "null_budget_s": _null_budget(suite, suite.test_timeout_s or config.test_timeout_s),
     }
 
 
 def _limits(suite: Suite, config: CodeConfig, test_timeout_s: float) -> Limits:
     compile_s = COMPILE_BUDGET_S if suite.language == "cpp" else 0.0
     wall = min(config.total_timeout_s, compile_s + len(suite.tests) * test_timeout_s) + 5.0
+    wall += _null_budget(suite, test_timeout_s)
     return Limits(wall_time_s=wall, cpu_time_s=wall, memory_bytes=config.memory_mb << 20, processes=64,
                   output_bytes=1 << 20)
+
+
+def _null_budget(suite: Suite, test_timeout_s: float) -> float:
+    return min(test_timeout_s, NULL_BUDGET_S) if suite.mode == "call" else 0.0
 
 
 def interpret(result: ExecResult, *, nonce: str, suite: Suite, partial: bool) -> VerifyResult:
@@ -121,6 +132,9 @@ def interpret(result: ExecResult, *, nonce: str, suite: Suite, partial: bool) ->
     if verdict is None:
         return VerifyResult.wrong(_no_verdict_reason(result), **base, tests_run=0, tests_passed=0,
                                   exec_status=str(result.status))
+    if "defect" in verdict:
+        return VerifyResult.broken(Status.ERROR, f"the reference is defective: {str(verdict['defect'])[:700]}",
+                                   **base)
     if "harness_error" in verdict or "setup_error" in verdict:
         what = verdict.get("harness_error") or verdict.get("setup_error")
         kind = "the reference's test code failed" if "setup_error" in verdict else "the harness failed"
