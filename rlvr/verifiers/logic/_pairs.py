@@ -164,7 +164,7 @@ def _table(tables: list[list[list[Token]]], grammar: PairGrammar) -> list[tuple[
             continue
         if len(cells) != 2 or not all(len(cell) == 1 and cell[0].kind == "number" for cell in cells):
             raise AnswerError(f"a table row must hold two numbers (| {order[0]} | {order[1]} |)")
-        pairs.append(_ordered(_number(cells[0][0]), _number(cells[1][0]), order, grammar))
+        pairs.append(_ordered(_number(cells[0][0]), _number(cells[1][0]), (*order, "|"), grammar))
     if not pairs:
         raise AnswerError("the table has no rows")
     return pairs
