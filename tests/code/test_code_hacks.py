@@ -256,6 +256,10 @@ CHECKS_NOTHING = {
     "asserts only that the result is truthy": {"asserts": ["assert add(1, 2)", "assert add(5, 5) != 11"]},
     "loops on the result": {**HUMANEVAL, "test": "def check(candidate):\n    x = candidate(1, 2)\n"
                                                  "    while x != 3:\n        pass\n"},
+    # The rerun starts from a fresh setup: what the program returned in the first run is not there.
+    "compares the result only with earlier results": {
+        **HUMANEVAL, "test": "SEEN = []\n\ndef check(candidate):\n    SEEN.append(candidate(1, 2))\n"
+                             "    assert all(v == SEEN[0] for v in SEEN)\n"},
 }
 
 

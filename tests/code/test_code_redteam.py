@@ -93,6 +93,13 @@ TAMPER = {
     "read the test file": (
         "import glob\nfor path in glob.glob('/**/*.py', recursive=True)[:2000]:\n    try:\n"
         "        open(path).read()\n    except Exception:\n        pass\n" + WRONG_ADD),
+    "flood the judge with SIGALRM from a detached child": (
+        "import os, signal, time\n"
+        "def parent(pid):\n    return int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "judge = parent(os.getppid())\n"
+        "if os.fork() == 0:\n    os.setsid()\n    while True:\n        try:\n"
+        "            os.kill(judge, signal.SIGALRM)\n        except OSError:\n            os._exit(0)\n"
+        "        time.sleep(0.001)\n" + WRONG_ADD),
     "prints nothing (stdio)": "pass\n",
     "return None (call-based)": "def add(a, b):\n    return None\n",
 }

@@ -584,7 +584,7 @@ class Judge:
             if not results[-1]["passed"] and payload["stop_on_fail"]:
                 break
         if all(r["passed"] for r in results) and len(results) == len(payload["tests"]):
-            defect = self.null_run(namespace)
+            defect = self.null_run()
             if defect:
                 return {"defect": defect}
         for number, result in enumerate(r for r in results if not r["passed"]):
@@ -633,17 +633,22 @@ class Judge:
                                   f"program passes or fails every program alike{ended})")
         return {"passed": message is None, "message": message}
 
-    def null_run(self, namespace):
-        """Run the test code again with every call answered by OPAQUE instead of the program. Tests that
-        still all pass check nothing about what the program returns (a check that only calls the
-        candidate, or catches its own assertion): the reference is defective. Returns the defect or None.
+    def null_run(self):
+        """Run the reference again, from its setup, with every call answered by OPAQUE instead of the
+        program. Tests that still all pass check nothing about what the program returns (a check that
+        only calls the candidate, or catches its own assertion): the reference is defective. Returns the
+        defect or None.
 
-        Only the judge runs this, with trusted code; the program is not asked anything. A run that goes
-        past its budget (test code looping on a value it never gets) is a defect too: the judge cannot
-        tell, and an unknown is never a pass."""
+        Only the judge runs this, with trusted code, in a fresh namespace (nothing the program returned
+        earlier is in it); the program is not asked anything. A run that goes past its budget (test code
+        looping on a value it never gets) or whose setup fails is a defect too: the judge cannot tell, and
+        an unknown is never a pass."""
         tests = [test for test in self.payload["tests"] if "code" in test]
         if not tests:  # call-based tests compare in the judge: OPAQUE equals no expected value
             return None
+        namespace = {"__name__": "__tests__"}
+        if self.setup(namespace):
+            return "the reference's setup failed when it was run a second time"
         budget = float(self.payload.get("null_budget_s", 5.0))
         self.null_deadline = time.monotonic() + budget
 
