@@ -24,7 +24,7 @@ from rlvr import Verifier, VerifyResult
 from rlvr.workers import PoolConfig, WorkerPool
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "verifiers" / "data" / "math_redteam.jsonl"
-ENV = "rlvr/Math-v0"
+ENV = "rlvr/Math-v1"
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def baseline(pairs: list[tuple[str, str, bool | None]]) -> tuple[float, list[boo
 
 
 def ours(verifier: Verifier, pairs: list[tuple[str, str, bool | None]]) -> tuple[float, list[bool]]:
-    items = [VerifyRequest("rlvr/Math-v0", completion, {"answer": gold}) for completion, gold, _ in pairs]
+    items = [VerifyRequest("rlvr/Math-v1", completion, {"answer": gold}) for completion, gold, _ in pairs]
     started = time.perf_counter()
     results = verifier.verify_batch(items)
     return time.perf_counter() - started, [r.reward == 1.0 for r in results]
@@ -53,7 +53,7 @@ def latencies(verifier: Verifier, pairs: list[tuple[str, str, bool | None]], cli
     def client(chunk: list[tuple[str, str, bool | None]]) -> None:
         for completion, gold, _ in chunk:
             started = time.perf_counter()
-            verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": gold})
+            verifier.verify("rlvr/Math-v1", completion=completion, reference={"answer": gold})
             times.append(time.perf_counter() - started)
 
     threads = [threading.Thread(target=client, args=(chunk,)) for chunk in chunks]

@@ -27,7 +27,7 @@ import httpx
 from rlvr.dispatch import Verifier
 from rlvr.workers import PoolConfig, WorkerPool
 
-ENV = "rlvr/Math-v0"
+ENV = "rlvr/Math-v1"
 
 
 def make_items(n: int, seed: int) -> list[dict]:

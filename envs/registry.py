@@ -7,6 +7,7 @@ module is imported by `gym.make`, a verifier's module by its first use.
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,15 +46,15 @@ class EnvEntry:
 
 # Logic puzzles: one inline family per kind (constraint checks are cheap and bounded) and one env per kind.
 LOGIC_ENVS: tuple[tuple[str, str, str, str], ...] = (
-    ("rlvr/Sudoku-v0", "SudokuEnv", "sudoku", "Sudoku (4x4 to 9x9) with a unique solution."),
-    ("rlvr/Countdown-v0", "CountdownEnv", "countdown", "Reach a target with the given numbers and + - * /."),
-    ("rlvr/KnightsKnaves-v0", "KnightsKnavesEnv", "knights_knaves",
+    ("rlvr/Sudoku-v1", "SudokuEnv", "sudoku", "Sudoku (4x4 to 9x9) with a unique solution."),
+    ("rlvr/Countdown-v1", "CountdownEnv", "countdown", "Reach a target with the given numbers and + - * /."),
+    ("rlvr/KnightsKnaves-v1", "KnightsKnavesEnv", "knights_knaves",
      "Knights always tell the truth, knaves always lie: say who is which (unique)."),
-    ("rlvr/Zebra-v0", "ZebraEnv", "zebra", "Zebra puzzles: place attributes in houses from clues (unique)."),
-    ("rlvr/NQueens-v0", "NQueensEnv", "nqueens", "Complete a partial n-queens placement."),
-    ("rlvr/GraphColoring-v0", "GraphColoringEnv", "graph_coloring", "Color a graph properly with k colors."),
-    ("rlvr/Maze-v0", "MazeEnv", "maze", "Walk a grid maze from S to G with U/D/L/R moves."),
-    ("rlvr/Cryptarithm-v0", "CryptarithmEnv", "cryptarithm", "Letter-for-digit word additions (unique)."),
+    ("rlvr/Zebra-v1", "ZebraEnv", "zebra", "Zebra puzzles: place attributes in houses from clues (unique)."),
+    ("rlvr/NQueens-v1", "NQueensEnv", "nqueens", "Complete a partial n-queens placement."),
+    ("rlvr/GraphColoring-v1", "GraphColoringEnv", "graph_coloring", "Color a graph properly with k colors."),
+    ("rlvr/Maze-v1", "MazeEnv", "maze", "Walk a grid maze from S to G with U/D/L/R moves."),
+    ("rlvr/Cryptarithm-v1", "CryptarithmEnv", "cryptarithm", "Letter-for-digit word additions (unique)."),
 )
 LOGIC_KINDS = tuple(kind for _, _, kind, _ in LOGIC_ENVS)
 
@@ -102,14 +103,14 @@ ENVS: dict[str, EnvEntry] = {
     entry.id: entry
     for entry in (
         EnvEntry(
-            id="rlvr/Math-v0",
+            id="rlvr/Math-v1",
             entry_point="rlvr.envs.math:MathEnv",
             family="math",
             description="Procedural arithmetic, fractions, linear equations and word problems, "
             "or the user's own JSONL/Parquet/datasets files.",
         ),
         EnvEntry(
-            id="rlvr/GSMSymbolic-v0",
+            id="rlvr/GSMSymbolic-v1",
             entry_point="rlvr.envs.math:MathEnv",
             family="math",
             description="GSM8K-style word problems with fresh numbers from reasoning-gym's gsm_symbolic "
@@ -128,20 +129,20 @@ ENVS: dict[str, EnvEntry] = {
             for env_id, cls, kind, text in LOGIC_ENVS
         ),
         EnvEntry(
-            id="rlvr/Code-v0",
+            id="rlvr/Code-v1",
             entry_point="rlvr.envs.code:CodeEnv",
             family="code",
             description="Python functions and stdin/stdout programs checked by unit tests in the sandbox "
             "(71 built-in problems, or HumanEval/MBPP/stdin-stdout JSONL).",
         ),
         EnvEntry(
-            id="rlvr/CodeRepair-v0",
+            id="rlvr/CodeRepair-v1",
             entry_point="rlvr.envs.code:CodeRepairEnv",
             family="code",
-            description="Multi-turn Code-v0: a failed attempt gets the failing test's message back, up to 3 turns.",
+            description="Multi-turn Code-v1: a failed attempt gets the failing test's message back, up to 3 turns.",
         ),
         EnvEntry(
-            id="rlvr/Logic-v0",
+            id="rlvr/Logic-v1",
             entry_point="rlvr.envs.logic:LogicMixEnv",
             family="logic",
             description="All eight logic puzzle families mixed by weight (equal by default).",
@@ -150,12 +151,31 @@ ENVS: dict[str, EnvEntry] = {
 }
 
 
+# An id whose reward changed meaning moves to the next version (CHANGELOG.md, docs/contributing.md); the old id
+# stays for one release, warns, and is scored as the new one (its old verdicts included false positives).
+DEPRECATED: dict[str, str] = {
+    entry.id.replace(f"-v{version}", f"-v{version - 1}"): entry.id
+    for entry in ENVS.values()
+    if (version := int(entry.id.rsplit("-v", 1)[1])) > 0
+}
+
+
 def env_entry(env_id: str) -> EnvEntry:
+    """The entry of a registered id; a deprecated id warns and gives its successor's entry."""
+    if env_id in DEPRECATED:
+        warnings.warn(f"{env_id} is deprecated and scored as {DEPRECATED[env_id]}, whose reward differs "
+                      "(CHANGELOG.md); it will be removed in the next release", DeprecationWarning, stacklevel=3)
+        env_id = DEPRECATED[env_id]
     try:
         return ENVS[env_id]
     except KeyError:
         known = ", ".join(sorted(ENVS))
         raise UnknownEnvError(f"unknown env {env_id!r}; registered envs: {known}") from None
+
+
+def is_registered(env_id: str) -> bool:
+    """A current or a deprecated id."""
+    return env_id in ENVS or env_id in DEPRECATED
 
 
 def family_of(env_id: str) -> Family:
@@ -170,7 +190,9 @@ def load_verifier(family: str) -> Callable[..., Any]:
 
 
 def register_all() -> None:
-    """Register every env with Gymnasium; safe to call more than once."""
-    for entry in ENVS.values():
-        if entry.id not in gymnasium.registry:
-            gymnasium.register(id=entry.id, entry_point=entry.entry_point, kwargs=dict(entry.kwargs))
+    """Register every env with Gymnasium, deprecated ids too (Gymnasium warns that they are out of date);
+    safe to call more than once."""
+    ids = {entry.id: entry for entry in ENVS.values()} | {old: ENVS[new] for old, new in DEPRECATED.items()}
+    for env_id, entry in ids.items():
+        if env_id not in gymnasium.registry:
+            gymnasium.register(id=env_id, entry_point=entry.entry_point, kwargs=dict(entry.kwargs))

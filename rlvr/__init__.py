@@ -1,6 +1,6 @@
 """rlvr: reinforcement learning with verifiable rewards.
 
-`import rlvr` registers every environment with Gymnasium (`gym.make("rlvr/Math-v0")`) and exposes the
+`import rlvr` registers every environment with Gymnasium (`gym.make("rlvr/Math-v1")`) and exposes the
 one verification entry point shared by envs, the server and the trainer.
 """
 

@@ -9,7 +9,7 @@ import sys
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("verify", help="verify one completion against a reference")
-    parser.add_argument("env", help="env id, e.g. rlvr/Math-v0")
+    parser.add_argument("env", help="env id, e.g. rlvr/Math-v1")
     parser.add_argument("--reference", required=True, help='reference as JSON, e.g. \'{"answer": "1/2"}\'')
     parser.add_argument("--completion", help="completion text (default: read stdin)")
     parser.set_defaults(func=_run)

@@ -53,7 +53,7 @@ class VerifyIn(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "env": "rlvr/Math-v0",
+                    "env": "rlvr/Math-v1",
                     "completion": "... so the answer is \\boxed{42}.",
                     "reference": {"answer": "42"},
                 }
@@ -61,7 +61,7 @@ class VerifyIn(BaseModel):
         },
     )
 
-    env: str = Field(description="registered env id, e.g. rlvr/Math-v0 (see GET /envs)")
+    env: str = Field(description="registered env id, e.g. rlvr/Math-v1 (see GET /envs)")
     completion: str = Field(description="the model's completion text")
     reference: dict[str, Any] = Field(default_factory=dict, description="the env's reference, see GET /envs")
 

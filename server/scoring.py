@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from rlvr.dispatch import Verifier
-from rlvr.envs.registry import ENVS
+from rlvr.envs.registry import DEPRECATED, ENVS
 from rlvr.results import Status, VerifyResult
 from rlvr.server.errors import Busy
 from rlvr.server.metrics import Metrics
@@ -106,7 +106,7 @@ class Scorer:
             )
 
     def _submit(self, item: Item) -> Future:
-        entry = ENVS.get(item.env)
+        entry = ENVS.get(DEPRECATED.get(item.env, item.env))
         family = entry.family if entry else "unknown"
         started = time.perf_counter()
         future = self.verifier.submit(item.env, completion=item.completion, reference=item.reference)

@@ -19,7 +19,7 @@ import gymnasium
 
 from rlvr.dispatch import Verifier
 from rlvr.envs.base import Task, TextEnv
-from rlvr.envs.registry import ENVS
+from rlvr.envs.registry import is_registered
 from rlvr.errors import ConfigError
 from rlvr.results import VerifyResult
 from rlvr.server.errors import Busy, Internal, Invalid, NotFound
@@ -50,7 +50,7 @@ class SessionStore:
 
     async def reset(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple[str, str, dict]:
         """Make an env, reset it, and keep it; returns (session id, observation, info)."""
-        if env_id not in ENVS:
+        if not is_registered(env_id):
             raise NotFound(f"unknown env {env_id!r}; GET /envs lists the registered ones")
         self.sweep()
         if len(self._sessions) + self._starting >= self.max_sessions:

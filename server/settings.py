@@ -35,7 +35,7 @@ class Settings:
     retry_after_s: int = 1
     max_sessions: int = 1024
     session_ttl_s: float = 600.0
-    default_env: str = "rlvr/Math-v0"
+    default_env: str = "rlvr/Math-v1"
     sandbox_socket_dir: str = ""
     sandbox_slots: int = 8
 

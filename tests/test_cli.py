@@ -17,12 +17,12 @@ def test_python_dash_m_rlvr_prints_help() -> None:
 def test_envs_lists_every_registered_env_with_its_reference_format(capsys) -> None:
     assert main(["envs"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {"rlvr/Math-v0"} <= {row["id"] for row in rows}
+    assert {"rlvr/Math-v1"} <= {row["id"] for row in rows}
     assert all(row["reference_format"] for row in rows)
 
 
 def test_verify_scores_a_completion_from_stdin() -> None:
-    run = subprocess.run([sys.executable, "-m", "rlvr", "verify", "rlvr/Math-v0", "--reference", '{"answer": "1/2"}'],
+    run = subprocess.run([sys.executable, "-m", "rlvr", "verify", "rlvr/Math-v1", "--reference", '{"answer": "1/2"}'],
                          input="so \\boxed{0.5}", capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["status"] == "correct"
 

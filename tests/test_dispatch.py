@@ -37,7 +37,7 @@ def verifier():
 
 
 def test_public_entry_point_scores_math() -> None:
-    result = rlvr.verify("rlvr/Math-v0", completion="So \\boxed{\\frac{1}{2}}", reference={"answer": "0.5"})
+    result = rlvr.verify("rlvr/Math-v1", completion="So \\boxed{\\frac{1}{2}}", reference={"answer": "0.5"})
     assert (result.reward, result.status) == (1.0, "correct")
 
 
@@ -50,7 +50,7 @@ def test_unknown_env_raises_in_a_direct_call(verifier: Verifier) -> None:
 @pytest.mark.parametrize("completion", PATHOLOGICAL)
 def test_pathological_inputs_return_within_the_limit(verifier: Verifier, completion: str, gold: str) -> None:
     started = time.monotonic()
-    result = verifier.verify("rlvr/Math-v0", completion=completion, reference={"answer": gold})
+    result = verifier.verify("rlvr/Math-v1", completion=completion, reference={"answer": gold})
     assert time.monotonic() - started < TIMEOUT_S + 0.5 + 2.0
     assert result.status in {"timeout", "wrong", "correct", "error", "no_answer"}
     if result.status in {"timeout", "error"}:
@@ -58,21 +58,21 @@ def test_pathological_inputs_return_within_the_limit(verifier: Verifier, complet
 
 
 def test_a_timeout_is_reported_as_such_never_as_zero(verifier: Verifier) -> None:
-    result = verifier.verify("rlvr/Math-v0", completion=HANG_COMPLETION, reference=HANG_REFERENCE)
+    result = verifier.verify("rlvr/Math-v1", completion=HANG_COMPLETION, reference=HANG_REFERENCE)
     assert (result.status, result.reward) == ("timeout", None)
 
 
 def test_timeouts_hold_from_a_thread_and_an_event_loop(verifier: Verifier) -> None:
     results = []
     thread = threading.Thread(target=lambda: results.append(
-        verifier.verify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)))
+        verifier.verify("rlvr/Math-v1", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)))
     thread.start()
     thread.join(TIMEOUT_S + 5)
     assert [r.status for r in results] == ["timeout"]
 
     async def from_loop():
         return await asyncio.wait_for(
-            verifier.averify("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE),
+            verifier.averify("rlvr/Math-v1", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE),
             timeout=TIMEOUT_S + 5)
 
     assert asyncio.run(from_loop()).status == "timeout"
@@ -80,8 +80,8 @@ def test_timeouts_hold_from_a_thread_and_an_event_loop(verifier: Verifier) -> No
 
 def test_the_pool_stays_healthy_for_the_next_thousand_calls(verifier: Verifier) -> None:
     for completion in PATHOLOGICAL:
-        verifier.verify("rlvr/Math-v0", completion=completion, reference=HANG_REFERENCE)
-    items = [VerifyRequest("rlvr/Math-v0", f"Thus \\boxed{{{i}/2}}", {"answer": f"\\frac{{{i}}}{{2}}"})
+        verifier.verify("rlvr/Math-v1", completion=completion, reference=HANG_REFERENCE)
+    items = [VerifyRequest("rlvr/Math-v1", f"Thus \\boxed{{{i}/2}}", {"answer": f"\\frac{{{i}}}{{2}}"})
              for i in range(1000)]
     started = time.monotonic()
     results = verifier.verify_batch(items)
@@ -91,14 +91,14 @@ def test_the_pool_stays_healthy_for_the_next_thousand_calls(verifier: Verifier) 
 
 def test_a_batch_answers_every_item_in_order(verifier: Verifier) -> None:
     items = [
-        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v1", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
         {"env": "rlvr/Nope-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
-        {"env": "rlvr/Math-v0", "completion": PATHOLOGICAL[0], "reference": HANG_REFERENCE},
-        {"env": "rlvr/Math-v0", "completion": 42, "reference": {"answer": "2"}},
-        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"gold": "2"}},
+        {"env": "rlvr/Math-v1", "completion": PATHOLOGICAL[0], "reference": HANG_REFERENCE},
+        {"env": "rlvr/Math-v1", "completion": 42, "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v1", "completion": "\\boxed{2}", "reference": {"gold": "2"}},
         {"completion": "\\boxed{2}"},
         "not an object",
-        {"env": "rlvr/Math-v0", "completion": "\\boxed{3}", "reference": {"answer": "2"}},
+        {"env": "rlvr/Math-v1", "completion": "\\boxed{3}", "reference": {"answer": "2"}},
     ]
     statuses = [r.status for r in verifier.verify_batch(items)]
     assert statuses == ["correct", "error", "timeout", "error", "error", "error", "error", "wrong"]
@@ -107,14 +107,14 @@ def test_a_batch_answers_every_item_in_order(verifier: Verifier) -> None:
 def test_error_results_say_what_was_wrong(verifier: Verifier) -> None:
     unknown, bad_reference = verifier.verify_batch([
         {"env": "rlvr/Nope-v0", "completion": "", "reference": {}},
-        {"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {}},
+        {"env": "rlvr/Math-v1", "completion": "\\boxed{2}", "reference": {}},
     ])
     assert "unknown env" in unknown.reason
     assert "reference" in bad_reference.reason and bad_reference.reward is None
 
 
 def test_async_batch_matches_sync_batch(verifier: Verifier) -> None:
-    items = [VerifyRequest("rlvr/Math-v0", f"\\boxed{{{i}}}", {"answer": str(i % 3)}) for i in range(30)]
+    items = [VerifyRequest("rlvr/Math-v1", f"\\boxed{{{i}}}", {"answer": str(i % 3)}) for i in range(30)]
     sync = verifier.verify_batch(items)
     asynchronous = asyncio.run(verifier.averify_batch(items))
     assert sync == asynchronous
@@ -125,13 +125,13 @@ def test_cancelled_checks_never_reach_a_worker() -> None:
     pool = WorkerPool(PoolConfig(workers=1, grace_s=0.5, preload=("rlvr.verifiers.math",)))
     verifier = Verifier(pool, timeout_s=1.0)
     try:
-        blocker = verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
-        queued = [verifier.submit("rlvr/Math-v0", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
+        blocker = verifier.submit("rlvr/Math-v1", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
+        queued = [verifier.submit("rlvr/Math-v1", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)
                   for _ in range(5)]
         assert all(future.cancel() for future in queued)
         started = time.monotonic()
         assert blocker.result().status == "timeout"
-        after = verifier.verify("rlvr/Math-v0", completion="\\boxed{3}", reference={"answer": "3"})
+        after = verifier.verify("rlvr/Math-v1", completion="\\boxed{3}", reference={"answer": "3"})
         assert after.status == "correct" and time.monotonic() - started < 1.0 + 0.5 + 2.0
     finally:
         verifier.close()

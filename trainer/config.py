@@ -26,7 +26,7 @@ class TrainConfig:
 
     model: str = "smollm2-135m"
     tokenizer: str | None = None
-    envs: Mapping[str, float] = field(default_factory=lambda: {"rlvr/Math-v0": 1.0})
+    envs: Mapping[str, float] = field(default_factory=lambda: {"rlvr/Math-v1": 1.0})
     env_kwargs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     server: str | None = None
     server_timeout_s: float = 120.0
@@ -176,7 +176,7 @@ def _normalise_envs(envs: Any) -> dict[str, float]:
         envs = {env: 1.0 for env in envs}
     if not isinstance(envs, Mapping) or not envs:
         raise ConfigError("envs must be an env id, a list of ids or a mapping of id: weight "
-                          "(e.g. {'rlvr/Math-v0': 0.5, 'rlvr/Sudoku-v0': 0.5})")
+                          "(e.g. {'rlvr/Math-v1': 0.5, 'rlvr/Sudoku-v1': 0.5})")
     weights = {str(k): float(v) for k, v in envs.items()}
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ConfigError(f"env weights must be >= 0 with a positive sum, got {weights}")

@@ -1,4 +1,4 @@
-"""`rlvr/Code-v0` and `rlvr/CodeRepair-v0`: code with unit tests, verified in the sandbox (docs/envs/code.md)."""
+"""`rlvr/Code-v1` and `rlvr/CodeRepair-v1`: code with unit tests, verified in the sandbox (docs/envs/code.md)."""
 
 from rlvr.envs.code.env import CodeEnv, CodeRepairEnv
 from rlvr.envs.code.tasks import (

@@ -1,9 +1,11 @@
-"""`rlvr/Code-v0` and `rlvr/CodeRepair-v0`: write code that passes unit tests run in the sandbox.
+"""`rlvr/Code-v1` and `rlvr/CodeRepair-v1`: write code that passes unit tests run in the sandbox.
 
 ## Version History
 - v0: initial version. Reward 1 when every test passes (or the fraction passed with partial credit),
   0 for failed tests, crashes, overruns and missing code; a sandbox failure is `sandbox_error`
   (reward None, 0.0 in Gymnasium's float with `info["status"] == "sandbox_error"`): mask it.
+- v1: a reference whose tests never reach the candidate (in any format) is a reference defect, `error`
+  (reward None), never a pass (CHANGELOG.md, issue 11).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Code tasks: the built-in problems and loaders for HumanEval, MBPP-style and stdin/stdout JSONL.
 
 Every loader returns `CodeTasks` whose references are exactly what `rlvr.verifiers.code.verify` reads,
-so `rlvr.verify("rlvr/Code-v0", completion=..., reference=task.reference)` scores a task of any source.
+so `rlvr.verify("rlvr/Code-v1", completion=..., reference=task.reference)` scores a task of any source.
 """
 
 from __future__ import annotations

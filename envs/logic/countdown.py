@@ -130,7 +130,7 @@ KIND = PuzzleKind("countdown", LEVELS, generate, prompt, reference_answer)
 
 
 class CountdownEnv(LogicEnv):
-    """`rlvr/Countdown-v0`: reach a target number with the given numbers and + - * /."""
+    """`rlvr/Countdown-v1`: reach a target number with the given numbers and + - * /."""
 
     family = "countdown"
     kind = KIND

@@ -131,7 +131,7 @@ KIND = PuzzleKind("cryptarithm", LEVELS, generate, prompt, reference_answer)
 
 
 class CryptarithmEnv(LogicEnv):
-    """`rlvr/Cryptarithm-v0`: find the unique digit for each letter of a word addition."""
+    """`rlvr/Cryptarithm-v1`: find the unique digit for each letter of a word addition."""
 
     family = "cryptarithm"
     kind = KIND

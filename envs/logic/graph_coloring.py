@@ -107,7 +107,7 @@ KIND = PuzzleKind("graph_coloring", LEVELS, generate, prompt, reference_answer)
 
 
 class GraphColoringEnv(LogicEnv):
-    """`rlvr/GraphColoring-v0`: properly color a graph with k colors; any proper coloring scores."""
+    """`rlvr/GraphColoring-v1`: properly color a graph with k colors; any proper coloring scores."""
 
     family = "graph_coloring"
     kind = KIND

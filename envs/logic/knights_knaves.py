@@ -134,7 +134,7 @@ KIND = PuzzleKind("knights_knaves", LEVELS, generate, prompt, reference_answer)
 
 
 class KnightsKnavesEnv(LogicEnv):
-    """`rlvr/KnightsKnaves-v0`: decide who always tells the truth and who always lies."""
+    """`rlvr/KnightsKnaves-v1`: decide who always tells the truth and who always lies."""
 
     family = "knights_knaves"
     kind = KIND

@@ -130,7 +130,7 @@ KIND = PuzzleKind("maze", LEVELS, generate, prompt, reference_answer)
 
 
 class MazeEnv(LogicEnv):
-    """`rlvr/Maze-v0`: walk from S to G; any wall-free path scores (a shortest one at higher levels)."""
+    """`rlvr/Maze-v1`: walk from S to G; any wall-free path scores (a shortest one at higher levels)."""
 
     family = "maze"
     kind = KIND

@@ -1,4 +1,4 @@
-"""`rlvr/Logic-v0`: every logic family in one env, each task's kind drawn by weight.
+"""`rlvr/Logic-v1`: every logic family in one env, each task's kind drawn by weight.
 
 Task `index` of `seed` picks its kind with a `random.Random` seeded from `(seed, index)`, then takes
 that kind's instance `index`; so the mix is as deterministic as its parts.
@@ -65,7 +65,7 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 class LogicMixEnv(TextEnv):
-    """`rlvr/Logic-v0`: a weighted mix of every logic family (equal weights by default).
+    """`rlvr/Logic-v1`: a weighted mix of every logic family (equal weights by default).
 
     `level` sets every kind to its preset (clamped to the kind's hardest); `configs` overrides single
     kinds; `set_difficulty(level)` is the curriculum hook, as in the single-family envs.

@@ -120,7 +120,7 @@ KIND = PuzzleKind("nqueens", LEVELS, generate, prompt, reference_answer)
 
 
 class NQueensEnv(LogicEnv):
-    """`rlvr/NQueens-v0`: complete a partial n-queens placement; any valid placement scores."""
+    """`rlvr/NQueens-v1`: complete a partial n-queens placement; any valid placement scores."""
 
     family = "nqueens"
     kind = KIND

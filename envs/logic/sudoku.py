@@ -156,7 +156,7 @@ KIND = PuzzleKind("sudoku", LEVELS, generate, prompt, reference_answer)
 
 
 class SudokuEnv(LogicEnv):
-    """`rlvr/Sudoku-v0`: one Sudoku per episode; reward 1 for a grid that satisfies every rule."""
+    """`rlvr/Sudoku-v1`: one Sudoku per episode; reward 1 for a grid that satisfies every rule."""
 
     family = "sudoku"
     kind = KIND

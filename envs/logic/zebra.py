@@ -173,7 +173,7 @@ KIND = PuzzleKind("zebra", LEVELS, generate, prompt, reference_answer)
 
 
 class ZebraEnv(LogicEnv):
-    """`rlvr/Zebra-v0`: place every attribute value in its house from the clues; the answer is unique."""
+    """`rlvr/Zebra-v1`: place every attribute value in its house from the clues; the answer is unique."""
 
     family = "zebra"
     kind = KIND

@@ -1,7 +1,9 @@
-"""rlvr/Math-v0: the golden example of an env. A new family copies this file's shape.
+"""rlvr/Math-v1: the golden example of an env. A new family copies this file's shape.
 
 Version History:
 - v0: initial version; reward 1.0 for an answer equal to the gold (docs/envs/math.md), else 0.0.
+- v1: the answer grammar reads the whole final answer or calls it unreadable (`no_answer`); exact equality must
+  be proven; nothing inside `<think>` is the answer; `extraction="lenient"` (CHANGELOG.md, issue 11).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from rlvr.adapters._backend import as_reference, ascore_batch, score_batch
 
 
 def make_trl_reward(
-    env: str = "rlvr/Math-v0",
+    env: str = "rlvr/Math-v1",
     *,
     url: str | None = None,
     api_key: str | None = None,

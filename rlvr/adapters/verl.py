@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rlvr.adapters._backend import as_reference, score_batch
-from rlvr.envs.registry import ENVS
+from rlvr.envs.registry import is_registered
 from rlvr.results import VerifyResult
 
 
@@ -34,10 +34,10 @@ def compute_score_batch(
     extra_infos: Sequence[Any] | None = None,
     **kwargs: Any,
 ) -> list[dict[str, float]]:
-    default_env = os.environ.get("RLVR_ENV", "rlvr/Math-v0")
+    default_env = os.environ.get("RLVR_ENV", "rlvr/Math-v1")
     items = [
         {
-            "env": source if source in ENVS else default_env,
+            "env": source if is_registered(source) else default_env,
             "completion": solution,
             "reference": as_reference(truth),
         }

@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "qa", help="audit env verifiers: reference solutions must score 1, every attack 0",
         description="Exit 0 when every env passes, 1 when an attack earns reward, a reference solution "
         "misses or a huge input overruns the time bound, 2 on a usage error.")
-    parser.add_argument("envs", nargs="*", metavar="ENV_ID", help="env ids, e.g. rlvr/Math-v0")
+    parser.add_argument("envs", nargs="*", metavar="ENV_ID", help="env ids, e.g. rlvr/Math-v1")
     parser.add_argument("--all", action="store_true", help="every registered env")
     parser.add_argument("--tasks", type=_positive, default=DEFAULT_TASKS, help="tasks per env (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="which tasks are drawn (default 0)")

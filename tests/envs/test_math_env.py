@@ -1,4 +1,4 @@
-"""rlvr/Math-v0: the golden example of an env test; a new family copies this file's shape."""
+"""rlvr/Math-v1: the golden example of an env test; a new family copies this file's shape."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rlvr.errors import ConfigError
 
 
 def test_reset_gives_a_prompt_and_step_scores_it() -> None:
-    env = gym.make("rlvr/Math-v0")
+    env = gym.make("rlvr/Math-v1")
     prompt, info = env.reset(seed=3)
     assert "\\boxed{}" in prompt and info["messages"][-1] == {"role": "user", "content": prompt}
     answer = info["reference"]["answer"]
@@ -25,14 +25,14 @@ def test_reset_gives_a_prompt_and_step_scores_it() -> None:
 
 
 def test_a_wrong_answer_scores_zero_with_a_reason() -> None:
-    env = gym.make("rlvr/Math-v0")
+    env = gym.make("rlvr/Math-v1")
     env.reset(seed=3)
     _, reward, terminated, _, info = env.step("\\boxed{not even close}")
     assert (reward, terminated, info["status"]) == (0.0, True, "wrong") and info["reason"]
 
 
 def test_seeding_is_reproducible_and_tasks_can_be_chosen() -> None:
-    env = gym.make("rlvr/Math-v0", difficulty=3)
+    env = gym.make("rlvr/Math-v1", difficulty=3)
     assert env.reset(seed=7)[0] == env.reset(seed=7)[0]
     assert env.reset(seed=7)[0] != env.reset(seed=8)[0]
     prompt, info = env.reset(options={"index": 12})
@@ -51,13 +51,13 @@ def test_every_generated_gold_is_accepted_by_the_verifier(difficulty: int) -> No
     source = ProceduralMath(seed=1, difficulty=difficulty)
     for index in range(25):
         task = source[index]
-        result = rlvr.verify("rlvr/Math-v0", completion=f"\\boxed{{{task.reference['answer']}}}",
+        result = rlvr.verify("rlvr/Math-v1", completion=f"\\boxed{{{task.reference['answer']}}}",
                              reference=task.reference)
         assert result.status == "correct", (task, result)
 
 
 def test_curriculum_hook_changes_difficulty() -> None:
-    env = gym.make("rlvr/Math-v0", difficulty=1)
+    env = gym.make("rlvr/Math-v1", difficulty=1)
     env.unwrapped.set_difficulty(4)
     _, info = env.reset(seed=0)
     assert info["metadata"]["difficulty"] == 4
@@ -74,7 +74,7 @@ def test_user_data_from_jsonl_and_parquet(tmp_path) -> None:
     parquet = tmp_path / "mine.parquet"
     pq.write_table(pa.Table.from_pylist(rows), parquet)
     for path in (jsonl, parquet):
-        env = gym.make("rlvr/Math-v0", data_path=str(path))
+        env = gym.make("rlvr/Math-v1", data_path=str(path))
         prompt, info = env.reset(options={"index": 0})
         assert prompt.startswith("What is 6 x 7?") and info["reference"] == {"answer": "42"}
         assert env.step("\\boxed{42}")[1] == 1.0
@@ -91,7 +91,7 @@ def test_hugging_face_datasets_from_local_files(tmp_path) -> None:
 
 
 def test_vector_envs_work() -> None:
-    envs = gym.vector.SyncVectorEnv([lambda: gym.make("rlvr/Math-v0") for _ in range(3)])
+    envs = gym.vector.SyncVectorEnv([lambda: gym.make("rlvr/Math-v1") for _ in range(3)])
     prompts, infos = envs.reset(seed=0)
     assert len(prompts) == 3 and len(set(prompts)) == 3
     answers = [f"\\boxed{{{answer}}}" for answer in infos["reference"]["answer"]]
@@ -102,23 +102,23 @@ def test_vector_envs_work() -> None:
 
 def test_bad_configuration_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(ConfigError):
-        gym.make("rlvr/Math-v0", difficulty=9)
+        gym.make("rlvr/Math-v1", difficulty=9)
     with pytest.raises(ConfigError):
-        gym.make("rlvr/Math-v0", kinds=("calculus",))
+        gym.make("rlvr/Math-v1", kinds=("calculus",))
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"q": "x"}) + "\n")
     with pytest.raises(ConfigError, match="question_key"):
-        gym.make("rlvr/Math-v0", data_path=str(bad))
+        gym.make("rlvr/Math-v1", data_path=str(bad))
 
 
 def test_step_before_reset_is_refused() -> None:
-    env = gym.make("rlvr/Math-v0", disable_env_checker=True)
+    env = gym.make("rlvr/Math-v1", disable_env_checker=True)
     with pytest.raises(gym.error.ResetNeeded):
         env.step("\\boxed{1}")
 
 
 def test_gsm_symbolic_from_reasoning_gym_runs_offline_and_scores_its_gold() -> None:
-    env = gym.make("rlvr/GSMSymbolic-v0")
+    env = gym.make("rlvr/GSMSymbolic-v1")
     prompt, info = env.reset(seed=0)
     assert "\\boxed{}" in prompt and info["task_id"].startswith("gsm_symbolic-0-")
     assert env.reset(options={"task_id": info["task_id"]})[0] == prompt
@@ -132,4 +132,4 @@ def test_gsm_symbolic_from_reasoning_gym_runs_offline_and_scores_its_gold() -> N
 
 def test_an_unknown_reasoning_gym_dataset_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="reasoning-gym cannot make"):
-        gym.make("rlvr/Math-v0", reasoning_gym="no_such_dataset")
+        gym.make("rlvr/Math-v1", reasoning_gym="no_such_dataset")

@@ -83,8 +83,8 @@ def test_the_table_marks_the_failing_attacks_and_shows_the_first_rewarded_comple
 
 
 def test_an_unknown_env_id_is_a_usage_error_with_close_ids(capsys):
-    assert main(["qa", "rlvr/Sudoku-v1"]) == 2
-    assert "did you mean rlvr/Sudoku-v0" in capsys.readouterr().err
+    assert main(["qa", "rlvr/Sudoku-v9"]) == 2
+    assert "did you mean rlvr/Sudoku-v1" in capsys.readouterr().err
 
 
 def test_no_env_id_is_a_usage_error(capsys):

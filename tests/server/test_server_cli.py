@@ -40,7 +40,7 @@ def test_rlvr_serve_runs_scores_and_stops_cleanly() -> None:
             time.sleep(0.1)
         reply = httpx.post(
             url + "/verify",
-            json={"env": "rlvr/Math-v0", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
+            json={"env": "rlvr/Math-v1", "completion": "\\boxed{2}", "reference": {"answer": "2"}},
         )
         assert reply.json()["status"] == "correct"
         too_many = httpx.post(url + "/verify/batch", json={"items": [{}] * 9})

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-CODE = "rlvr/Code-v0"
+CODE = "rlvr/Code-v1"
 TESTS = {"asserts": ["assert add(1, 2) == 3", "assert add(-4, 4) == 0"]}
 
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.compose, pytest.mark.timeout(300)]
 
 COMPOSE_FILE = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
 KEY = "compose-key-" + secrets.token_hex(4)
-MATH = "rlvr/Math-v0"
+MATH = "rlvr/Math-v1"
 
 
 def _compose(project: str, *args: str, check: bool = True) -> str:
@@ -117,7 +117,7 @@ HTTP_HOSTILE = [  # (program, what must show in the reason)
 
 
 def _code(program: str) -> dict[str, object]:
-    return {"env": "rlvr/Code-v0", "completion": f"```python\n{program}\n```", "reference": ADD_TESTS}
+    return {"env": "rlvr/Code-v1", "completion": f"```python\n{program}\n```", "reference": ADD_TESTS}
 
 
 def test_code_is_verified_over_http_and_hostile_programs_score_wrong(stack) -> None:

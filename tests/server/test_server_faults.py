@@ -13,7 +13,7 @@ import pytest
 
 from rlvr.client import RemoteError, RetryPolicy, RewardClient
 
-MATH = "rlvr/Math-v0"
+MATH = "rlvr/Math-v1"
 # A check that runs past any limit: an irrational gold makes the verifier evaluate the tower (an integer
 # gold lets it refuse the tower by its size, quickly).
 HANG = {"env": MATH, "completion": "Clearly \\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
@@ -85,7 +85,7 @@ def test_client_gives_up_on_429_after_its_attempts(tight_server) -> None:
 
 def test_a_step_needs_a_queue_slot_like_verify(tight_server) -> None:
     with tight_server.client() as http:
-        session = http.post("/envs/rlvr/Math-v0/reset", json={"seed": 1}).json()["session_id"]
+        session = http.post("/envs/rlvr/Math-v1/reset", json={"seed": 1}).json()["session_id"]
         blocker = threading.Thread(target=http.post, args=("/verify/batch",), kwargs={"json": {"items": [HANG, HANG]}})
         blocker.start()
         deadline = time.monotonic() + 5
@@ -109,7 +109,7 @@ def test_missing_or_wrong_key_is_401(server, header: str | None) -> None:
         ("GET", "/envs"),
         ("GET", "/metrics"),
         ("POST", "/openrlhf/reward"),
-        ("POST", "/envs/rlvr/Math-v0/reset"),
+        ("POST", "/envs/rlvr/Math-v1/reset"),
     ):
         reply = httpx.request(method, server.url + path, headers=headers, json={})
         assert reply.status_code == 401, (method, path)

@@ -24,8 +24,8 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def test_metrics_count_results_by_family_and_status(http) -> None:
     before = _samples(http.get("/metrics").text)
-    items = [{"env": "rlvr/Math-v0", "completion": "\\boxed{1}", "reference": {"answer": a}} for a in ("1", "2", "1")]
-    items += [{"env": "rlvr/Nope-v0", "completion": "x"}, {"env": "rlvr/Math-v0", "completion": 3}]
+    items = [{"env": "rlvr/Math-v1", "completion": "\\boxed{1}", "reference": {"answer": a}} for a in ("1", "2", "1")]
+    items += [{"env": "rlvr/Nope-v0", "completion": "x"}, {"env": "rlvr/Math-v1", "completion": 3}]
     http.post("/verify/batch", json={"items": items})
     reply = http.get("/metrics")
     assert reply.headers["content-type"].startswith("text/plain")
@@ -54,7 +54,7 @@ def test_metrics_count_results_by_family_and_status(http) -> None:
 
 
 SLOW_CODE = {
-    "env": "rlvr/Code-v0",
+    "env": "rlvr/Code-v1",
     "completion": "```python\nimport time\ntime.sleep(1.0)\ndef add(a, b):\n    return a + b\n```",
     "reference": {"asserts": ["assert add(1, 2) == 3"]},
 }

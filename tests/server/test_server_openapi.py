@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-MATH = "rlvr/Math-v0"
+MATH = "rlvr/Math-v1"
 OPEN = {"/healthz", "/readyz"}  # the probes need no key
 ERROR_REF = "#/components/schemas/ErrorOut"
 

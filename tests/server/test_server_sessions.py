@@ -15,7 +15,7 @@ from rlvr.envs.registry import ENVS
 from rlvr.server.errors import NotFound
 from rlvr.server.sessions import SessionStore
 
-MATH = "rlvr/Math-v0"
+MATH = "rlvr/Math-v1"
 
 
 def test_envs_lists_every_registered_env_with_its_reference_format(http) -> None:

@@ -29,8 +29,8 @@ def test_openrlhf_protocol(http, server) -> None:
             "12",
             json.dumps({"answer": "12"}),
             "\\sqrt{2}",  # no plain number: the hanging answer reaches sympy and times out
-            json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
-            json.dumps({"answer": "0.5", "env": "rlvr/Math-v0"}),
+            json.dumps({"answer": "0.5", "env": "rlvr/Math-v1"}),
+            json.dumps({"answer": "0.5", "env": "rlvr/Math-v1"}),
         ],
     }
     reply = http.post("/openrlhf/reward", json=body)
@@ -67,7 +67,7 @@ def test_openrlhf_rejects_a_non_finite_unscored(http, value: str) -> None:
     assert reply.json()["error"] == "invalid_request" and "unscored" in reply.json()["message"]
 
 
-@pytest.mark.parametrize("env", [5, True, ["rlvr/Math-v0"], {"id": "rlvr/Math-v0"}])
+@pytest.mark.parametrize("env", [5, True, ["rlvr/Math-v1"], {"id": "rlvr/Math-v1"}])
 def test_openrlhf_label_with_a_non_string_env_is_an_error_item(http, env: object) -> None:
     labels = [json.dumps({"answer": "1", "env": env}), {"answer": "1", "env": env}, "1"]
     body = {"query": ["\\boxed{1}"] * 3, "prompts": [""] * 3, "labels": labels}
@@ -161,13 +161,13 @@ def test_trl_async_reward_on_two_live_loops_at_once(server) -> None:
 def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
     monkeypatch.setenv("RLVR_URL", server.url if remote else "")
     monkeypatch.setenv("RLVR_API_KEY", server.settings.api_key)
-    assert compute_score("rlvr/Math-v0", "thus \\boxed{12}", "12") == {
+    assert compute_score("rlvr/Math-v1", "thus \\boxed{12}", "12") == {
         "score": 1.0,
         "rlvr_correct": 1.0,
         "rlvr_unscored": 0.0,
     }
     hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{\\sqrt{2}}"
-    scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v0"], ["\\boxed{2}", hard],
+    scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v1"], ["\\boxed{2}", hard],
                                  [{"answer": "3"}, "\\sqrt{2}"])
     assert scored[0] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 0.0}
     if remote:

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-MATH = "rlvr/Math-v0"
+MATH = "rlvr/Math-v1"
 
 CASES = [  # (completion, gold, status)
     ("Adding them up gives 7 + 5 = 12, so the answer is \\boxed{12}.", "12", "correct"),
@@ -52,7 +52,7 @@ def test_wrong_types_are_422_with_a_message(http: httpx.Client, payload: object)
     assert reply.json()["error"] == "invalid_request" and reply.json()["message"]
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b'{"env": "rlvr/Math-v0", "completion": "x",', b"\xff\xfe"])
+@pytest.mark.parametrize("raw", [b"{not json", b'{"env": "rlvr/Math-v1", "completion": "x",', b"\xff\xfe"])
 def test_malformed_json_is_400(http: httpx.Client, raw: bytes) -> None:
     reply = http.post("/verify", content=raw, headers={"content-type": "application/json"})
     assert reply.status_code == 400
@@ -60,9 +60,9 @@ def test_malformed_json_is_400(http: httpx.Client, raw: bytes) -> None:
 
 
 @pytest.mark.parametrize("raw", [
-    b'{"env": "rlvr/Math-v0", "completion": "\xff", "reference": {"answer": "1"}}',  # not UTF-8
-    b'{"env": "rlvr/Math-v0", "completion": "x", "reference": {"answer": ' + b"9" * 5000 + b"}}",  # int too long
-    b'{"env": "rlvr/Math-v0", "completion": "x", "reference": ' + b"[" * 5000 + b"]" * 5000 + b"}",  # too deep
+    b'{"env": "rlvr/Math-v1", "completion": "\xff", "reference": {"answer": "1"}}',  # not UTF-8
+    b'{"env": "rlvr/Math-v1", "completion": "x", "reference": {"answer": ' + b"9" * 5000 + b"}}",  # int too long
+    b'{"env": "rlvr/Math-v1", "completion": "x", "reference": ' + b"[" * 5000 + b"]" * 5000 + b"}",  # too deep
 ])
 def test_a_body_the_json_parser_cannot_take_is_400_invalid_json(http: httpx.Client, raw: bytes) -> None:
     reply = http.post("/verify", content=raw, headers={"content-type": "application/json"})
@@ -169,8 +169,8 @@ def _raw(http: httpx.Client, path: str, body: str) -> httpx.Response:
 
 
 def test_lone_surrogates_come_back_as_valid_utf8_and_fail_nothing(http: httpx.Client) -> None:
-    lone = '{"env": "rlvr/Math-v0", "completion": "so \\\\boxed{\\ud800}", "reference": {"answer": "3"}}'
-    good = '{"env": "rlvr/Math-v0", "completion": "so \\\\boxed{3}", "reference": {"answer": "3"}}'
+    lone = '{"env": "rlvr/Math-v1", "completion": "so \\\\boxed{\\ud800}", "reference": {"answer": "3"}}'
+    good = '{"env": "rlvr/Math-v1", "completion": "so \\\\boxed{3}", "reference": {"answer": "3"}}'
     batch = _raw(http, "/verify/batch", f'{{"items": [{lone}, {good}, {lone.replace("d800", "dfff")}]}}')
     assert batch.status_code == 200, batch.text
     batch.content.decode("utf-8")  # strict: the whole body is valid UTF-8
@@ -184,7 +184,7 @@ def test_lone_surrogates_come_back_as_valid_utf8_and_fail_nothing(http: httpx.Cl
 
 
 def test_lone_surrogate_in_a_session_step_answers(http: httpx.Client) -> None:
-    session = http.post("/envs/rlvr/Math-v0/reset", json={"seed": 3}).json()["session_id"]
+    session = http.post("/envs/rlvr/Math-v1/reset", json={"seed": 3}).json()["session_id"]
     reply = _raw(http, f"/sessions/{session}/step", '{"action": "\\\\boxed{\\udc00}"}')
     assert reply.status_code == 200, reply.text
     assert reply.json()["info"]["details"]["extracted"] == "\ufffd"

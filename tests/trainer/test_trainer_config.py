@@ -13,7 +13,7 @@ from rlvr.trainer import TrainConfig
 
 
 @pytest.mark.parametrize(("envs", "expected"), [
-    ("rlvr/Math-v0", {"rlvr/Math-v0": 1.0}),
+    ("rlvr/Math-v1", {"rlvr/Math-v1": 1.0}),
     (["a/A-v0", "b/B-v0"], {"a/A-v0": 0.5, "b/B-v0": 0.5}),
     ({"a/A-v0": 3, "b/B-v0": 1, "c/C-v0": 0}, {"a/A-v0": 0.75, "b/B-v0": 0.25}),
 ])
@@ -40,10 +40,10 @@ def test_invalid_configs_say_what_to_fix(changes, message):
 
 def test_yaml_round_trip_and_unknown_keys(tmp_path):
     path = tmp_path / "train.yaml"
-    path.write_text("envs: {rlvr/Math-v0: 1, rlvr/Sudoku-v0: 1}\ngroup_size: 4\nlr: 2.0e-6\n")
+    path.write_text("envs: {rlvr/Math-v1: 1, rlvr/Sudoku-v1: 1}\ngroup_size: 4\nlr: 2.0e-6\n")
     cfg = TrainConfig.from_yaml(path, {"steps": 7})
     assert (cfg.group_size, cfg.lr, cfg.steps, cfg.batch_size) == (4, 2e-6, 7, 16)
-    assert cfg.envs == {"rlvr/Math-v0": 0.5, "rlvr/Sudoku-v0": 0.5}
+    assert cfg.envs == {"rlvr/Math-v1": 0.5, "rlvr/Sudoku-v1": 0.5}
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
     path.write_text("group_sise: 4\n")
     with pytest.raises(ConfigError, match="unknown config keys \\['group_sise'\\]"):

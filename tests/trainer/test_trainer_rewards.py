@@ -107,7 +107,7 @@ def test_rlvr_reward_server_scores_math_for_the_trainer():
 
     math = Task(id="m", prompt="2+2?", reference={"answer": "4"})
     with LiveServer(create_app(Settings(workers=1)), ready_path="/readyz") as server:
-        results = HttpRewards(server.url).score([Prompt("rlvr/Math-v0", math)] * 3,
+        results = HttpRewards(server.url).score([Prompt("rlvr/Math-v1", math)] * 3,
                                                 ["so \\boxed{4}", "\\boxed{5}", "I do not know"])
     assert [r.status for r in results] == ["correct", "wrong", "no_answer"]
     assert [r.reward for r in results] == [1.0, 0.0, 0.0]
@@ -121,10 +121,10 @@ def test_task_sampler_is_a_pure_function_of_seed_and_step():
 
 
 def test_a_mixture_of_registered_envs_is_sampled_by_weight_and_scored_by_their_verifiers():
-    sampler = TaskSampler({"rlvr/Math-v0": 0.5, "rlvr/Sudoku-v0": 0.5}, seed=0)
+    sampler = TaskSampler({"rlvr/Math-v1": 0.5, "rlvr/Sudoku-v1": 0.5}, seed=0)
     prompts = sampler.sample(0, 24)
-    assert {p.env_id for p in prompts} == {"rlvr/Math-v0", "rlvr/Sudoku-v0"}
-    math = [p for p in prompts if p.env_id == "rlvr/Math-v0"][:2]
+    assert {p.env_id for p in prompts} == {"rlvr/Math-v1", "rlvr/Sudoku-v1"}
+    math = [p for p in prompts if p.env_id == "rlvr/Math-v1"][:2]
     gold = math[0].task.reference["answer"]
     rewards = LocalRewards(sampler.envs)
     results = rewards.score(math, [f"so the answer is \\boxed{{{gold}}}", "no idea"])

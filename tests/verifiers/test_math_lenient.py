@@ -59,13 +59,13 @@ def test_lenient_mode_is_no_looser_in_what_it_compares(gold: str, completion: st
 
 
 def test_the_env_takes_the_mode_and_sends_it_in_the_reference() -> None:
-    env = gym.make("rlvr/Math-v0", extraction="lenient")
+    env = gym.make("rlvr/Math-v1", extraction="lenient")
     _, info = env.reset(seed=1)
     assert info["reference"]["extraction"] == "lenient"
     _, reward, *_ = env.step(f"so the result is {info['reference']['answer']}")
     assert reward == 1.0
     with pytest.raises(ValueError, match="extraction"):
-        gym.make("rlvr/Math-v0", extraction="loose")
+        gym.make("rlvr/Math-v1", extraction="loose")
 
 
 def test_mode_is_validated_in_config_and_reference() -> None:

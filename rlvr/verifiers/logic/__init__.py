@@ -1,5 +1,5 @@
 """Logic-puzzle verifiers: one module per puzzle kind, each with a pure `verify`; this package's `verify`
-routes a reference to its kind's verifier by `reference["kind"]` (what `rlvr/Logic-v0` uses).
+routes a reference to its kind's verifier by `reference["kind"]` (what `rlvr/Logic-v1` uses).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def solver_answer(reference: dict) -> str:
 
 def test_there_are_eight_families_and_a_mix():
     assert len(LOGIC_ENV_IDS) == 9
-    assert {"rlvr/Sudoku-v0", "rlvr/Logic-v0"} <= set(LOGIC_ENV_IDS)
+    assert {"rlvr/Sudoku-v1", "rlvr/Logic-v1"} <= set(LOGIC_ENV_IDS)
     assert len(ALL_KINDS) == 8
 
 
@@ -102,12 +102,12 @@ def test_sudoku_verify_entry_point_and_bad_reference():
     env = SudokuEnv(level=0)
     _, info = env.reset(seed=0)
     answer = solver_answer(info["reference"])
-    assert rlvr.verify("rlvr/Sudoku-v0", completion=f"<answer>{answer}</answer>",
+    assert rlvr.verify("rlvr/Sudoku-v1", completion=f"<answer>{answer}</answer>",
                        reference=info["reference"]).reward == 1.0
-    broken = rlvr.verify("rlvr/Sudoku-v0", completion=f"<answer>{answer}</answer>",
+    broken = rlvr.verify("rlvr/Sudoku-v1", completion=f"<answer>{answer}</answer>",
                          reference={"grid": "nope"})
     assert broken.status == "error" and broken.reward is None and "invalid reference" in broken.reason
-    other_kind = rlvr.verify("rlvr/Sudoku-v0", completion="<answer>1</answer>", reference={"kind": "maze"})
+    other_kind = rlvr.verify("rlvr/Sudoku-v1", completion="<answer>1</answer>", reference={"kind": "maze"})
     assert other_kind.status == "error"
 
 
@@ -124,7 +124,7 @@ def test_set_difficulty_changes_the_instances():
 
 def test_knobs_config_and_level_are_validated():
     assert SudokuEnv(clues=10).config.clues == 10
-    assert gymnasium.make("rlvr/Maze-v0", rows=2, cols=2).unwrapped.config.rows == 2
+    assert gymnasium.make("rlvr/Maze-v1", rows=2, cols=2).unwrapped.config.rows == 2
     with pytest.raises(ConfigError, match="unknown sudoku knobs"):
         SudokuEnv(size=9)
     with pytest.raises(ConfigError, match="box_rows"):
@@ -149,7 +149,7 @@ def test_mix_follows_weights_and_curriculum():
 
 
 def test_task_ids_round_trip():
-    env = gymnasium.make("rlvr/Countdown-v0").unwrapped
+    env = gymnasium.make("rlvr/Countdown-v1").unwrapped
     task = env.tasks[42]
     _, info = env.reset(options={"task_id": task.id})
     assert info["reference"] == task.reference
@@ -178,7 +178,7 @@ def test_generation_is_deterministic_across_processes():
 
 
 def test_multi_turn_feedback_names_the_failed_constraint():
-    env = gymnasium.make("rlvr/Maze-v0", max_turns=2).unwrapped
+    env = gymnasium.make("rlvr/Maze-v1", max_turns=2).unwrapped
     _, info = env.reset(seed=0)
     observation, reward, terminated, truncated, step_info = env.step("<answer>" + "U " * 12 + "</answer>")
     assert (reward, terminated, truncated, step_info["status"]) == (0.0, False, False, "wrong")
