@@ -90,7 +90,7 @@ def test_every_replica_is_ready_with_its_sandbox_and_verifies_math(stack) -> Non
                 "/verify/batch",
                 json={
                     "items": [
-                        {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}},
+                        {"env": MATH, "completion": "\\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}},
                         {"env": MATH, "completion": "\\boxed{5}", "reference": {"answer": "6"}},
                     ]
                 },

@@ -14,9 +14,9 @@ import pytest
 from rlvr.client import RemoteError, RetryPolicy, RewardClient
 
 MATH = "rlvr/Math-v1"
-# A check that runs past any limit: an irrational gold makes the verifier evaluate the tower (an integer
-# gold lets it refuse the tower by its size, quickly).
-HANG = {"env": MATH, "completion": "Clearly \\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
+# A check that runs past any limit: sympy expands the polynomial to compare it with the gold (a power tower
+# such as 9^{9^{9^9}} is refused by its size at once, "undecided").
+HANG = {"env": MATH, "completion": "Clearly \\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}}
 
 
 def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(http: httpx.Client, server) -> None:

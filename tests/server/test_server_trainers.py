@@ -20,7 +20,7 @@ def test_openrlhf_protocol(http, server) -> None:
         "query": [
             PROMPT + " 7 + 5 = \\boxed{12}",
             PROMPT + " \\boxed{13}",
-            PROMPT + " \\boxed{9^{9^{9^{9}}}}",
+            PROMPT + " \\boxed{(a+b+c+d+e)^{40}}",
             "no prompt prefix here: \\boxed{1/2}",
             "the whole query is the response: \\boxed{1/2}",
         ],
@@ -86,7 +86,7 @@ def test_openrlhf_label_with_a_null_env_uses_the_default(http) -> None:
 COMPLETIONS = [
     "so \\boxed{12}",
     [{"role": "assistant", "content": "It is \\boxed{13}"}],
-    "\\boxed{9^{9^{9^{9}}}}",
+    "\\boxed{(a+b+c+d+e)^{40}}",
 ]
 COLUMNS = {"answer": ["12", "12", "\\sqrt{2}"], "trainer_state": None}
 
@@ -94,7 +94,7 @@ COLUMNS = {"answer": ["12", "12", "\\sqrt{2}"], "trainer_state": None}
 @pytest.mark.parametrize("remote", [True, False], ids=["http", "in-process"])
 def test_trl_reward_sync(server, remote: bool) -> None:
     reward = make_trl_reward(url=server.url if remote else "", api_key=server.settings.api_key)
-    assert reward.__name__ == "rlvr_math_v0"
+    assert reward.__name__ == "rlvr_math_v1"
     n = 3 if remote else 2
     columns = {"answer": COLUMNS["answer"][:n], "trainer_state": None}
     assert reward(prompts=[PROMPT] * n, completions=COMPLETIONS[:n], **columns) == [1.0, 0.0, None][:n]
@@ -166,7 +166,7 @@ def test_verl_compute_score(server, monkeypatch, remote: bool) -> None:
         "rlvr_correct": 1.0,
         "rlvr_unscored": 0.0,
     }
-    hard = "\\boxed{9^{9^{9^{9}}}}" if remote else "\\boxed{\\sqrt{2}}"
+    hard = "\\boxed{(a+b+c+d+e)^{40}}" if remote else "\\boxed{\\sqrt{2}}"
     scored = compute_score_batch(["openai/gsm8k", "rlvr/Math-v1"], ["\\boxed{2}", hard],
                                  [{"answer": "3"}, "\\sqrt{2}"])
     assert scored[0] == {"score": 0.0, "rlvr_correct": 0.0, "rlvr_unscored": 0.0}

@@ -109,7 +109,7 @@ def test_mixed_batch_keeps_order_and_fails_items_alone(http: httpx.Client, serve
             "completion": "b" * (server.settings.max_completion_chars + 1),
             "reference": {"answer": "1"},
         },
-        {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}},
+        {"env": MATH, "completion": "\\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}},
         {"env": MATH, "completion": "\\boxed{13}", "reference": {"answer": "12"}},
         {"env": MATH, "completion": "\\boxed{1}", "reference": {"gold": "1"}},
         good,
@@ -151,7 +151,7 @@ def test_error_bodies_never_echo_internals(http: httpx.Client) -> None:
 
 def test_disconnect_mid_batch_leaves_the_server_serving(http: httpx.Client, server) -> None:
     items = [{"env": MATH, "completion": f"\\boxed{{{i}}}", "reference": {"answer": str(i)}} for i in range(60)]
-    items[3] = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
+    items[3] = {"env": MATH, "completion": "\\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}}
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         _send_batch(sock, server, items)
     reply = http.post("/verify", json={"env": MATH, "completion": "\\boxed{5}", "reference": {"answer": "5"}})
@@ -175,7 +175,7 @@ def test_lone_surrogates_come_back_as_valid_utf8_and_fail_nothing(http: httpx.Cl
     assert batch.status_code == 200, batch.text
     batch.content.decode("utf-8")  # strict: the whole body is valid UTF-8
     results = batch.json()["results"]
-    assert [r["status"] for r in results] == ["wrong", "correct", "wrong"]
+    assert [r["status"] for r in results] == ["no_answer", "correct", "no_answer"]
     assert results[0]["details"]["extracted"] == "\ufffd"
     single = _raw(http, "/verify", lone)
     assert single.status_code == 200 and single.json()["details"]["extracted"] == "\ufffd"
@@ -191,7 +191,7 @@ def test_lone_surrogate_in_a_session_step_answers(http: httpx.Client) -> None:
 
 
 def test_a_disconnected_clients_backlog_is_cancelled(http: httpx.Client, server) -> None:
-    hang = {"env": MATH, "completion": "\\boxed{9^{9^{9^{9}}}}", "reference": {"answer": "\\sqrt{2}"}}
+    hang = {"env": MATH, "completion": "\\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}}
     scorer = server.app.state.scorer
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         _send_batch(sock, server, [hang] * 40)  # 40 x 1.5 s on 2 workers: 30 s if they all ran
