@@ -22,12 +22,46 @@ EXTRACT = [
      "right = 1\n"),
     ("cut off inside the block", "```python\ndef f():\n    return 1\n", "python", "def f():\n    return 1\n"),
     ("tilde fence", "~~~python\nx = 2\n~~~", "python", "x = 2\n"),
+    ("a longer fence holds a shorter one", "````python\ns = '''\n```\n'''\n````", "python", "s = '''\n```\n'''\n"),
+    ("a closing fence may be longer", "```python\nx = 3\n`````\n", "python", "x = 3\n"),
+    ("a tagged line inside a block does not close it", "```python\nx = '''\n```py\n'''\n```", "python",
+     "x = '''\n```py\n'''\n"),
+    ("a form feed is not a line break", "```python\nx = 1\x0c```\ny = 2\n```", "python", "x = 1\x0c```\ny = 2\n"),
+    ("an unclosed think block is text", "<think>hmm\n```python\nx = 4\n```", "python", "x = 4\n"),
+    ("two think blocks", "<think>a</think>```python\nx = 5\n```<think>```python\nx = 6\n```</think>", "python",
+     "x = 5\n"),
+    ("cut off after blocks of another language", "```bash\nls\n```\n```python\nx = 7\n", "python", None),
 ]
+
+# Completions built to be slow for a backtracking reader (the old one took over 70 s on two of them).
+N = 100_000
+WORST = {
+    "unclosed fences": "```a\n" * (N // 5),
+    "fences of growing length": "".join("`" * (3 + i % 50) + "\n" for i in range(N // 30)),
+    "blank lines": "\n" * N,
+    "a name then spaces": "a" + " " * N,
+    "a call then spaces then a word": "a()" + " " * N + "x",
+    "for without in": "for " + "x" * N,
+    "from without import": "from " + "x" * N,
+    "unclosed think blocks": "<think>" * (N // 7),
+    "think blocks": "<think></think>" * (N // 15),
+    "spaces and tabs": " \t\n" * (N // 3),
+}
 
 
 @pytest.mark.parametrize(("case", "completion", "language", "expected"), EXTRACT, ids=[row[0] for row in EXTRACT])
 def test_extract_code(case, completion, language, expected):
     assert extract_code(completion, language) == expected
+
+
+@pytest.mark.parametrize("case", sorted(WORST))
+def test_extraction_is_linear(case):
+    """The bound in docs/envs/code.md: a 100,000-character completion is read in well under 0.5 s."""
+    import time
+
+    started = time.perf_counter()
+    extract_code(WORST[case])
+    assert time.perf_counter() - started < 0.5
 
 
 def test_formats_are_recognised():
