@@ -22,7 +22,7 @@ def test_openrlhf_protocol(http, server) -> None:
             PROMPT + " \\boxed{13}",
             PROMPT + " \\boxed{(a+b+c+d+e)^{40}}",
             "no prompt prefix here: \\boxed{1/2}",
-            "the whole query is the response: \\boxed{1/2}",
+            "\\boxed{1/2}",  # with an empty prompt, the whole query is the response
         ],
         "prompts": [PROMPT, PROMPT, PROMPT, "something else", ""],
         "labels": [
