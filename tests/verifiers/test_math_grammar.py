@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import rlvr
 from rlvr.verifiers.math import verify
 from rlvr.verifiers.math.grammar import Chain, Group, Unreadable, parse_answer
 
@@ -84,3 +85,17 @@ def test_a_draft_inside_thinking_is_no_hedge() -> None:
 def test_the_redteam_set_holds(case: dict) -> None:
     result = verify(completion=case["completion"], reference={"answer": case["gold"]})
     assert (result.reward == 1.0) == (case["expect"] == "correct"), (case["why"], result)
+
+
+REDTEAM2 = [json.loads(line) for line in (Path(__file__).parent / "data" / "math_redteam2.jsonl").open()]
+# what the second red-team round labels "not correct" but the documented policy accepts (docs/envs/math.md):
+# the relative tolerance of a decimal gold, a percentage read without its sign, brackets read as an interval
+BY_POLICY = {"precision-09", "percent-01", "percent-02", "percent-03", "structure-02"}
+
+
+@pytest.mark.parametrize("case", [c for c in REDTEAM2 if c["expect"] != "correct" and c["id"] not in BY_POLICY],
+                         ids=lambda case: case["id"])
+def test_the_second_redteam_round_earns_no_reward(case: dict) -> None:
+    reference = {"answer": case["gold"], **({"extraction": "lenient"} if "lenient" in case["class"] else {})}
+    # through the killable pool: a few of these run into the timeout (reward None), which is no reward either
+    assert rlvr.verify("rlvr/Math-v1", completion=case["completion"], reference=reference).reward != 1.0, case["why"]

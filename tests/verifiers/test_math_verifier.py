@@ -375,9 +375,10 @@ def test_overlong_answers_are_refused_before_parsing() -> None:
 
 
 def test_tolerance_is_configurable() -> None:
-    loose = MathConfig(rel_tol=1e-2)
-    assert verify(completion="\\boxed{3.14}", reference={"answer": "3.15"}, config=loose).status == "correct"
-    assert verify(completion="\\boxed{3.14}", reference={"answer": "3.15"}).status == "wrong"
+    loose = MathConfig(rel_tol=1e-3)  # within half a unit of the gold's last place, the tolerance is the config's
+    assert verify(completion="\\boxed{3.1484}", reference={"answer": "3.15"}, config=loose).status == "correct"
+    assert verify(completion="\\boxed{3.1484}", reference={"answer": "3.15"}).status == "wrong"
+    assert verify(completion="\\boxed{3.14}", reference={"answer": "3.15"}, config=loose).status == "wrong"
 
 
 def test_extraction_order_is_configurable() -> None:

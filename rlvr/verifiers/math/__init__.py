@@ -88,6 +88,8 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     if _hedged(found, gold, config.policy):
         return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
                                   candidates=list(found.candidates[:5]))
+    if found.refused:
+        return VerifyResult.no_answer(f"{found.refused}: a final answer is boxed on its own", **details)
     if has_box(found.answer):
         return VerifyResult.wrong("a box inside the final answer: which one is the answer?", **details)
     if len(found.answer) > config.max_answer_chars:
@@ -110,8 +112,9 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
 
 def _boxes_list_the_gold(found: Extraction, gold: str) -> bool:
     """`\\boxed{(2, 2)} and \\boxed{(6, 2)}` for the gold `(2, 2), (6, 2)`: one box per element of a gold that lists
-    exactly that many; read as the list, each element must match its own gold element."""
-    if found.method != "boxed" or len(found.candidates) < 2:
+    exactly that many, boxed in a row (nothing but commas and `and` between them); read as the list, each element
+    must match its own gold element."""
+    if found.method != "boxed" or len(found.candidates) < 2 or not found.in_a_row or found.refused:
         return False
     try:
         tree = parse_answer(gold)

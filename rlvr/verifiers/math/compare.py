@@ -17,7 +17,7 @@ from itertools import pairwise
 
 import sympy
 
-from rlvr.verifiers.math.grammar import Chain, Group, Matrix, Name, Node, Num, Op, Unreadable, parse_answer
+from rlvr.verifiers.math.grammar import Chain, Group, Matrix, Name, Node, Num, Op, Unreadable, read_answer
 from rlvr.verifiers.math.numeric import (
     NumericPolicy,
     decimal_matches_exact,
@@ -34,7 +34,7 @@ __all__ = ["GoldUnreadable", "NumericPolicy", "Undecidable", "Unreadable", "answ
 
 _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _CHOICE = re.compile(r"^\(\s*([A-Za-z])\s*\)$")  # a multiple-choice letter, `(A)`
-_TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox)\{([^{}]*)\}$")
+_TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox|mathbf|textit)\{([^{}]*)\}$")
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 _SPACING = r"(?:\s|\\[ ,;:!]|\\q?quad(?![A-Za-z])|~)*"
 _UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
@@ -42,7 +42,7 @@ _UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
                    r"(?:\s*\^\s*(?:-?\d|\{\s*-?\d\s*\}))?\s*$")
 _TEXT_PERCENT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}\s*$")
 _UNIT_SPACING = re.compile(r"\\[,;:! ]|~")
-_CONSTANT_NAMES = frozenset({"pi", "e", "infty", "emptyset", "reals", "i"})
+_CONSTANT_NAMES = frozenset({"pi", "e", "infty", "emptyset", "i"})
 _EQUALITIES = frozenset({"="})
 _ORDER = {"<": (False, True), "<=": (True, True), ">": (False, False), ">=": (True, False)}
 
@@ -64,13 +64,15 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         return True
     if unevaluated_operators(gold, answer):
         return False
-    answer_tree = parse_answer(answer)
+    answer_reading = read_answer(answer)
     try:
-        gold_tree = parse_answer(gold)
+        gold_reading = read_answer(gold)
     except Unreadable as exc:
         raise GoldUnreadable(f"the reference answer is outside the grammar ({exc})") from exc
+    if gold_reading.units and answer_reading.units and gold_reading.units != answer_reading.units:
+        return False  # `5 \\text{ km}` is not `5 \\text{ m}`; a unit on one side only is fine
     try:
-        return trees_equal(gold_tree, answer_tree, policy)
+        return trees_equal(gold_reading.tree, answer_reading.tree, policy)
     except NotANumber:
         return False
 
@@ -161,15 +163,21 @@ def _resolved(chain: Chain, gold: Node, policy: NumericPolicy) -> Node | None:
             return None
     if not relations:
         return sides[0]
-    if relations == ["in"] and _is_name(sides[0]):
-        return sides[1]
+    if relations == ["in"] and _is_name(sides[0]):  # `x \\in (3, 4)` is an interval, never the point (3, 4)
+        member_of = sides[1]
+        if isinstance(member_of, Group) and member_of.kind == "paren" and len(member_of.items) == 2:
+            return _interval(*member_of.items, False, False)
+        return member_of
     if all(relation in _ORDER for relation in relations):
         return _as_interval(sides, relations)
     if any(relation not in _EQUALITIES for relation in relations):
         return None
-    steps = sides[1:] if _is_target(sides[0]) else sides
+    assigned = _is_target(sides[0])
+    steps = sides[1:] if assigned else sides
     if not all(_holds(left, right) for left, right in pairwise(steps)):
         return None
+    if assigned and _mentions(sides[-1], sides[0]):
+        return None  # `x = x^2 + 2x + 1` is an equation to solve, not a value of x
     return sides[-1]
 
 
@@ -188,7 +196,10 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
         if not isinstance(answer, Chain):
             return trees_equal(value, answer, policy)
         if answer.sides[0] != target:
-            return False
+            # `y - 2x = 3` for `y = 2x + 3`: a relation between variables may be rearranged; a value may not be
+            # (`2x - 3 = x` restates "solve for x")
+            return _has_symbols(value) and answer.relations == ("=",) and _proportional(
+                to_sympy(target) - to_sympy(value), to_sympy(answer.sides[0]) - to_sympy(answer.sides[1]))
         resolved = _resolved(answer, value, policy)
         return resolved is not None and not _mentions(resolved, target) and trees_equal(value, resolved, policy)
     if not isinstance(answer, Chain) or answer.relations != ("=",):
@@ -233,11 +244,18 @@ def _as_interval(sides: list[Node], relations: list[str]) -> Node | None:
 
 
 def _interval(low: Node, high: Node, low_closed: bool, high_closed: bool) -> Group:
-    """An interval as the grammar reads one written out: `(a, b)` a paren pair, `[a, b]` a bracket pair, else an
-    interval with its closed end."""
-    if low_closed == high_closed:
-        return Group("bracket" if low_closed else "paren", (low, high))
+    """An inequality's interval as the grammar reads one written out: `[a, b]` a bracket pair (brackets are
+    intervals), `(a, \\infty)` a paren pair with an infinite end, `(a, b]` an interval. `(a, b)` with both ends
+    finite is as often a point as an interval, so an inequality is never read as that pair."""
+    if low_closed and high_closed:
+        return Group("bracket", (low, high))
+    if not (low_closed or high_closed) and Name("infty") in (_unsigned(low), _unsigned(high)):
+        return Group("paren", (low, high))
     return Group("interval", (low, high), closed=(low_closed, high_closed))
+
+
+def _unsigned(node: Node) -> Node:
+    return node.args[0] if isinstance(node, Op) and node.op == "neg" else node
 
 
 def _holds(left: Node, right: Node) -> bool:
@@ -287,8 +305,15 @@ def _is_target(node: Node) -> bool:
     return isinstance(node, Op) and node.op in ("*", "/", "abs") and all(_is_target(arg) for arg in node.args)
 
 
+def _has_symbols(node: Node) -> bool:
+    try:
+        return bool(to_sympy(node).free_symbols)
+    except (Undecidable, NotANumber):
+        return False
+
+
 def _is_set_name(node: Node) -> bool:
-    return isinstance(node, Name) and node.name in ("emptyset", "reals")
+    return isinstance(node, Name) and node.name == "emptyset"
 
 
 def _mentions(node: Node, name: Node) -> bool:
@@ -343,7 +368,7 @@ def _as_words(answer: str) -> str | None:
     """A plain-words answer ("Monday", "\\text{no solution}", "No") casefolded, a lone letter (`x`, `(A)`) as
     written, else None. Short words count too: as products of symbols `On` is `No`, `VI` is `IV`, `II` is -1."""
     inner = _TEXT_WRAPPER.match(answer.strip())
-    text = _CHOICE.sub(r"\1", (inner.group(1) if inner else answer).strip())
+    text = _CHOICE.sub(r"\1", (inner.group(1) if inner else answer).strip().removesuffix("."))
     if not _WORDS.fullmatch(text):
         return None
     return text if len(text) == 1 else " ".join(text.casefold().split())

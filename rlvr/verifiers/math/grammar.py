@@ -19,8 +19,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from rlvr.verifiers.math.units import is_percent_text, is_unit_text
+from rlvr.verifiers.math.units import is_percent_text, is_unit_text, unit_name
 
+DIGITS = frozenset("0123456789")  # ASCII only: `²`, `①` and other Unicode digits are no numbers here
 MAX_DEPTH = 60  # nesting of groups, fractions and scripts; deeper is unreadable, never a recursion error
 
 
@@ -81,7 +82,6 @@ class Chain:
 
 Node = Num | Name | Op | Group | Matrix | Chain
 
-CONSTANTS = frozenset({"pi", "e", "infty", "emptyset", "reals"})
 
 # ------------------------------------------------------------------------------------------- the scanner
 
@@ -111,7 +111,7 @@ _UNICODE = {**dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d", 
             "\u221e": ("const", "infty"), "\u2205": ("const", "emptyset"), "\u221a": ("cmd", "sqrt"),
             "\u00b0": ("cmd", "degree")}
 _TWO_CHARACTER_SYMBOLS = {"{,}": "{,}", ",\\!": "{,}", ">=": ">=", "<=": "<=", "!=": "!="}
-_PUNCTUATION = frozenset("+-*/^_()[]{},=<>!|&'%.:")
+_PUNCTUATION = frozenset("+-*/^_()[]{},=<>!|&'%.")
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,8 @@ def tokenize(answer: str) -> list[Token]:
         char = answer[index]
         if char.isspace() or char == "~":
             index += 1
-        elif char.isdigit() or (char == "." and index + 1 < length and answer[index + 1].isdigit()):
+        elif char in DIGITS or (char == "." and (answer[index + 1 : index + 2] in DIGITS
+                                                 or answer.startswith("\\overline", index + 1))):
             text, end = _number(answer, index)
             tokens.append(Token("num", text, index))
             index = end
@@ -178,7 +179,7 @@ def _number(answer: str, index: int) -> tuple[str, int]:
 
 
 def _digits_end(answer: str, index: int) -> int:
-    while index < len(answer) and answer[index].isdigit():
+    while index < len(answer) and answer[index] in DIGITS:
         index += 1
     return index
 
@@ -186,10 +187,10 @@ def _digits_end(answer: str, index: int) -> int:
 def _number_end(answer: str, index: int) -> int:
     """Past the decimal part that starts at `index`, if any (`.5`, `.` before `\\overline`)."""
     end = index
-    if end < len(answer) and answer[end] == "." and (end + 1 < len(answer) and answer[end + 1].isdigit()
+    if end < len(answer) and answer[end] == "." and (end + 1 < len(answer) and answer[end + 1] in DIGITS
                                                      or answer.startswith("\\overline", end + 1)):
         end += 1
-        while end < len(answer) and answer[end].isdigit():
+        while end < len(answer) and answer[end] in DIGITS:
             end += 1
     return end
 
@@ -263,12 +264,27 @@ _MATRICES = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix",
 _SPACING_IN_TEXT = str.maketrans({"~": " "})
 
 
-def parse_answer(answer: str) -> Node:
-    """The tree of `answer`, every token of it read; raises Unreadable naming what it could not read."""
+@dataclass(frozen=True)
+class Reading:
+    """An answer read whole: its tree and the units it named, in order (`degree` for `^\\circ`)."""
+
+    tree: Node
+    units: tuple[str, ...] = ()
+
+
+def read_answer(answer: str) -> Reading:
+    """`answer` read whole, units apart; raises Unreadable naming what it could not read."""
     tokens = _read_texts(tokenize(answer))
     if not tokens:
         raise Unreadable("unreadable: the answer is empty")
-    return _Parser(tokens).whole()
+    parser = _Parser(tokens)
+    tree = parser.whole()
+    return Reading(tree, tuple(parser.units))
+
+
+def parse_answer(answer: str) -> Node:
+    """The tree of `answer`, every token of it read; raises Unreadable naming what it could not read."""
+    return read_answer(answer).tree
 
 
 def _read_texts(tokens: list[Token]) -> list[Token]:
@@ -289,8 +305,11 @@ def _read_texts(tokens: list[Token]) -> list[Token]:
                 read.append(Token("sym", ",", token.position))
         elif content in ("e", "i"):  # `\\mathrm{e}`: the constant set upright
             read.append(Token("letters", content, token.position))
-        elif all(char.isdigit() or char in " .,+-/" for char in content) and any(c.isdigit() for c in content):
-            read.extend(Token(t.kind, t.text, token.position) for t in tokenize(content))
+        elif all(char in DIGITS or char in " .,+-/%\\" for char in content) and any(c in DIGITS for c in content):
+            # `\\text{5,000}`, `\\text{20\\%}`: tokens keep their places, so `5,000` stays one number
+            read.extend(Token(t.kind, t.text, token.position + 1 + t.position) for t in tokenize(content))
+        elif content == "\\$":
+            read.append(Token("sym", "currency", token.position))
         else:
             read.append(Token("text", content, token.position))
     return read
@@ -304,6 +323,7 @@ class _Parser:
         self.index = 0
         self.depth = 0
         self.open_bars = 0  # inside `|...|` a bar closes, it never opens another
+        self.units: list[str] = []
 
     # -- helpers
 
@@ -374,27 +394,30 @@ class _Parser:
         return sides[0] if not relations else Chain(tuple(sides), tuple(relations))
 
     def unit(self) -> None:
-        """A unit after the last value (`5 \\text{ cm}^2`, `\\text{m}/\\text{s}`): read and dropped."""
+        """A unit after the last value (`5 \\text{ cm}^2`, `\\text{m}/\\text{s}`): read, its name kept apart."""
         if not (self.at("text") and is_unit_text(self.peek().text)):
             return
+        name = ""
         while True:
-            self.take()
+            name += str(unit_name(self.take().text))
             if self.at("sym", "^"):
                 self.take()
-                self.script()
+                name += f"^{_unit_power(self.script())}"
             if not (self.at("sym", "/", "*") and self.peek(1) is not None and self.peek(1).kind == "text"
                     and is_unit_text(self.peek(1).text)):
+                self.units.append(name)
                 return
-            self.take()
+            name += self.take().text
 
     def expression(self) -> Node:
         plus_minus: list[Node] = []
-        if self.at("sym", "pm"):
+        if self.at("sym", "pm"):  # `\\pm 3`: the two values 3 and -3
             self.take()
-            plus_minus.append(self.term())
-            node: Node = Num(Fraction(0))
-        else:
-            node = self.signed_term()
+            value = self.term()
+            if self.at("sym", "+", "-", "pm", "mp"):
+                raise Unreadable("unreadable: a leading \\pm before a sum")
+            return Group("pm", (value, Op("neg", (value,))))
+        node: Node = self.signed_term()
         while self.at("sym", "+", "-", "pm", "mp"):
             symbol = self.take().text
             if symbol in ("pm", "mp"):
@@ -415,18 +438,22 @@ class _Parser:
             node = Op("neg", (self.signed_term(),))
             self.depth -= 1
             return node
-        if self.at("sym", "+", "currency"):
+        if self.at("sym", "+"):
             self.take()
+            return self.signed_term()
+        if self.at("sym", "currency"):
+            self.take()
+            self.units.append("dollar")  # `\\$5` is five dollars, not five cents
             return self.signed_term()
         return self.term()
 
     def term(self) -> Node:
         node = self.power()
         while True:
-            if self.at("sym", "*", "/", ":"):
+            if self.at("sym", "*", "/"):
                 symbol = self.take().text
                 right = self.signed_power()
-                node = Op("*", (node, right)) if symbol == "*" else Op("/", (node, right))  # `7:32` is a ratio
+                node = Op("*", (node, right)) if symbol == "*" else Op("/", (node, right))
             elif self.starts_primary() and not self.at("num"):
                 node = Op("*", (node, self.power()))
             else:
@@ -458,6 +485,7 @@ class _Parser:
         if self.at("sym", "^"):
             self.take()
             if self.degree_sign():
+                self.units.append("degree")
                 return self.postfix(Op("degree", (node,)))
             node = self.postfix(Op("^", (node, self.script())))
             if self.at("sym", "^"):
@@ -485,6 +513,7 @@ class _Parser:
                 node = Op("%", (node,))
             elif self.at("cmd", "degree"):
                 self.take()
+                self.units.append("degree")
                 node = Op("degree", (node,))
             else:
                 return node
@@ -588,7 +617,7 @@ class _Parser:
         if braced:
             self.take()
         period = self.take()
-        if period.kind != "num" or not period.text.isdigit() or "." not in written:
+        if period.kind != "num" or not all(c in DIGITS for c in period.text) or "." not in written:
             raise Unreadable("unreadable: \\overline must repeat digits after a decimal point")
         if braced:
             self.expect("sym", "}")
@@ -656,8 +685,8 @@ class _Parser:
             return self.argument()
         if name == "mathbb":
             inner = self.argument()
-            if inner == Name("R"):
-                return Name("reals")
+            if inner == Name("R"):  # the real line, as the interval it is
+                return Group("paren", (Op("neg", (Name("infty"),)), Name("infty")))
             raise Unreadable("unreadable: \\mathbb of anything but R")
         if name == "angle":
             if not self.at("letters") or not self.peek().text.isupper() or len(self.peek().text) > 3:
@@ -762,6 +791,15 @@ class _Parser:
         while self.at("letters") or self.at("sym", "|"):
             self.take()
         self.expect("sym", "}")
+
+
+def _unit_power(power: Node) -> str:
+    """`2` in `\\text{cm}^2`, `-1` in `\\text{s}^{-1}`; anything else is no power of a unit."""
+    negative = isinstance(power, Op) and power.op == "neg"
+    number = power.args[0] if negative else power
+    if not isinstance(number, Num) or not isinstance(number.value, Fraction):
+        raise Unreadable("unreadable: a unit raised to something other than an integer")
+    return f"{'-' if negative else ''}{number.value}"
 
 
 def _thousands_follow(tokens: list[Token], index: int) -> bool:

@@ -48,12 +48,21 @@ def simple_numbers_equal(gold: PlainNumber, answer: PlainNumber, policy: Numeric
     """The policy above on plain numbers, without sympy."""
     if isinstance(gold, Decimal):
         g, a = Fraction(gold), Fraction(answer)
-        return g == a or abs(g - a) <= Fraction(policy.rel_tol) * max(abs(g), abs(a))
+        return g == a or abs(g - a) <= decimal_tolerance(gold, policy)
     if isinstance(answer, Fraction) or Fraction(answer) == gold:
         return Fraction(answer) == gold
     if _terminates(gold):
         return False
     return _written_digits_match(gold, answer, policy)
+
+
+def decimal_tolerance(gold: Decimal, policy: NumericPolicy) -> Fraction:
+    """How far an answer may be from a decimal gold: `rel_tol` of it, but never half a unit in the gold's last
+    written place or more (`2500000` is not `2500000.5`; `0.1000001` is `0.1`)."""
+    relative = Fraction(policy.rel_tol) * abs(Fraction(gold))
+    exponent = gold.as_tuple().exponent
+    half_unit = Fraction(1, 2) * Fraction(10) ** exponent if isinstance(exponent, int) else relative
+    return min(relative, half_unit * Fraction(999, 1000))
 
 
 def decimal_matches_exact(gold: sympy.Expr, written: Decimal, policy: NumericPolicy) -> bool:
@@ -93,7 +102,7 @@ def tolerance_equal(gold: sympy.Expr, answer: sympy.Expr, policy: NumericPolicy)
     g, a = sympy.N(gold, _CHECK_DIGITS), sympy.N(answer, _CHECK_DIGITS)
     if not (g.is_number and a.is_number and g.is_finite and a.is_finite):
         return bool(gold == answer)
-    return bool(abs(g - a) <= policy.rel_tol * max(abs(g), abs(a)))
+    return bool(abs(g - a) <= policy.rel_tol * abs(g))
 
 
 def exact_equal(gold: sympy.Expr, answer: sympy.Expr) -> bool:

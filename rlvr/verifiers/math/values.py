@@ -22,7 +22,7 @@ _FUNCTIONS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy
               "cosh": sympy.cosh, "tanh": sympy.tanh, "coth": sympy.coth, "exp": sympy.exp, "abs": sympy.Abs,
               "floor": sympy.floor, "ceiling": sympy.ceiling}
 _NAMED = {"pi": sympy.pi, "e": sympy.E, "infty": sympy.oo}
-NOT_SCALARS = frozenset({"emptyset", "reals"})
+NOT_SCALARS = frozenset({"emptyset"})
 PlainNumber = Fraction | Decimal
 
 
@@ -71,8 +71,9 @@ def _plain_value(node: Node) -> PlainNumber | None:
     return None
 
 
-def scientific(node: Node) -> Decimal | None:
-    """`10^{-7}`, `2.5 \\times 10^{-4}`, `-10^{-7}` as the decimal they write, else None."""
+def scientific(node: Node) -> PlainNumber | None:
+    """`10^{-7}`, `2.5 \\times 10^{-4}`, `-10^{-7}` as the decimal they write, else None; an integer written so
+    (`3 \\times 10^{8}`) is exact, a Fraction, and gets no decimal tolerance."""
     if isinstance(node, Op) and node.op == "neg":
         inner = scientific(node.args[0])
         return None if inner is None else -inner
@@ -88,7 +89,8 @@ def scientific(node: Node) -> Decimal | None:
         Decimal(mantissa.numerator).as_tuple()
     if isinstance(mantissa, Fraction) and mantissa.denominator != 1:
         return None
-    return Decimal((0, digits, places + int(exponent)))
+    value = Decimal((0, digits, places + int(exponent)))
+    return Fraction(value) if value == value.to_integral_value() and not isinstance(mantissa, Decimal) else value
 
 
 def has_decimal(node: Node) -> bool:
@@ -120,7 +122,10 @@ def to_sympy(node: Node) -> sympy.Expr:
             raise NotANumber(f"{node.name} is no number")
         return _NAMED.get(node.name) or sympy.Symbol(node.name)
     if isinstance(node, Op):
-        return _operation(node.op, [to_sympy(arg) for arg in node.args])
+        args = [to_sympy(arg) for arg in node.args]
+        if node.op != "neg" and any(arg.has(sympy.oo, -sympy.oo, sympy.zoo) for arg in args):
+            raise NotANumber("infinity inside arithmetic")  # `\\frac{7}{\\infty}` is no way to write 0
+        return _operation(node.op, args)
     raise NotANumber(f"{type(node).__name__} is no number")
 
 
@@ -145,8 +150,8 @@ def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
         return _factorial(args[0])
     if op == "%":
         return args[0] / 100
-    if op in ("degree",):
-        return args[0]
+    if op == "degree":
+        return args[0] * sympy.pi / 180  # `30^\\circ` is pi/6; a plain-number gold compares degrees as written
     if op == "mixed":
         return args[0] + args[1]
     if op == "log":
@@ -159,11 +164,19 @@ def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """`base^exponent`, refused when an exact rational result would run past MAX_DIGITS digits (`10^{10^{10}}`,
+    and `(1 + 10^{-100})^{10^{100}}`, whose base is close to 1 but whose numerator is not)."""
     if base.is_number and exponent.is_number and exponent.is_real and base.is_real and base != 0:
-        size = abs(float(exponent)) * abs(math.log10(abs(float(base)))) if abs(base) != 1 else 0.0
-        if not math.isfinite(size) or size > MAX_DIGITS:
+        if abs(exponent) > MAX_DIGITS * 1_000 or _digits(base) * abs(float(exponent)) > MAX_DIGITS:
             raise Undecidable("a power too large to decide exactly")
     return sympy.Pow(base, exponent)
+
+
+def _digits(base: sympy.Expr) -> float:
+    """Digits of the larger of a rational's numerator and denominator (of the value, for irrationals)."""
+    if base.is_Rational:
+        return max(math.log10(abs(int(base.p))), math.log10(int(base.q)), 0.0) if base.p else 0.0
+    return abs(math.log10(abs(float(base)))) + 1.0
 
 
 def _factorial(value: sympy.Expr) -> sympy.Expr:
