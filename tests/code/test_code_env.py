@@ -20,7 +20,7 @@ def shared(box):
 
 
 def test_code_env_single_turn(shared):
-    env = gym.make("rlvr/Code-v0")
+    env = gym.make("rlvr/Code-v1")
     prompt, info = env.reset(seed=0, options={"task_id": "code/fizzbuzz"})
     assert "fizzbuzz(n: int)" in prompt and info["reference"]["asserts"]
     solution = info["metadata"]["solution"]
@@ -50,9 +50,9 @@ def test_code_repair_can_keep_the_tests_to_itself(shared):
 
 def test_rlvr_verify_dispatches_to_the_code_family(shared):
     reference = {"asserts": ["assert inc(1) == 2"]}
-    assert rlvr.verify("rlvr/Code-v0", completion="```python\ndef inc(x):\n    return x + 1\n```",
+    assert rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
                        reference=reference).status is Status.CORRECT
-    result = rlvr.verify("rlvr/Code-v0", completion="```python\ndef inc(x): return x\n```", reference=reference)
+    result = rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x): return x\n```", reference=reference)
     assert result.status is Status.WRONG and result.reward == 0.0
 
 
@@ -82,13 +82,13 @@ def test_mbpp_and_stdio_jsonl_loaders(shared, tmp_path):
             {"inputs": [[1, 2]], "outputs": [[3]], "fn_name": "add"})}) + "\n")
     (task,) = load_jsonl(mbpp)
     assert task.id == "7" and "assert double(2) == 4" in task.prompt
-    assert rlvr.verify("rlvr/Code-v0", completion=f"```python\n{task.metadata['code']}\n```",
+    assert rlvr.verify("rlvr/Code-v1", completion=f"```python\n{task.metadata['code']}\n```",
                        reference=task.reference).status is Status.CORRECT
     echo, add = load_jsonl(stdio)
     assert "stdin" in echo.prompt and "function" in add.prompt
-    assert rlvr.verify("rlvr/Code-v0", completion="```python\nprint(input())\n```",
+    assert rlvr.verify("rlvr/Code-v1", completion="```python\nprint(input())\n```",
                        reference=echo.reference).status is Status.CORRECT
-    assert rlvr.verify("rlvr/Code-v0", completion="```python\ndef add(a, b):\n    return a + b\n```",
+    assert rlvr.verify("rlvr/Code-v1", completion="```python\ndef add(a, b):\n    return a + b\n```",
                        reference=add.reference).status is Status.CORRECT
 
 
@@ -97,7 +97,7 @@ def test_an_unavailable_docker_is_a_sandbox_error_not_a_fallback(monkeypatch):
     try:
         monkeypatch.setenv("RLVR_SANDBOX_BACKEND", "docker")
         monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
-        result = rlvr.verify("rlvr/Code-v0", completion="```python\ndef inc(x):\n    return x + 1\n```",
+        result = rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
                              reference={"asserts": ["assert inc(1) == 2"]})
         assert result.status is Status.SANDBOX_ERROR and result.reward is None
         assert "unavailable" in result.reason
@@ -111,7 +111,7 @@ def test_a_closed_sandbox_is_a_sandbox_error():
     closed = Sandbox("local", slots=1)
     closed.close()
     with using_sandbox(closed):
-        result = rlvr.verify("rlvr/Code-v0", completion="```python\nx = 1\n```", reference={"asserts": ["assert 1"]})
+        result = rlvr.verify("rlvr/Code-v1", completion="```python\nx = 1\n```", reference={"asserts": ["assert 1"]})
     assert result.status is Status.SANDBOX_ERROR and result.reward is None
 
 

@@ -1,4 +1,4 @@
-"""`verify` for rlvr/Code-v0: run the candidate against the reference's tests in the sandbox.
+"""`verify` for rlvr/Code-v1: run the candidate against the reference's tests in the sandbox.
 
 The decision is made by the harness's judge process (see harness_program.py and docs/envs/code.md);
 this module only builds the job and reads the one verdict line that carries this run's nonce.
