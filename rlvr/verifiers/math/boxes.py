@@ -31,6 +31,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 # between two boxes of one list: commas, spacing, math delimiters, `and` (`\\boxed{1}, \\boxed{2} and \\boxed{3}`)
 _SEPARATOR = re.compile(r"[\s,;$()\[\]\\]*(?:(?:and|\\text\{\s*and\s*\}|\\q?quad)[\s,;$()\[\]\\]*)*")
 _MAX_SEPARATOR = 200
+_SPECIAL = re.compile(r"[\n\\%`{}<]")
 _CONTEXT = 200  # how far before and after the last box its sentence is read
 
 
@@ -157,12 +158,18 @@ class _Hiding:
     def advance(self, text: str, start: int, end: int) -> None:
         index = start
         while index < end:
-            char = text[index]
             if self.html_comment:
-                if text.startswith("-->", index):
-                    self.html_comment, index = False, index + 3
-                    continue
-            elif char == "\n":
+                close = text.find("-->", index, end)
+                if close == -1:
+                    return
+                self.html_comment, index = False, close + 3
+                continue
+            special = _SPECIAL.search(text, index, end)  # plain text between is skipped at C speed
+            if special is None:
+                return
+            index = special.start()
+            char = text[index]
+            if char == "\n":
                 self.line_comment = self.code_span = False
                 if text.startswith("\n\n", index) or text.startswith("\n\r\n", index):
                     self.depth = 0  # no group spans a paragraph: an unbalanced `{` in prose ends there

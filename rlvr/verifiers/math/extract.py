@@ -20,6 +20,7 @@ from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 _TURN_ENDS = ("<|im_end|>", "<|im_start|>", "<|endoftext|>", "<|eot_id|>", "<|end|>")
 TAIL_CHARS = 4_000
+_MAX_CANDIDATES = 16
 _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
 # `**Answer:** 72` (Markdown bold around the label), and Minerva's "Final Answer: The final answer is $72$. I hope
 # it is correct." (the restatement inside is re-read, the closing formula dropped)
@@ -152,7 +153,10 @@ def _later_statements(text: str) -> list[str]:
 
 
 def _found(answers: list[str], method: str) -> Extraction:
-    distinct = {_squash(answer): clean_answer(answer) for answer in answers}
+    """The last answer and the distinct candidates; past a few distinct ones the rest need not be cleaned (so
+    many different answers are a hedge whatever they say), which keeps 20,000 boxes cheap."""
+    written = list(dict.fromkeys(answers))[-_MAX_CANDIDATES:]
+    distinct = {_squash(answer): clean_answer(answer) for answer in written}
     return Extraction(answer=clean_answer(answers[-1]), method=method, candidates=tuple(distinct.values()))
 
 
