@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rlvr.verifiers.math.grammar import matching_brace
+
 BOX_COMMANDS = ("\\boxed", "\\fbox")
 _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
@@ -113,30 +115,12 @@ def _read_box(text: str, after_command: int, start: int, hidden: str | None) -> 
     while brace < len(text) and text[brace].isspace():
         brace += 1
     if brace < len(text) and text[brace] == "{":
-        end = _matching_brace(text, brace)
+        end = matching_brace(text, brace)
         return None if end == -1 else Box(start, end + 1, text[brace + 1 : end], hidden)
     token = _TOKEN.match(text, brace)  # LaTeX boxes the one token after a bare `\\boxed`
     if token is None or token[0] == "}":
         return Box(start, brace, "", hidden)
     return Box(start, token.end(), token[0], hidden)
-
-
-def _matching_brace(text: str, open_index: int) -> int:
-    depth = 0
-    index = open_index
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return -1
 
 
 class _Hiding:

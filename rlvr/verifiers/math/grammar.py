@@ -214,14 +214,14 @@ def _command(answer: str, index: int, tokens: list[Token]) -> int:
         start = _skip_space(answer, end)
         if start >= len(answer) or answer[start] != "{":
             raise Unreadable(f"unreadable: \\{name} without braces")
-        close = _matching_brace(answer, start)
+        close = _closing_brace(answer, start)
         tokens.append(Token("text", answer[start + 1 : close], index))
         return close + 1
     if name in ("begin", "end"):
         start = _skip_space(answer, end)
         if start >= len(answer) or answer[start] != "{":
             raise Unreadable(f"unreadable: \\{name} without an environment")
-        close = _matching_brace(answer, start)
+        close = _closing_brace(answer, start)
         tokens.append(Token(name, answer[start + 1 : close].strip(), index))
         return close + 1
     if name in _SYMBOL_COMMANDS:
@@ -239,7 +239,8 @@ def _skip_space(text: str, index: int) -> int:
     return index
 
 
-def _matching_brace(text: str, open_index: int) -> int:
+def matching_brace(text: str, open_index: int) -> int:
+    """The index of the `}` that closes the `{` at `open_index` (escaped braces skipped), or -1."""
     depth, index = 0, open_index
     while index < len(text):
         char = text[index]
@@ -253,7 +254,14 @@ def _matching_brace(text: str, open_index: int) -> int:
             if depth == 0:
                 return index
         index += 1
-    raise Unreadable("unreadable: an unclosed brace")
+    return -1
+
+
+def _closing_brace(text: str, open_index: int) -> int:
+    close = matching_brace(text, open_index)
+    if close == -1:
+        raise Unreadable("unreadable: an unclosed brace")
+    return close
 
 
 # -------------------------------------------------------------------------------------------- the parser
