@@ -548,7 +548,7 @@ class _Parser:
     def single(self, token: Token) -> Node:
         if token.kind == "num":
             return Num(Fraction(int(token.text)))
-        return self.letter(token.text)
+        return Name(token.text)
 
     def braced(self) -> Node:
         self.expect("sym", "{")
@@ -651,15 +651,12 @@ class _Parser:
             return self.function(token.text)
         if len(token.text) > 3:
             raise Unreadable(f"unreadable: the word {token.text!r} in math")
-        nodes = [self.letter(char) for char in token.text]
+        nodes = [Name(char) for char in token.text]
         nodes[-1] = self.subscripted(nodes[-1])
         node = nodes[0]
         for other in nodes[1:]:
             node = Op("*", (node, other))
         return node
-
-    def letter(self, char: str) -> Node:
-        return Name(char)
 
     def subscripted(self, node: Node) -> Node:
         if not (isinstance(node, Name) and self.at("sym", "_")):
