@@ -16,7 +16,7 @@ from rlvr.client import RemoteError, RetryPolicy, RewardClient
 MATH = "rlvr/Math-v1"
 # A check that runs past any limit: sympy expands the polynomial to compare it with the gold (a power tower
 # such as 9^{9^{9^9}} is refused by its size at once, "undecided").
-HANG = {"env": MATH, "completion": "Clearly \\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}}
+HANG = {"env": MATH, "completion": "Clearly, it is \\boxed{(a+b+c+d+e)^{40}}", "reference": {"answer": "\\sqrt{2}"}}
 
 
 def test_hanging_checker_times_out_with_null_reward_and_server_keeps_serving(http: httpx.Client, server) -> None:

@@ -83,7 +83,7 @@ def verify(*, completion: str, reference: Mapping[str, Any], config: MathConfig 
     if found.answer is None or not found.answer:
         return VerifyResult.no_answer(f"no final answer found (looked for: {', '.join(methods)})")
     if _boxes_list_the_gold(found, gold):
-        found = Extraction(answer=", ".join(found.candidates), method=found.method)
+        found = Extraction(answer=", ".join(found.row), method=found.method)
     details = {"extracted": found.answer[:200], "method": found.method, "gold": gold}
     if _hedged(found, gold, config.policy):
         return VerifyResult.wrong("hedged: the completion gives several different final answers", **details,
@@ -114,13 +114,13 @@ def _boxes_list_the_gold(found: Extraction, gold: str) -> bool:
     """`\\boxed{(2, 2)} and \\boxed{(6, 2)}` for the gold `(2, 2), (6, 2)`: one box per element of a gold that lists
     exactly that many, boxed in a row (nothing but commas and `and` between them); read as the list, each element
     must match its own gold element."""
-    if found.method != "boxed" or len(found.candidates) < 2 or not found.in_a_row or found.refused:
+    if found.method != "boxed" or len(found.row) < 2 or found.refused:
         return False
     try:
         tree = parse_answer(gold)
     except Unreadable:
         return False
-    return isinstance(tree, Group) and tree.kind in ("list", "set") and len(tree.items) == len(found.candidates)
+    return isinstance(tree, Group) and tree.kind in ("list", "set") and len(tree.items) == len(found.row)
 
 
 def _methods(reference: Mapping[str, Any], config: MathConfig) -> tuple[str, ...]:

@@ -1,10 +1,12 @@
 """Where the boxes of a completion stand: what each holds, and whether the last one is a final answer a reader
 would see as such.
 
-A box counts only where it is shown and stands alone: not inside a comment (`%`, `<!-- -->`, `\\iffalse`), a
-code span or another command's argument (`\\phantom{\\boxed{5}}`, `\\text{\\boxed{5} was wrong}`), and not
-inside a larger expression or sentence (`7 - \\boxed{5}`, `not \\boxed{5}`, `\\boxed{5} is wrong`). One pass
-over the text, linear in its length.
+Read fail-closed, like the answer itself: the last box must be shown (not inside a comment, a code block, a
+conditional or another command's argument), what stands just before it on its line must be one of a few lead-ins
+(nothing, Markdown, a label ending in `:`, `x =`, a word such as "is"), and what follows it must be a closing
+(punctuation, delimiters, a unit, "I hope it is correct.") or a restatement of the answer. Anything else, an
+operator touching the box, a word after it, a later line that takes it back, makes the completion unreadable.
+One pass over the text, linear in its length.
 """
 
 from __future__ import annotations
@@ -13,28 +15,37 @@ import re
 from dataclasses import dataclass
 
 from rlvr.verifiers.math.grammar import matching_brace
+from rlvr.verifiers.math.lenient import readable
+from rlvr.verifiers.math.units import is_unit_text
 
 BOX_COMMANDS = ("\\boxed", "\\fbox")
 _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
-_WRAPPING = " \t$*#>,.;:!?)(\\[]&"
-# what must not touch the last box: an operator or relation that makes it part of an expression (`7 - \\boxed{5}`,
-# `x \\neq \\boxed{5}`, `\\boxed{5}^{2}`), or a word that negates, hedges or retracts it
-_OPERATORS_BEFORE = ("+", "-", "*", "/", "^", "_", "<", ">", "~", "|", "\\")
-_COMMANDS_BEFORE = frozenset("""times cdot div pm mp neq ne not approx sim simeq le leq ge geq lt gt lnot neg
-    setminus frac sqrt""".split())
-_CONTINUATIONS = ("^", "_", "!", "'", "+", "-", "*", "/", "\\times", "\\cdot", "\\div", "\\pm", "\\neq")
-_RETRACTIONS = frozenset("""not no nope never nor isn't wasn't aren't isnt wrong incorrect incorrectly false mistake
-    mistaken error kidding scratch retract retracted wait actually however but except without approximately about
-    around roughly nearly almost maybe perhaps probably possibly guess unsure than minus plus times instead
-    rather ignore""".split())
-_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)?")  # words, never command names (`\\times`)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# what may open the box's math or emphasis just before it, and close it just after
+_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!", "\\ ", "~", " ", "\t", "\r")
+_OPENERS = ("$$", "$", "\\(", "\\[", "**", "*", "__", "(", *_SPACING)
+_CLOSERS = ("$$", "$", "\\)", "\\]", "**", "*", "__", ")", ".", ",", "!", ";", *_SPACING)
+_LEAD_IN_WORDS = frozenset("""is are was be as to equals equal get gets got gives give giving obtain obtains find
+    finds yields yield becomes become have has answer answers result total therefore thus so hence then final
+    solution value form decimal fraction simplified exactly sum product area volume length probability number
+    count remainder difference ratio average mean distance time speed cost price perimeter radius height width
+    again worth""".split())
+_NEW_SENTENCE = re.compile(r"[.!?][ \t]+(?:\$\$|\$|\\\(|\\\[)?[ \t]*$")  # `x = 3. \\boxed{3}`, never `0.\\boxed{5}`
+_MARKDOWN_LINE_START = re.compile(r"[ \t]*(?:[-*+>]|\d{1,3}[.)]|#{1,6})?[ \t]*")  # a bullet, quote, item, heading
+_DEGREES = ("^\\circ", "^{\\circ}", "\u00b0")
+_TEXT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}")
+_END = re.compile(r"\\end\{[a-z]+\*?\}")
+_CLOSINGS = re.compile(r"(?i)(?:(?:is|as)\s+(?:the|my|our)\s+(?:final\s+)?answer|I\s+hope\s+it\s+is\s+correct)")
+_STATEMENT = re.compile(r"(?i)\s*(?:final\s+answer\s*:?\s*)?(?:the\s+)?(?:final\s+)?answer(?:\s+is|\s*:|\s*=)\s*")
+_GSM8K = re.compile(r"\s*####\s*")
+_RULE = re.compile(r"[\s$\\\]\[)(*_`-]*")  # a line of delimiters or a Markdown rule closes the answer too
 # between two boxes of one list: commas, spacing, math delimiters, `and` (`\\boxed{1}, \\boxed{2} and \\boxed{3}`)
 _SEPARATOR = re.compile(r"[\s,;$()\[\]\\]*(?:(?:and|\\text\{\s*and\s*\}|\\q?quad)[\s,;$()\[\]\\]*)*")
 _MAX_SEPARATOR = 200
 _SPECIAL = re.compile(r"[\n\\%`{}<]")
-_CONTEXT = 200  # how far before and after the last box its sentence is read
+_HIDING_ENVIRONMENTS = ("comment", "verbatim", "lstlisting", "minted")
+_CONDITIONALS = frozenset("""if iffalse iftrue ifnum ifx ifdim ifcase ifodd ifcat ifdefined ifcsname ifvmode
+    ifhmode ifmmode ifinner ifvoid ifeof""".split())  # never `\\iff`
 
 
 @dataclass(frozen=True)
@@ -69,23 +80,29 @@ def scan_boxes(text: str) -> list[Box]:
 
 
 def refusal(text: str, box: Box) -> str | None:
-    """Why the last box of `text` is no final answer, or None. It must be shown, touch no operator or relation
-    (`7 - \\boxed{5}`, `\\boxed{5}^2`), and share its sentence with no word that negates, hedges or takes it back
-    ("not \\boxed{5}", "\\boxed{5} is wrong", "approximately \\boxed{5}")."""
+    """Why the last box of `text` is no final answer, or None when it is shown and stands alone."""
     if box.hidden:
         return f"the last box is not shown ({box.hidden})"
-    before = text[max(0, box.start - _CONTEXT):box.start]
-    touching = before.rstrip(" \t$(\\[{")
-    if touching.endswith(_OPERATORS_BEFORE) or _last_command(touching) in _COMMANDS_BEFORE:
-        return f"the last box is part of an expression ({touching[-20:]!r} before it)"
-    after = text[box.end:box.end + _CONTEXT]
-    if after.lstrip(" \t$").startswith(_CONTINUATIONS) or after[:1].isdigit():
-        return f"the last box is part of an expression ({after[:20]!r} after it)"
-    sentence = _sentence_around(before, after)
-    retracting = {word.casefold() for word in _WORDS.findall(sentence)} & _RETRACTIONS
-    if retracting:
-        return f"the sentence of the last box takes it back or hedges it ({', '.join(sorted(retracting))})"
+    line_start = text.rfind("\n", 0, box.start) + 1
+    line = text[line_start:box.start]
+    before = _without_suffixes(line, _OPENERS)
+    if not (_leads_in(before) or _NEW_SENTENCE.search(line[-12:])):
+        return f"the last box does not stand alone ({before[-30:]!r} before it)"
+    after = _after_last_box(text[box.end:])[0]
+    if after is not None:
+        return f"the last box does not end the answer ({after[:30]!r} after it)"
     return None
+
+
+def unclosed_tail(text: str) -> str | None:
+    """What in the lines after a final answer (`#### 5` then "That is wrong; it is 7.") is no closing, or None."""
+    return _after_last_box("\n" + text)[0]
+
+
+def statements_after(text: str) -> list[str]:
+    """The answers restated after the last box ("Final Answer: The final answer is $7$.", `#### 7`): each is one
+    more candidate, so a changed mind is a hedge."""
+    return _after_last_box(text)[1]
 
 
 def separates(between: str) -> bool:
@@ -93,21 +110,105 @@ def separates(between: str) -> bool:
     return len(between) <= _MAX_SEPARATOR and _SEPARATOR.fullmatch(between) is not None
 
 
-def _sentence_around(before: str, after: str) -> str:
-    """The words of the box's sentence, boxes and math aside: from the last sentence end before it to the next."""
-    ends = list(_SENTENCE_END.finditer(before))
-    start = ends[-1].end() if ends else 0
-    following = _SENTENCE_END.search(after)
-    return before[start:] + " " + after[: following.start() if following else len(after)]
-
-
-def _last_command(text: str) -> str:
-    """The command `text` ends with (`neq` for `x \\neq`), or ''."""
-    end = len(text)
-    start = end
-    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+def _leads_in(before: str) -> bool:
+    """Nothing, Markdown (a bullet, a quote, a heading, a table cell), a label ending in `:`, `x =` (also `=>`), or
+    a lead-in word (`is`, `gives`, `thus`) before the box; never an operator, a relation, a command, a digit, a
+    symbol or another word (`7 -`, `\\\\neq`, `\\\\frac1`, `2`, `≠`, `not`, `approximately`)."""
+    if _MARKDOWN_LINE_START.fullmatch(before) or before.endswith((":", "=", "=>")):
+        return True
+    if before.lstrip().startswith("|") and before.endswith("|"):
+        return True  # `| Answer | $\\boxed{5}$ |`: a table cell
+    if before.endswith("\\in"):
+        return True  # `x \\in \\boxed{[0, 7)}`: the set x belongs to
+    before = before.rstrip(",")  # "Therefore, \\boxed{5}"
+    start = len(before)
+    while start > 0 and before[start - 1].isascii() and before[start - 1].isalpha():
         start -= 1
-    return text[start:end] if start > 0 and text[start - 1] == "\\" else ""
+    word = before[start:]
+    return bool(word) and (start == 0 or before[start - 1] in " \t*") and word.casefold() in _LEAD_IN_WORDS
+
+
+def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
+    """(what after the last box is no closing, or None; the answers restated after it). The rest of the box's
+    line may hold closing punctuation and delimiters, a unit, a degree sign, "is the final answer" and
+    "I hope it is correct."; each later line must be blank, a rule, a closing, or a restated answer."""
+    line_end = tail.find("\n")
+    first, rest = (tail, "") if line_end == -1 else (tail[:line_end], tail[line_end + 1 :])
+    restated: list[str] = []
+    remainder = _closed_line(first, first_line=True)
+    if remainder:
+        statement = _restated(remainder)
+        if statement is None:
+            return remainder, restated
+        restated.append(statement)
+    for line in rest.split("\n"):
+        remainder = _closed_line(line, first_line=False)
+        if not remainder:
+            continue
+        statement = _restated(remainder)
+        if statement is None:
+            return remainder, restated
+        restated.append(statement)
+    return None, restated
+
+
+def _closed_line(line: str, *, first_line: bool) -> str:
+    """What is left of `line` once its closing is read: delimiters, punctuation, closings; on the box's own line
+    a unit and a degree sign too. Empty when the line only closes."""
+    line = _without_prefixes(line, _CLOSERS)
+    if first_line:
+        degree = next((d for d in _DEGREES if line.startswith(d)), None)
+        if degree:
+            line = _without_prefixes(line[len(degree):], _CLOSERS)
+        line = _without_prefixes(line[_unit_length(line):], _CLOSERS)
+    line = _without_prefixes(line, _CLOSERS)
+    while (environment_end := _END.match(line)) is not None:  # `\\boxed{5}. \\end{align*}`
+        line = _without_prefixes(line[environment_end.end():], _CLOSERS)
+    if line.lstrip().startswith("|") and not line.strip().strip("|").strip():
+        return ""  # the end of a table cell
+    while (closing := _CLOSINGS.match(line)) is not None:
+        line = _without_prefixes(line[closing.end():], _CLOSERS)
+    return "" if _RULE.fullmatch(line) else line
+
+
+def _unit_length(line: str) -> int:
+    """How much of the start of `line` is a unit (`\\text{ cm}`, `square centimeters`), 0 when none is."""
+    text = _TEXT.match(line)
+    if text is not None:
+        return text.end() if is_unit_text(text[1]) else 0
+    words = line.split(" ", 3)[:3]
+    for count in range(len(words), 0, -1):
+        candidate = " ".join(words[:count])
+        if is_unit_text(candidate.rstrip(".,!;")):
+            return len(candidate.rstrip(".,!;"))
+    return 0
+
+
+def _restated(line: str) -> str | None:
+    """The answer a line restates ("The final answer is $7$. I hope it is correct.", `#### 7`), or None when the
+    line is anything else. The restatement must be read whole by the same grammar; it is a candidate."""
+    marker = _STATEMENT.match(line) or _GSM8K.match(line)
+    if marker is None:
+        return None
+    answer = _CLOSINGS.split(line[marker.end():], maxsplit=1)[0]
+    answer = _without_suffixes(_without_prefixes(answer, _CLOSERS), _CLOSERS)
+    return answer if answer and readable(answer) else None
+
+
+def _without_prefixes(text: str, prefixes: tuple[str, ...]) -> str:
+    while True:
+        prefix = next((p for p in prefixes if text.startswith(p)), None)
+        if prefix is None:
+            return text
+        text = text[len(prefix):]
+
+
+def _without_suffixes(text: str, suffixes: tuple[str, ...]) -> str:
+    while True:
+        suffix = next((s for s in suffixes if text.endswith(s)), None)
+        if suffix is None:
+            return text
+        text = text[: -len(suffix)]
 
 
 def _read_box(text: str, after_command: int, start: int, hidden: str | None) -> Box | None:
@@ -124,16 +225,19 @@ def _read_box(text: str, after_command: int, start: int, hidden: str | None) -> 
 
 
 class _Hiding:
-    """What hides text at a point of a left-to-right scan: an open brace group, a `%` comment, an HTML
-    comment, a code span, `\\iffalse`. `advance` moves the scan on; each character is looked at once."""
+    """What hides text at a point of a left-to-right scan: an open brace group, a `%` comment, an HTML comment,
+    a code span or fenced block, a TeX conditional (`\\iffalse`, `\\ifnum`, ... up to `\\fi`), a comment or
+    verbatim environment. `advance` moves the scan on; plain text is skipped at C speed."""
 
     def __init__(self) -> None:
-        self.depth = 0
-        self.line_comment = self.html_comment = self.code_span = self.iffalse = False
+        self.depth = self.conditionals = 0
+        self.line_comment = self.html_comment = self.code_span = self.fence = False
+        self.environment: str | None = None
 
     def reason(self) -> str | None:
         for hidden, why in ((self.html_comment, "an HTML comment"), (self.line_comment, "a % comment"),
-                            (self.code_span, "a code span"), (self.iffalse, "\\iffalse"),
+                            (self.code_span or self.fence, "code"), (self.conditionals > 0, "a TeX conditional"),
+                            (self.environment is not None, f"a {self.environment} environment"),
                             (self.depth > 0, "another command's argument")):
             if hidden:
                 return why
@@ -148,33 +252,52 @@ class _Hiding:
                     return
                 self.html_comment, index = False, close + 3
                 continue
-            special = _SPECIAL.search(text, index, end)  # plain text between is skipped at C speed
+            special = _SPECIAL.search(text, index, end)
             if special is None:
                 return
             index = special.start()
-            char = text[index]
-            if char == "\n":
-                self.line_comment = self.code_span = False
-                if text.startswith("\n\n", index) or text.startswith("\n\r\n", index):
-                    self.depth = 0  # no group spans a paragraph: an unbalanced `{` in prose ends there
-            elif self.line_comment:
-                pass
-            elif char == "\\":
-                if text.startswith("\\iffalse", index):
-                    self.iffalse = True
-                elif text.startswith("\\fi", index) and not text[index + 3 : index + 4].isalpha():
-                    self.iffalse = False
-                index += 2
-                continue
-            elif char == "%" and (index == 0 or text[index - 1] in " \t\n"):
-                self.line_comment = True  # `20%` after a digit is a percent sign; `% ...` is a LaTeX comment
-            elif text.startswith("<!--", index):
-                self.html_comment, index = True, index + 4
-                continue
-            elif char == "`":
-                self.code_span = not self.code_span
-            elif char == "{":
-                self.depth += 1
-            elif char == "}":
-                self.depth = max(0, self.depth - 1)
-            index += 1
+            index = self._step(text, index)
+
+    def _step(self, text: str, index: int) -> int:
+        """Read the special character at `index`; returns where the scan goes on."""
+        char = text[index]
+        if char == "\n":
+            self.line_comment = self.code_span = False
+            if text.startswith("```", index + 1) or text.startswith("~~~", index + 1):
+                self.fence = not self.fence
+            if text.startswith("\n\n", index) or text.startswith("\n\r\n", index):
+                self.depth = 0  # no group spans a paragraph: an unbalanced `{` in prose ends there
+        elif self.line_comment:
+            pass
+        elif char == "\\":
+            return self._command(text, index)
+        elif char == "%" and not (index > 0 and text[index - 1].isdigit()):
+            self.line_comment = True  # `20%` is a percent sign; any other `%` starts a TeX comment
+        elif text.startswith("<!--", index):
+            self.html_comment = True
+            return index + 4
+        elif char == "`":
+            if index == 0 and text.startswith("```"):
+                self.fence = not self.fence
+                return index + 3
+            self.code_span = not self.code_span
+        elif char == "{":
+            self.depth += 1
+        elif char == "}":
+            self.depth = max(0, self.depth - 1)
+        return index + 1
+
+    def _command(self, text: str, index: int) -> int:
+        end = index + 1
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+        name = text[index + 1 : end]
+        if name in _CONDITIONALS:
+            self.conditionals += 1
+        elif name == "fi":
+            self.conditionals = max(0, self.conditionals - 1)
+        elif name in ("begin", "end"):
+            environment = next((e for e in _HIDING_ENVIRONMENTS if text.startswith(f"{{{e}", end)), None)
+            if environment is not None:
+                self.environment = environment if name == "begin" else None
+        return max(end, index + 2)

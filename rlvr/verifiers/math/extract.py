@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rlvr.verifiers.math.boxes import BOX_COMMANDS, refusal, scan_boxes, separates
-from rlvr.verifiers.math.lenient import last_expression, readable
+from rlvr.verifiers.math.boxes import BOX_COMMANDS, refusal, scan_boxes, separates, statements_after, unclosed_tail
+from rlvr.verifiers.math.lenient import as_number, last_expression, readable
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
@@ -44,12 +44,13 @@ _MINUS = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\u2014\ufe63
 class Extraction:
     """What was found: the final answer (None when nothing was), every distinct final answer seen, cleaned
     (spelled differently: `\\frac12` and `0.5` are two candidates; whether they differ in value is compare's call),
-    whether they were boxed one by one in a row (a list), and why the final answer cannot be taken (`refused`)."""
+    every box in order when they were boxed one by one in a row (`row`: a list), and why the final answer cannot
+    be taken (`refused`)."""
 
     answer: str | None
     method: str | None = None
     candidates: tuple[str, ...] = ()
-    in_a_row: bool = False
+    row: tuple[str, ...] = ()
     refused: str | None = None
 
     @property
@@ -81,11 +82,13 @@ def extract_answer(completion: str, methods: Sequence[str] = ("boxed", "gsm8k", 
 
 def after_thinking(completion: str) -> str:
     """The completion up to the end of its turn (`<|im_end|>`, `<|im_start|>`, ...: what follows is another turn)
-    and after its last `</think>` (a template may open `<think>` in the prompt, so only the close counts); empty
-    when a `<think>` is opened and never closed, also after that close."""
+    and after its `</think>` (a template may open `<think>` in the prompt, so only the close counts); empty when
+    a `<think>` is opened and never closed, also after that close, and when `</think>` closes more than once."""
     turn_end = min((i for marker in _TURN_ENDS if (i := completion.find(marker)) != -1), default=len(completion))
     completion = completion[:turn_end]
     lowered = completion.lower()
+    if lowered.count(THINK_CLOSE) > 1:
+        return ""  # readers split at the first `</think>`, this one at the last: which part is the answer?
     close = lowered.rfind(THINK_CLOSE)
     rest = completion[close + len(THINK_CLOSE) :] if close != -1 else completion
     return "" if THINK_OPEN in (lowered[close + len(THINK_CLOSE) :] if close != -1 else lowered) else rest
@@ -135,21 +138,15 @@ def _boxed(completion: str) -> Extraction | None:
         return None
     last = boxes[-1]
     shown = [box for box in boxes if not box.hidden]
-    later = _later_statements(completion[last.end:])
+    later = statements_after(completion[last.end:])
     answers = [box.content for box in shown if box.content.strip()] + later
     refused = refusal(completion, last)
     if not answers or (not last.content.strip() and not later):
         return Extraction(answer="", method="boxed", refused=refused)
     found = _found(answers, "boxed")
     in_a_row = not later and all(separates(completion[a.end:b.start]) for a, b in zip(shown, shown[1:], strict=False))
-    return Extraction(found.answer, found.method, found.candidates, in_a_row=in_a_row, refused=refused)
-
-
-def _later_statements(text: str) -> list[str]:
-    """Answers stated after the last box ("Actually that's incorrect; the answer is 7.", `#### 7`), wherever they
-    stand: each one the grammar reads is one more candidate, so a changed mind is a hedge."""
-    stated = [m.group(1) for m in _ANSWER_IS.finditer(text[:TAIL_CHARS])] + _gsm8k(text)
-    return [answer for answer in stated if answer.strip() and readable(clean_answer(_HOPE.sub("", answer)))]
+    row = tuple(clean_answer(box.content) for box in shown) if in_a_row and len(shown) <= _MAX_CANDIDATES else ()
+    return Extraction(found.answer, found.method, found.candidates, row=row, refused=refused)
 
 
 def _found(answers: list[str], method: str) -> Extraction:
@@ -184,7 +181,12 @@ def _with_unit_as_text(answer: str) -> str:
 
 
 def _gsm8k(completion: str) -> list[str]:
-    return [m.group(1) for m in _GSM8K.finditer(completion[-TAIL_CHARS:]) if m.group(1).strip()]
+    """The `#### 42` lines, when nothing but closings follows the last ("That is wrong; it is 7." takes it back)."""
+    tail = completion[-TAIL_CHARS:]
+    found = [m for m in _GSM8K.finditer(tail) if m.group(1).strip()]
+    if not found or unclosed_tail(tail[found[-1].end():]) is not None:
+        return []
+    return [m.group(1) for m in found]
 
 
 def _answer_is(completion: str) -> list[str]:
@@ -211,6 +213,9 @@ def _answer_is(completion: str) -> list[str]:
 def _leniently(answer: str) -> str:
     """A stated answer as the lenient mode reads it: whole when the grammar can, else what ends last in it
     ("The volume of $ABCDEFGH$ is 120." gives 120)."""
+    number = as_number(clean_answer(answer))
+    if number is not None:
+        return number
     if readable(clean_answer(answer)):
         return answer
     found = last_expression(answer)
