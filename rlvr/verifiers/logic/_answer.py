@@ -26,6 +26,7 @@ ANSWER_INSTRUCTIONS = ("Put your final answer inside <answer></answer> tags. Onl
 
 
 MINUS_SIGNS = frozenset("-−–—")
+_CLOSING_MARKS = " \t\r\n.!*`"
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -36,10 +37,13 @@ class AnswerError(ValueError):
 def extract_answer(completion: str) -> str | VerifyResult:
     """Return the final answer's text, or the result to give when there is none (or it hedges)."""
     lowered = completion.translate(_ASCII_LOWER)  # str.lower() can change the length ("İ"), this cannot
+    if lowered.count(THINK_CLOSE) > 1:
+        return VerifyResult.no_answer("</think> closes more than once: which part is the answer?")
     thought = lowered.rfind(THINK_CLOSE)
     if thought != -1:  # a template may open <think> in the prompt, so only the close is looked for
         completion, lowered = completion[thought + len(THINK_CLOSE):], lowered[thought + len(THINK_CLOSE):]
     blocks: list[str] = []
+    last_start = last_end = 0
     start = lowered.find(OPEN)
     while start != -1:
         end = lowered.find(CLOSE, start + len(OPEN))
@@ -48,11 +52,14 @@ def extract_answer(completion: str) -> str | VerifyResult:
         text = completion[start + len(OPEN):end].strip()
         if text:
             blocks.append(text)
+            last_start, last_end = start, end + len(CLOSE)
             if len(blocks) > MAX_BLOCKS:
                 return VerifyResult.wrong(f"more than {MAX_BLOCKS} <answer> blocks: hedging gets no credit")
         start = lowered.find(OPEN, end + len(CLOSE))
     if not blocks:
         return VerifyResult.no_answer("no <answer>...</answer> block with content")
+    if (refused := _not_final(completion, lowered, last_start, last_end)) is not None:
+        return VerifyResult.no_answer(refused)
     final = blocks[-1]
     if len(final) > MAX_ANSWER_CHARS:
         return VerifyResult.no_answer(f"the answer is longer than {MAX_ANSWER_CHARS} characters")
@@ -61,6 +68,21 @@ def extract_answer(completion: str) -> str | VerifyResult:
         return VerifyResult.wrong(f"{len(distinct)} different answers given: hedging gets no credit",
                                   answers=len(distinct))
     return _strip_fences(final)
+
+
+def _not_final(completion: str, lowered: str, start: int, end: int) -> str | None:
+    """Why the last block is not the final answer a reader sees, or None: it must be shown (not inside an HTML
+    comment or a code fence) and end the completion (nothing after it but spacing and punctuation, no
+    `<answer>` opened again)."""
+    if lowered.count("<!--", 0, start) > lowered.count("-->", 0, start):
+        return "the last <answer> block is inside an HTML comment"
+    fences = sum(1 for line in completion[:start].split("\n") if line.lstrip().startswith(("```", "~~~")))
+    if fences % 2:
+        return "the last <answer> block is inside a code block"
+    after = completion[end:].strip().strip(_CLOSING_MARKS)
+    if after:
+        return f"text after the last </answer> ({after[:40]!r}): the answer block ends the completion"
+    return None
 
 
 def _normal(text: str) -> str:

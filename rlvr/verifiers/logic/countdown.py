@@ -139,10 +139,8 @@ class _Parser:
         if depth > MAX_DEPTH:
             raise AnswerError("the expression nests too deeply")
         token = self.peek()
-        if token == "-":
-            self.pos += 1
-            inner = self.unary(depth + 1)
-            return None if inner is None else -inner
+        if token == "-":  # `10 - -4`: negation is no operation of the puzzle, and -4 no given number
+            raise AnswerError("a minus sign before a number or bracket: only + - * / between numbers are allowed")
         if token is not None and token in OPEN_BRACKETS:
             self.pos += 1
             value = self.expr(depth + 1)

@@ -110,6 +110,7 @@ def parse(text: str, island: Island) -> tuple[bool, ...]:
     index = {name.lower(): i for i, name in enumerate(island.names)}
     tokens = scan(text.translate(APOSTROPHES), SYMBOLS, apostrophes=True)
     roles: dict[int, bool] = {}
+    empty: set[bool] = set()  # roles a heading says nobody has (`Knights: none`)
     for line in split_lines(tokens):
         cells = table_cells(line)
         if cells is not None:
@@ -117,7 +118,11 @@ def parse(text: str, island: Island) -> tuple[bool, ...]:
             continue
         for clause in split_at(_drop_marker(line), ("period", "semicolon")):
             if clause:
-                _Clause(clause, index, island.names, roles).read()
+                _Clause(clause, index, island.names, roles, empty).read()
+    contradicted = [i for i, role in roles.items() if role in empty]
+    if contradicted:
+        role = "knights" if roles[contradicted[0]] else "knaves"
+        raise AnswerError(f"a heading says there are no {role}, but {island.names[contradicted[0]]} is one")
     missing = [island.names[i] for i in range(len(island.names)) if i not in roles]
     if missing:
         raise AnswerError(f"no role given for {', '.join(missing)}")
@@ -159,8 +164,8 @@ class _Clause:
     """One clause: `[so,] [answer:] (heading | assignment ((, | and) assignment)*)`, read to its end."""
 
     def __init__(self, tokens: list[Token], index: Mapping[str, int], names: Sequence[str],
-                 roles: dict[int, bool]):
-        self.tokens, self.at, self.index, self.names, self.roles = tokens, 0, index, names, roles
+                 roles: dict[int, bool], empty: set[bool]):
+        self.tokens, self.at, self.index, self.names, self.roles, self.empty = tokens, 0, index, names, roles, empty
 
     def peek(self, ahead: int = 0) -> Token | None:
         at = self.at + ahead
@@ -249,6 +254,7 @@ class _Clause:
             raise self.fail("':' after the role heading")
         if self.word("none"):
             self.at += 1
+            self.empty.add(role)
             return
         for person in self.names_list():
             _set(self.roles, person, role, self.names)
