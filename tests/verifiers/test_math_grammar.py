@@ -99,3 +99,18 @@ def test_the_second_redteam_round_earns_no_reward(case: dict) -> None:
     reference = {"answer": case["gold"], **({"extraction": "lenient"} if "lenient" in case["class"] else {})}
     # through the killable pool: a few of these run into the timeout (reward None), which is no reward either
     assert rlvr.verify("rlvr/Math-v1", completion=case["completion"], reference=reference).reward != 1.0, case["why"]
+
+
+REDTEAM3 = [json.loads(line) for line in (Path(__file__).parent / "data" / "redteam3.jsonl").open()]
+# round 3's attacks that still earn a reward, by known limit (docs/envs/math.md, docs/envs/logic.md): a box in an
+# indented code block, a doubt before a lead-in ("I doubt it is \boxed{5}"), a ratio of units (cm/m), the lenient
+# read of a last line that is a bare answer, and a draft block inside thinking
+KNOWN_LIMITS = {"math-hidden_box-02", "math-retract_later-15", "math-units-09", "math-lenient-06",
+                "logic-knights_knaves-outside-06"}
+
+
+@pytest.mark.parametrize("case", [c for c in REDTEAM3 if c["expect"] != "correct" and c["id"] not in KNOWN_LIMITS],
+                         ids=lambda case: case["id"])
+def test_the_third_redteam_round_earns_no_reward(case: dict) -> None:
+    result = rlvr.verify(case["env"], completion=case["completion"], reference=case["reference"])
+    assert result.reward != 1.0, case["why"]
