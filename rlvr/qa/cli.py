@@ -37,6 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     from rlvr.envs.registry import ENVS
     from rlvr.qa.report import render
     from rlvr.qa.runner import run_qa
+    from rlvr.verifiers.code import owning_shared_sandbox
 
     env_ids = list(ENVS) if args.all else args.envs
     unknown = [env_id for env_id in env_ids if env_id not in ENVS]
@@ -45,8 +46,9 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     verifier = Verifier()
     try:
-        reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
-                          verifier=verifier) for env_id in env_ids]
+        with owning_shared_sandbox():
+            reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
+                              verifier=verifier) for env_id in env_ids]
     finally:
         verifier.close()
     passed = all(report.passed for report in reports)

@@ -30,14 +30,17 @@ class LiveServer:
     def start(self) -> LiveServer:
         self._thread.start()
         deadline = time.monotonic() + 60
+        last = "no answer"
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                reply = httpx.get(self.url + "/readyz", timeout=2)
+                if reply.status_code == 200:
                     return self
-            except httpx.TransportError:
-                pass
+                last = f"{reply.status_code} {reply.text[:300]}"
+            except httpx.TransportError as exc:
+                last = repr(exc)
             time.sleep(0.05)
-        raise RuntimeError("the test server did not become ready in 60 s")
+        raise RuntimeError(f"the test server did not become ready in 60 s (last /readyz: {last})")
 
     def stop(self) -> None:
         self._server.should_exit = True

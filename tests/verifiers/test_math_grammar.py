@@ -37,12 +37,15 @@ WORST = {
 @pytest.mark.parametrize("shape", WORST)
 def test_the_worst_answers_are_read_within_the_bound(shape: str) -> None:
     answer = WORST[shape][:1_000]
-    started = time.perf_counter()
-    try:
-        parse_answer(answer)
-    except Unreadable:
-        pass
-    assert time.perf_counter() - started < PARSE_BOUND_S
+    timings = []
+    for _ in range(3):  # the best of three: a loaded CI machine may pause any one run
+        started = time.perf_counter()
+        try:
+            parse_answer(answer)
+        except Unreadable:
+            pass
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < PARSE_BOUND_S
 
 
 @pytest.mark.parametrize(("answer", "reason"), [

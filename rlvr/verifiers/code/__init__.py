@@ -7,6 +7,7 @@ from rlvr.verifiers.code.config import (
     CodeConfig,
     SandboxSettings,
     current_shared_sandbox,
+    owning_shared_sandbox,
     set_shared_sandbox,
     shared_sandbox,
     using_sandbox,
@@ -15,5 +16,6 @@ from rlvr.verifiers.code.extract import extract_code
 from rlvr.verifiers.code.reference import Suite, parse_reference
 from rlvr.verifiers.code.verifier import verify
 
-__all__ = ["CodeConfig", "SandboxSettings", "Suite", "current_shared_sandbox", "extract_code", "parse_reference",
-           "set_shared_sandbox", "shared_sandbox", "using_sandbox", "verify"]
+__all__ = ["CodeConfig", "SandboxSettings", "Suite", "current_shared_sandbox", "extract_code",
+           "owning_shared_sandbox", "parse_reference", "set_shared_sandbox", "shared_sandbox", "using_sandbox",
+           "verify"]

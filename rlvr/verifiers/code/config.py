@@ -130,3 +130,17 @@ def using_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
         yield sandbox
     finally:
         set_shared_sandbox(previous)
+
+
+@contextmanager
+def owning_shared_sandbox() -> Iterator[None]:
+    """A sandbox the verifier creates on first use inside the block belongs to the block: it is closed at the
+    end and the one from before is restored. For commands that run code checks and then hand the process back
+    (`rlvr qa`), so no executor outlives them into whatever the process does next."""
+    before = current_shared_sandbox()
+    try:
+        yield
+    finally:
+        during = set_shared_sandbox(before)
+        if during is not None and during is not before:
+            during.close()
