@@ -117,3 +117,18 @@ KNOWN_LIMITS = {"math-hidden_box-02", "math-retract_later-15", "math-units-09", 
 def test_the_third_redteam_round_earns_no_reward(case: dict) -> None:
     result = rlvr.verify(case["env"], completion=case["completion"], reference=case["reference"])
     assert result.reward != 1.0, case["why"]
+
+
+REDTEAM4 = [json.loads(line) for line in (Path(__file__).parent / "data" / "math_redteam4.jsonl").open()]
+# round 4's attacks that still earn a reward, by known limit: a previous sentence that contradicts a box opening a
+# new sentence ("x = 7, not 5. \boxed{5}"), a clause before the lead-in clause ("Rounded down ..., the total is"),
+# `*` alone before a display box, a box in an indented code block, and a dash after the box
+KNOWN_LIMITS_4 = {"math4-misc-07", "math4-misc-08", "math4-misc-09", "math4-lead_word-14", "math4-newline_in_math-13",
+                  "math4-hidden_box-19", "math4-misc-02"}
+
+
+@pytest.mark.parametrize("case", [c for c in REDTEAM4 if c["expect"] != "correct" and c["id"] not in KNOWN_LIMITS_4],
+                         ids=lambda case: case["id"])
+def test_the_fourth_redteam_round_earns_no_reward(case: dict) -> None:
+    result = rlvr.verify("rlvr/Math-v1", completion=case["completion"], reference={"answer": case["gold"]})
+    assert result.reward != 1.0, case["why"]

@@ -22,14 +22,22 @@ BOX_COMMANDS = ("\\boxed", "\\fbox")
 _BOX = re.compile("|".join(re.escape(command) for command in BOX_COMMANDS) + "(?![A-Za-z])")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\?[^\s{}]")  # what LaTeX boxes after `\\boxed ` without braces: `\\boxed 6`
 # what may open the box's math or emphasis just before it, and close it just after
-_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!", "\\ ", "~", " ", "\t", "\r")
-_OPENERS = ("$$", "$", "\\(", "\\[", "**", "*", "__", "(", *_SPACING)
-_CLOSERS = ("$$", "$", "\\)", "\\]", "**", "*", "__", ")", ".", ",", "!", ";", *_SPACING)
+_SPACING = ("\\qquad", "\\quad", "\\,", "\\;", "\\:", "\\!", "\\ ", "~", " ", "\t", "\r", "\n")
+_OPENERS = ("\\$", "$$", "$", "\\(", "\\[", "**", "*", "__", "(", "<answer>", *_SPACING)
+_CLOSERS = ("$$", "$", "\\)", "\\]", "**", "*", "__", ")", ".", ",", "!", ";", "\u3002", "</answer>",
+            *_SPACING[:-1])
 _LEAD_IN_WORDS = frozenset("""is are was be as to equals equal get gets got gives give giving obtain obtains find
     finds yields yield becomes become have has answer answers result total therefore thus so hence then final
     solution value form decimal fraction simplified exactly sum product area volume length probability number
     count remainder difference ratio average mean distance time speed cost price perimeter radius height width
-    again worth""".split())
+    again worth summary conclusion""".split())
+_LEAD_IN_COMMANDS = frozenset({"therefore", "Rightarrow", "implies", "Longrightarrow"})
+# words that doubt or deny what follows them in their sentence ("x is not equal to", "Wrong answer:", "close to")
+_DOUBTS = frozenset("""not no never cannot cant can't don't doesn't didn't isn't aren't wasn't won't wouldn't
+    shouldn't nor wrong incorrect rejected reject false mistake mistaken error counterexample guess guessed
+    approximately approx about around roughly nearly almost close maybe perhaps probably possibly unsure doubt
+    naive instead except rounded""".split())
+_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)?")  # words, never command names (`\\not`)
 _NEW_SENTENCE = re.compile(r"[.!?][ \t]+(?:\$\$|\$|\\\(|\\\[)?[ \t]*$")  # `x = 3. \\boxed{3}`, never `0.\\boxed{5}`
 _MARKDOWN_LINE_START = re.compile(r"[ \t]*(?:[-*+>]|\d{1,3}[.)]|#{1,6})?[ \t]*")  # a bullet, quote, item, heading
 _DEGREES = ("^\\circ", "^{\\circ}", "\u00b0")
@@ -43,7 +51,8 @@ _RULE = re.compile(r"[\s$\\\]\[)(*_`-]*")  # a line of delimiters or a Markdown 
 _SEPARATOR = re.compile(r"[\s,;$()\[\]\\]*(?:(?:and|\\text\{\s*and\s*\}|\\q?quad)[\s,;$()\[\]\\]*)*")
 _MAX_SEPARATOR = 200
 _SPECIAL = re.compile(r"[\n\\%`{}<]")
-_HIDING_ENVIRONMENTS = ("comment", "verbatim", "lstlisting", "minted")
+_HIDING_ENVIRONMENTS = ("comment", "verbatim", "Verbatim", "spverbatim", "lstlisting", "minted", "filecontents",
+                        "filecontents*")
 _CONDITIONALS = frozenset("""if iffalse iftrue ifnum ifx ifdim ifcase ifodd ifcat ifdefined ifcsname ifvmode
     ifhmode ifmmode ifinner ifvoid ifeof""".split())  # never `\\iff`
 
@@ -79,19 +88,45 @@ def scan_boxes(text: str) -> list[Box]:
     return boxes
 
 
-def refusal(text: str, box: Box) -> str | None:
-    """Why the last box of `text` is no final answer, or None when it is shown and stands alone."""
+def refusal(text: str, box: Box, previous: Box | None = None) -> str | None:
+    """Why the last box of `text` is no final answer, or None when it is shown and stands alone (or ends a row of
+    boxes after `previous`: `\\boxed{2}, \\boxed{3}`)."""
     if box.hidden:
         return f"the last box is not shown ({box.hidden})"
-    line_start = text.rfind("\n", 0, box.start) + 1
-    line = text[line_start:box.start]
-    before = _without_suffixes(line, _OPENERS)
-    if not (_leads_in(before) or _NEW_SENTENCE.search(line[-12:])):
+    paragraph = text[_paragraph_start(text, box.start):box.start]  # inside math a line break is a space
+    before = _without_suffixes(paragraph, _OPENERS)
+    in_a_row = previous is not None and separates(text[previous.end:box.start])
+    if not (in_a_row or _leads_in(before) or _NEW_SENTENCE.search(paragraph[-12:])):
         return f"the last box does not stand alone ({before[-30:]!r} before it)"
+    doubting = {word.casefold() for word in _WORDS.findall(_clause_before(before))} & _DOUBTS
+    if doubting:
+        return f"the words that lead to the last box doubt or deny it ({', '.join(sorted(doubting))})"
     after = _after_last_box(text[box.end:])[0]
     if after is not None:
         return f"the last box does not end the answer ({after[:30]!r} after it)"
     return None
+
+
+def _paragraph_start(text: str, end: int) -> int:
+    """Where the paragraph holding `end` starts: after the last blank line before it (at most 2,000 back)."""
+    start = max(0, end - 2_000)
+    blank = max(text.rfind("\n\n", start, end), text.rfind("\n\r\n", start, end))
+    return blank + 1 if blank != -1 else start
+
+
+def _clause_before(before: str) -> str:
+    """The clause that leads to the box ("x is not equal to", a label "Wrong answer:"): back to the last `,`,
+    `;`, `.`, `!`, `?` or box before it, a trailing `:` or `=` aside."""
+    before = before.rstrip(" \t\n:=>")
+    start = max(before.rfind(mark) for mark in (",", ";", ".", "!", "?", "}"))
+    return before[start + 1:]
+
+
+def hidden_at(text: str, position: int) -> str | None:
+    """Why the text at `position` is not shown (a comment, code, hidden HTML, ...), or None."""
+    state = _Hiding()
+    state.advance(text, 0, position)
+    return state.reason()
 
 
 def unclosed_tail(text: str) -> str | None:
@@ -114,18 +149,34 @@ def _leads_in(before: str) -> bool:
     """Nothing, Markdown (a bullet, a quote, a heading, a table cell), a label ending in `:`, `x =` (also `=>`), or
     a lead-in word (`is`, `gives`, `thus`) before the box; never an operator, a relation, a command, a digit, a
     symbol or another word (`7 -`, `\\\\neq`, `\\\\frac1`, `2`, `≠`, `not`, `approximately`)."""
-    if _MARKDOWN_LINE_START.fullmatch(before) or before.endswith((":", "=", "=>")):
+    if _MARKDOWN_LINE_START.fullmatch(before) or before.endswith((":", "=>")):
         return True
-    if before.lstrip().startswith("|") and before.endswith("|"):
-        return True  # `| Answer | $\\boxed{5}$ |`: a table cell
-    if before.endswith("\\in"):
-        return True  # `x \\in \\boxed{[0, 7)}`: the set x belongs to
+    if before.endswith("="):  # `x = \\boxed{5}`, never `x != `, `x <= `, `x \\not=`, `x =/= `
+        rest = before[:-1].rstrip()
+        return not rest.endswith(("!", "<", ">", "/", "~", ":", "=")) and not _last_command(rest)
+    if before.lstrip().startswith("|") and before.endswith("|"):  # `| Answer | $\\boxed{5}$ |`: a table cell
+        label = before.rstrip("| ").rsplit("|", 1)[-1].strip(" *")
+        return all(word.casefold() in _LEAD_IN_WORDS for word in label.split()) and label.replace(" ", "").isalpha()
+    if before.endswith("\\in"):  # `x \\in \\boxed{[0, 7)}`: the set x belongs to, never `\\not\\in`
+        return not _last_command(before[:-3].rstrip())
+    if before.endswith(("\u7b54\u6848\u662f", "\u7b54\u6848\u4e3a")):  # 答案是, 答案为
+        return True
     before = before.rstrip(",")  # "Therefore, \\boxed{5}"
     start = len(before)
     while start > 0 and before[start - 1].isascii() and before[start - 1].isalpha():
         start -= 1
     word = before[start:]
-    return bool(word) and (start == 0 or before[start - 1] in " \t*") and word.casefold() in _LEAD_IN_WORDS
+    if start > 0 and before[start - 1] == "\\":
+        return word in _LEAD_IN_COMMANDS  # `\\therefore \\boxed{5}`
+    return bool(word) and (start == 0 or before[start - 1] in " \t\n*") and word.casefold() in _LEAD_IN_WORDS
+
+
+def _last_command(text: str) -> str:
+    """The command `text` ends with (`ne` for `x \\ne`), or ''."""
+    start = len(text)
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        start -= 1
+    return text[start:] if start > 0 and text[start - 1] == "\\" else ""
 
 
 def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
@@ -152,9 +203,23 @@ def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
     return None, restated
 
 
+def unit_after(text: str) -> str:
+    """A degree sign or unit written right after the last box (`\\boxed{30}^\\circ`, `\\boxed{5} km`), as LaTeX
+    to append to the boxed answer: it is part of the answer and compared with the gold's unit."""
+    line = _without_prefixes(text[: text.find("\n") if "\n" in text else len(text)], _CLOSERS)
+    degree = next((d for d in _DEGREES if line.startswith(d)), None)
+    if degree:
+        return "^\\circ"
+    length = _unit_length(line)
+    if not length:
+        return ""
+    unit = _TEXT.match(line)
+    return f" \\text{{{unit[1] if unit else line[:length]}}}"
+
+
 def _closed_line(line: str, *, first_line: bool) -> str:
     """What is left of `line` once its closing is read: delimiters, punctuation, closings; on the box's own line
-    a unit and a degree sign too. Empty when the line only closes."""
+    a unit and a degree sign too (`unit_after` keeps them with the answer). Empty when the line only closes."""
     line = _without_prefixes(line, _CLOSERS)
     if first_line:
         degree = next((d for d in _DEGREES if line.startswith(d)), None)
@@ -190,7 +255,9 @@ def _restated(line: str) -> str | None:
     marker = _STATEMENT.match(line) or _GSM8K.match(line)
     if marker is None:
         return None
-    answer = _CLOSINGS.split(line[marker.end():], maxsplit=1)[0]
+    answer, *closing = _CLOSINGS.split(line[marker.end():], maxsplit=1)
+    if closing and _closed_line(_CLOSINGS.search(line[marker.end():])[0] + closing[0], first_line=False):
+        return None  # "... I hope it is correct. Just kidding, it is 7.": more than a closing follows
     answer = _without_suffixes(_without_prefixes(answer, _CLOSERS), _CLOSERS)
     return answer if answer and readable(answer) else None
 
@@ -225,19 +292,23 @@ def _read_box(text: str, after_command: int, start: int, hidden: str | None) -> 
 
 
 class _Hiding:
-    """What hides text at a point of a left-to-right scan: an open brace group, a `%` comment, an HTML comment,
-    a code span or fenced block, a TeX conditional (`\\iffalse`, `\\ifnum`, ... up to `\\fi`), a comment or
-    verbatim environment. `advance` moves the scan on; plain text is skipped at C speed."""
+    """What hides text at a point of a left-to-right scan: an open brace group, a `%` comment, an HTML comment or
+    a hiding HTML element (`<details>`, `<template>`, `hidden`), a code span or fenced block (indented up to
+    three spaces; only its own marker closes it), a TeX conditional (`\\iffalse`, `\\ifnum`, ... up to `\\fi`),
+    a comment or verbatim environment. `advance` moves the scan on; plain text is skipped at C speed."""
 
     def __init__(self) -> None:
         self.depth = self.conditionals = 0
-        self.line_comment = self.html_comment = self.code_span = self.fence = False
-        self.environment: str | None = None
+        self.line_comment = self.html_comment = self.code_span = False
+        self.fence: str | None = None
+        self.html_element: str | None = None
+        self.environments: list[str] = []
 
     def reason(self) -> str | None:
-        for hidden, why in ((self.html_comment, "an HTML comment"), (self.line_comment, "a % comment"),
-                            (self.code_span or self.fence, "code"), (self.conditionals > 0, "a TeX conditional"),
-                            (self.environment is not None, f"a {self.environment} environment"),
+        for hidden, why in ((self.html_comment, "an HTML comment"), (self.html_element is not None, "hidden HTML"),
+                            (self.line_comment, "a % comment"), (self.code_span or self.fence is not None, "code"),
+                            (self.conditionals > 0, "a TeX conditional"),
+                            (bool(self.environments), "a comment or verbatim environment"),
                             (self.depth > 0, "another command's argument")):
             if hidden:
                 return why
@@ -245,6 +316,8 @@ class _Hiding:
 
     def advance(self, text: str, start: int, end: int) -> None:
         index = start
+        if index == 0:
+            self._fence_line(text, 0)
         while index < end:
             if self.html_comment:
                 close = text.find("-->", index, end)
@@ -255,36 +328,62 @@ class _Hiding:
             special = _SPECIAL.search(text, index, end)
             if special is None:
                 return
-            index = special.start()
-            index = self._step(text, index)
+            index = self._step(text, special.start())
 
     def _step(self, text: str, index: int) -> int:
         """Read the special character at `index`; returns where the scan goes on."""
         char = text[index]
         if char == "\n":
             self.line_comment = self.code_span = False
-            if text.startswith("```", index + 1) or text.startswith("~~~", index + 1):
-                self.fence = not self.fence
             if text.startswith("\n\n", index) or text.startswith("\n\r\n", index):
                 self.depth = 0  # no group spans a paragraph: an unbalanced `{` in prose ends there
-        elif self.line_comment:
-            pass
-        elif char == "\\":
+            return self._fence_line(text, index + 1)
+        if self.line_comment or self.fence is not None:
+            return index + 1
+        if char == "\\":
             return self._command(text, index)
-        elif char == "%" and not (index > 0 and text[index - 1].isdigit()):
+        if char == "%" and not (index > 0 and text[index - 1].isdigit()):
             self.line_comment = True  # `20%` is a percent sign; any other `%` starts a TeX comment
-        elif text.startswith("<!--", index):
-            self.html_comment = True
-            return index + 4
+        elif char == "<":
+            return self._html(text, index)
         elif char == "`":
-            if index == 0 and text.startswith("```"):
-                self.fence = not self.fence
-                return index + 3
             self.code_span = not self.code_span
         elif char == "{":
             self.depth += 1
         elif char == "}":
             self.depth = max(0, self.depth - 1)
+        return index + 1
+
+    def _fence_line(self, text: str, line_start: int) -> int:
+        """A line that opens or closes a fenced code block (up to three spaces before ``` or ~~~)."""
+        at = line_start
+        while at < len(text) and at - line_start < 3 and text[at] == " ":
+            at += 1
+        marker = text[at : at + 3]
+        if marker in ("```", "~~~"):
+            length = 3
+            while at + length < len(text) and text[at + length] == marker[0]:
+                length += 1
+            fence = marker[0] * length
+            if self.fence is None:
+                self.fence = fence
+            elif fence.startswith(self.fence):  # only the same marker, at least as long, closes the block
+                self.fence = None
+            return at + length
+        return line_start
+
+    def _html(self, text: str, index: int) -> int:
+        if text.startswith("<!--", index):
+            self.html_comment = True
+            return index + 4
+        tag_end = text.find(">", index, index + 200)
+        tag = text[index + 1 : tag_end].strip().lower() if tag_end != -1 else ""
+        name = tag.split(" ", 1)[0]
+        if self.html_element is not None:
+            if name == f"/{self.html_element}":
+                self.html_element = None
+        elif name in ("details", "template", "script", "style") or (name.isalpha() and " hidden" in f" {tag}"):
+            self.html_element = name
         return index + 1
 
     def _command(self, text: str, index: int) -> int:
@@ -297,7 +396,12 @@ class _Hiding:
         elif name == "fi":
             self.conditionals = max(0, self.conditionals - 1)
         elif name in ("begin", "end"):
-            environment = next((e for e in _HIDING_ENVIRONMENTS if text.startswith(f"{{{e}", end)), None)
-            if environment is not None:
-                self.environment = environment if name == "begin" else None
+            brace = end
+            while brace < len(text) and text[brace] in " \t":
+                brace += 1
+            environment = next((e for e in _HIDING_ENVIRONMENTS if text.startswith(f"{{{e}}}", brace)), None)
+            if environment is not None and name == "begin":
+                self.environments.append(environment)
+            elif environment is not None and self.environments and self.environments[-1] == environment:
+                self.environments.pop()
         return max(end, index + 2)

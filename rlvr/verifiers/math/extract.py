@@ -13,7 +13,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rlvr.verifiers.math.boxes import BOX_COMMANDS, refusal, scan_boxes, separates, statements_after, unclosed_tail
+from rlvr.verifiers.math.boxes import (
+    BOX_COMMANDS,
+    hidden_at,
+    refusal,
+    scan_boxes,
+    separates,
+    statements_after,
+    unclosed_tail,
+    unit_after,
+)
 from rlvr.verifiers.math.lenient import as_number, last_expression, readable
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
@@ -26,6 +35,7 @@ _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
 # it is correct." (the restatement inside is re-read, the closing formula dropped)
 _ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)\**[ \t]*:?[ \t]*([^\n]*)")
 _HOPE = re.compile(r"(?i)[ \t]*I hope it is correct\.?[ \t]*$")
+_MINERVA = re.compile(r"(?i)(?:the\s+)?(?:final\s+)?answer(?:\s+is|\s*:)\s*")
 # what may open the line of a stated answer: "So the final answer is", "**Final Answer:**", "Thus, my answer:"
 _STATEMENT_LEAD = frozenset("so thus therefore hence finally final the my our answer".split())
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
@@ -139,8 +149,11 @@ def _boxed(completion: str) -> Extraction | None:
     last = boxes[-1]
     shown = [box for box in boxes if not box.hidden]
     later = statements_after(completion[last.end:])
-    answers = [box.content for box in shown if box.content.strip()] + later
-    refused = refusal(completion, last)
+    contents = [box.content for box in shown]
+    if contents and shown[-1] is last:
+        contents[-1] += unit_after(completion[last.end:])  # `\\boxed{5} km` is 5 km, compared as such
+    answers = [content for content in contents if content.strip()] + later
+    refused = refusal(completion, last, shown[-2] if len(shown) > 1 and shown[-1] is last else None)
     if not answers or (not last.content.strip() and not later):
         return Extraction(answer="", method="boxed", refused=refused)
     found = _found(answers, "boxed")
@@ -184,9 +197,9 @@ def _gsm8k(completion: str) -> list[str]:
     """The `#### 42` lines, when nothing but closings follows the last ("That is wrong; it is 7." takes it back)."""
     tail = completion[-TAIL_CHARS:]
     found = [m for m in _GSM8K.finditer(tail) if m.group(1).strip()]
-    if not found or unclosed_tail(tail[found[-1].end():]) is not None:
+    if not found or unclosed_tail(tail[found[-1].end():]) is not None or hidden_at(tail, found[-1].start()):
         return []
-    return [m.group(1) for m in found]
+    return [m.group(1) for m in found] + statements_after(tail[found[-1].end():])
 
 
 def _answer_is(completion: str) -> list[str]:
@@ -202,8 +215,9 @@ def _answer_is(completion: str) -> list[str]:
     if any(word.casefold() not in _STATEMENT_LEAD for word in lead) or tail[last.end():].strip():
         return []
     answer = last.group(1)
-    while (inner := _ANSWER_IS.search(answer)) and inner.group(1).strip():
-        answer = inner.group(1)
+    minerva = _MINERVA.match(answer)  # "Final Answer: The final answer is $72$." restates once, at its start
+    if minerva is not None:
+        answer = answer[minerva.end():]
     answer = _HOPE.sub("", answer)
     if answer.lstrip().startswith(("~", "\u2248")):
         return []  # in prose `~5` is "about 5"
