@@ -90,45 +90,29 @@ def test_the_redteam_set_holds(case: dict) -> None:
     assert (result.reward == 1.0) == (case["expect"] == "correct"), (case["why"], result)
 
 
-REDTEAM2 = [json.loads(line) for line in (Path(__file__).parent / "data" / "math_redteam2.jsonl").open()]
-# what the second red-team round labels "not correct" but the documented policy accepts (docs/envs/math.md):
-# the relative tolerance of a decimal gold, a percentage read without its sign, brackets read as an interval
-BY_POLICY = {"precision-09", "percent-01", "percent-02", "percent-03", "structure-02"}
+# Later rounds (each written against the verifier the round before left), through the killable pool: a few of
+# these run into the timeout (reward None), which is no reward either. What still earns a reward is named here,
+# by reason (docs/envs/math.md, docs/envs/logic.md).
+ACCEPTED_BY_POLICY = {  # a decimal gold's tolerance, a percentage read without its sign, brackets as an interval
+    "precision-09", "percent-01", "percent-02", "percent-03", "structure-02"}
+KNOWN_LIMITS = {
+    "math-hidden_box-02", "math4-hidden_box-19",  # a box in an indented code block
+    "math-retract_later-15",  # a doubt before the lead-in clause: "I doubt it is \boxed{5}"
+    "math4-lead_word-14",  # a clause before the lead-in clause: "Rounded down ..., the total is \boxed{5}"
+    "math4-misc-07", "math4-misc-08", "math4-misc-09",  # a contradicting sentence before a box opening a new one
+    "math-units-09",  # a ratio of units (cm/m)
+    "math-lenient-06",  # the lenient read of a last line that is a bare answer
+    "math4-newline_in_math-13", "math4-misc-02",  # `*` alone before a display box; a dash after the box
+    "logic-knights_knaves-outside-06",  # a draft block inside thinking is no hedge, by design
+}
+LATER_ROUNDS = [case for name in ("math_redteam2.jsonl", "redteam3.jsonl", "math_redteam4.jsonl")
+                for case in map(json.loads, (Path(__file__).parent / "data" / name).open())
+                if case["expect"] != "correct" and case["id"] not in ACCEPTED_BY_POLICY | KNOWN_LIMITS]
 
 
-@pytest.mark.parametrize("case", [c for c in REDTEAM2 if c["expect"] != "correct" and c["id"] not in BY_POLICY],
-                         ids=lambda case: case["id"])
-def test_the_second_redteam_round_earns_no_reward(case: dict) -> None:
-    reference = {"answer": case["gold"], **({"extraction": "lenient"} if "lenient" in case["class"] else {})}
-    # through the killable pool: a few of these run into the timeout (reward None), which is no reward either
-    assert rlvr.verify("rlvr/Math-v1", completion=case["completion"], reference=reference).reward != 1.0, case["why"]
-
-
-REDTEAM3 = [json.loads(line) for line in (Path(__file__).parent / "data" / "redteam3.jsonl").open()]
-# round 3's attacks that still earn a reward, by known limit (docs/envs/math.md, docs/envs/logic.md): a box in an
-# indented code block, a doubt before a lead-in ("I doubt it is \boxed{5}"), a ratio of units (cm/m), the lenient
-# read of a last line that is a bare answer, and a draft block inside thinking
-KNOWN_LIMITS = {"math-hidden_box-02", "math-retract_later-15", "math-units-09", "math-lenient-06",
-                "logic-knights_knaves-outside-06"}
-
-
-@pytest.mark.parametrize("case", [c for c in REDTEAM3 if c["expect"] != "correct" and c["id"] not in KNOWN_LIMITS],
-                         ids=lambda case: case["id"])
-def test_the_third_redteam_round_earns_no_reward(case: dict) -> None:
-    result = rlvr.verify(case["env"], completion=case["completion"], reference=case["reference"])
-    assert result.reward != 1.0, case["why"]
-
-
-REDTEAM4 = [json.loads(line) for line in (Path(__file__).parent / "data" / "math_redteam4.jsonl").open()]
-# round 4's attacks that still earn a reward, by known limit: a previous sentence that contradicts a box opening a
-# new sentence ("x = 7, not 5. \boxed{5}"), a clause before the lead-in clause ("Rounded down ..., the total is"),
-# `*` alone before a display box, a box in an indented code block, and a dash after the box
-KNOWN_LIMITS_4 = {"math4-misc-07", "math4-misc-08", "math4-misc-09", "math4-lead_word-14", "math4-newline_in_math-13",
-                  "math4-hidden_box-19", "math4-misc-02"}
-
-
-@pytest.mark.parametrize("case", [c for c in REDTEAM4 if c["expect"] != "correct" and c["id"] not in KNOWN_LIMITS_4],
-                         ids=lambda case: case["id"])
-def test_the_fourth_redteam_round_earns_no_reward(case: dict) -> None:
-    result = rlvr.verify("rlvr/Math-v1", completion=case["completion"], reference={"answer": case["gold"]})
+@pytest.mark.parametrize("case", LATER_ROUNDS, ids=lambda case: case["id"])
+def test_later_redteam_rounds_earn_no_reward(case: dict) -> None:
+    reference = case.get("reference") or {
+        "answer": case["gold"], **({"extraction": "lenient"} if "lenient" in case["class"] else {})}
+    result = rlvr.verify(case.get("env", "rlvr/Math-v1"), completion=case["completion"], reference=reference)
     assert result.reward != 1.0, case["why"]
