@@ -105,7 +105,7 @@ KNOWN_LIMITS = {
     "math4-newline_in_math-13", "math4-misc-02",  # `*` alone before a display box; a dash after the box
     "logic-knights_knaves-outside-06",  # a draft block inside thinking is no hedge, by design
 }
-LATER_ROUNDS = [case for name in ("math_redteam2.jsonl", "redteam3.jsonl", "math_redteam4.jsonl")
+LATER_ROUNDS = [case for name in ("math_redteam2.jsonl", "redteam3.jsonl", "math_redteam4.jsonl", "math_redteam5.jsonl")
                 for case in map(json.loads, (Path(__file__).parent / "data" / name).open())
                 if case["expect"] != "correct" and case["id"] not in ACCEPTED_BY_POLICY | KNOWN_LIMITS]
 

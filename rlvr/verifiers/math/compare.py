@@ -36,6 +36,7 @@ _WORDS = re.compile(r"[A-Za-z]+(?:[ '\-][A-Za-z]+)*")
 _CHOICE = re.compile(r"^\(\s*([A-Za-z])\s*\)$")  # a multiple-choice letter, `(A)`
 _TEXT_WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|textrm|mbox|mathbf|textit)\{([^{}]*)\}$")
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
+_TEXT_GROUP = re.compile(r"\\(?:text|textrm|mathrm|mbox|operatorname)\s*\{([^{}]*)\}")
 _SPACING = r"(?:\s|\\[ ,;:!]|\\q?quad(?![A-Za-z])|~)*"
 _UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
                    r"\\(?:text|textbf|mathrm|textrm|mbox|operatorname)\s*\{([^{}]*)\}"
@@ -71,6 +72,9 @@ def answers_equal(gold: str, answer: str, policy: NumericPolicy) -> bool:
         raise GoldUnreadable(f"the reference answer is outside the grammar ({exc})") from exc
     if gold_reading.units and answer_reading.units and gold_reading.units != answer_reading.units:
         return False  # `5 \\text{ km}` is not `5 \\text{ m}`; a unit on one side only is fine
+    if (gold_reading.units and _is_percent(answer_reading.tree)) or (answer_reading.units and _is_percent(
+            gold_reading.tree)):
+        return False  # `5 \\text{ cents}` is no `5\\%`
     try:
         return trees_equal(gold_reading.tree, answer_reading.tree, policy)
     except NotANumber:
@@ -195,6 +199,8 @@ def _relation_equal(gold: Chain, answer: Node, policy: NumericPolicy) -> bool:
     if _is_target(target) and not _mentions(value, target):
         if not isinstance(answer, Chain):
             return trees_equal(value, answer, policy)
+        if answer.relations == ("=",) and answer.sides[1] == target and answer.sides[0] != target:
+            return trees_equal(value, answer.sides[0], policy)  # `3 = x` for `x = 3`
         if answer.sides[0] != target:
             # `y - 2x = 3` for `y = 2x + 3`: a relation between variables may be rearranged; a value may not be
             # (`2x - 3 = x` restates "solve for x")
@@ -312,6 +318,10 @@ def _has_symbols(node: Node) -> bool:
         return False
 
 
+def _is_percent(node: Node) -> bool:
+    return isinstance(node, Op) and (node.op == "%" or (node.op == "*" and _is_percent(node.args[-1])))
+
+
 def _is_set_name(node: Node) -> bool:
     return isinstance(node, Name) and node.name == "emptyset"
 
@@ -375,6 +385,9 @@ def _as_words(answer: str) -> str | None:
 
 
 def _squash(answer: str) -> str:
-    """`answer` without spacing, except between two digits: `390 1` is no way of writing 3901."""
+    """`answer` without spacing, except between two digits (`390 1` is no way of writing 3901) and inside text
+    (`\\text{ m s}` is metre-seconds, `\\text{ ms}` milliseconds)."""
     text = answer.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
+    text = _TEXT_GROUP.sub(lambda group: group[0][: group.start(1) - group.start()] + "~".join(group[1].split()) + "}",
+                           text)
     return " ".join("".join(part.split()) for part in _DIGIT_GAP.split(text.strip()))

@@ -23,6 +23,7 @@ _FUNCTIONS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy
               "floor": sympy.floor, "ceiling": sympy.ceiling}
 _NAMED = {"pi": sympy.pi, "e": sympy.E, "infty": sympy.oo}
 NOT_SCALARS = frozenset({"emptyset"})
+_UNSPECIFIED_LOG = sympy.Function("log_unspecified_base")
 PlainNumber = Fraction | Decimal
 
 
@@ -39,6 +40,8 @@ def plain_number(node: Node, *, scientific_notation: bool = False) -> tuple[Plai
     `3\\frac12`, `0.\\overline{3}`, `30^\\circ`, `50\\%`, and with `scientific_notation` `2.5 \\times 10^{-4}`
     (a decimal); else None. Decimals stay Decimal, as written."""
     inner, percent = _without_percent(node)
+    if isinstance(inner, Op) and inner.op == "degree":  # `30^\\circ` ends the number; inside one it is pi/180
+        inner = inner.args[0]
     value = _plain_value(inner)
     if value is None and scientific_notation:
         value = scientific(inner)
@@ -59,9 +62,9 @@ def _plain_value(node: Node) -> PlainNumber | None:
         return node.value
     if not isinstance(node, Op):
         return None
-    if node.op == "neg" or node.op == "degree":
+    if node.op == "neg":
         inner = _plain_value(node.args[0])
-        return None if inner is None else (-inner if node.op == "neg" else inner)
+        return None if inner is None else -inner
     if node.op in ("/", "mixed"):
         parts = [_plain_value(arg) for arg in node.args]
         if node.op == "mixed":
@@ -154,8 +157,8 @@ def _operation(op: str, args: list[sympy.Expr]) -> sympy.Expr:
         return args[0] * sympy.pi / 180  # `30^\\circ` is pi/6; a plain-number gold compares degrees as written
     if op == "mixed":
         return args[0] + args[1]
-    if op == "log":
-        return sympy.log(*args)
+    if op == "log":  # `\\log x` without a base is ln in some texts and log10 in others: its own function
+        return sympy.log(*args) if len(args) == 2 else _UNSPECIFIED_LOG(args[0])
     if op == "ln":
         return sympy.log(args[0])
     if op == "binom":
