@@ -44,7 +44,8 @@ _DEGREES = ("^\\circ", "^{\\circ}", "\u00b0")
 _TEXT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}")
 _END = re.compile(r"\\end\{[a-z]+\*?\}")
 _CLOSINGS = re.compile(r"(?i)(?:(?:is|as)\s+(?:the|my|our)\s+(?:final\s+)?answer|I\s+hope\s+it\s+is\s+correct)")
-_STATEMENT = re.compile(r"(?i)\s*(?:final\s+answer\s*:?\s*)?(?:the\s+)?(?:final\s+)?answer(?:\s+is|\s*:|\s*=)\s*")
+# what opens a stated answer: "Final Answer: The final answer is", "The answer is", "Answer:"
+STATEMENT = re.compile(r"(?i)\s*(?:final\s+answer\s*:?\s*)?(?:the\s+)?(?:final\s+)?answer(?:\s+is|\s*:|\s*=)\s*")
 _GSM8K = re.compile(r"\s*####\s*")
 _RULE = re.compile(r"[\s$\\\]\[)(*_`-]*")  # a line of delimiters or a Markdown rule closes the answer too
 # between two boxes of one list: commas, spacing, math delimiters, `and` (`\\boxed{1}, \\boxed{2} and \\boxed{3}`)
@@ -161,39 +162,33 @@ def _leads_in(before: str) -> bool:
         return not _last_command(before[:-3].rstrip())
     if before.endswith(("\u7b54\u6848\u662f", "\u7b54\u6848\u4e3a")):  # 答案是, 答案为
         return True
-    before = before.rstrip(",")  # "Therefore, \\boxed{5}"
-    start = len(before)
-    while start > 0 and before[start - 1].isascii() and before[start - 1].isalpha():
-        start -= 1
-    word = before[start:]
-    if start > 0 and before[start - 1] == "\\":
+    word, preceding = _last_word(before.rstrip(","))  # "Therefore, \\boxed{5}"
+    if preceding == "\\":
         return word in _LEAD_IN_COMMANDS  # `\\therefore \\boxed{5}`
-    return bool(word) and (start == 0 or before[start - 1] in " \t\n*") and word.casefold() in _LEAD_IN_WORDS
+    return bool(word) and preceding in " \t\n*" and word.casefold() in _LEAD_IN_WORDS
+
+
+def _last_word(text: str) -> tuple[str, str]:
+    """The letters `text` ends with and the character before them ('' at the start): (`ne`, `\\`) for `x \\ne`."""
+    start = len(text)
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        start -= 1
+    return text[start:], text[start - 1] if start > 0 else ""
 
 
 def _last_command(text: str) -> str:
     """The command `text` ends with (`ne` for `x \\ne`), or ''."""
-    start = len(text)
-    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
-        start -= 1
-    return text[start:] if start > 0 and text[start - 1] == "\\" else ""
+    word, preceding = _last_word(text)
+    return word if preceding == "\\" else ""
 
 
 def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
     """(what after the last box is no closing, or None; the answers restated after it). The rest of the box's
     line may hold closing punctuation and delimiters, a unit, a degree sign, "is the final answer" and
     "I hope it is correct."; each later line must be blank, a rule, a closing, or a restated answer."""
-    line_end = tail.find("\n")
-    first, rest = (tail, "") if line_end == -1 else (tail[:line_end], tail[line_end + 1 :])
     restated: list[str] = []
-    remainder = _closed_line(first, first_line=True)
-    if remainder:
-        statement = _restated(remainder)
-        if statement is None:
-            return remainder, restated
-        restated.append(statement)
-    for line in rest.split("\n"):
-        remainder = _closed_line(line, first_line=False)
+    for number, line in enumerate(tail.split("\n")):
+        remainder = _closed_line(line, first_line=number == 0)
         if not remainder:
             continue
         statement = _restated(remainder)
@@ -206,15 +201,7 @@ def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
 def unit_after(text: str) -> str:
     """A degree sign or unit written right after the last box (`\\boxed{30}^\\circ`, `\\boxed{5} km`), as LaTeX
     to append to the boxed answer: it is part of the answer and compared with the gold's unit."""
-    line = _without_prefixes(text[: text.find("\n") if "\n" in text else len(text)], _CLOSERS)
-    degree = next((d for d in _DEGREES if line.startswith(d)), None)
-    if degree:
-        return "^\\circ"
-    length = _unit_length(line)
-    if not length:
-        return ""
-    unit = _TEXT.match(line)
-    return f" \\text{{{unit[1] if unit else line[:length]}}}"
+    return _unit_or_degree(_without_prefixes(text.split("\n", 1)[0], _CLOSERS))[0]
 
 
 def _closed_line(line: str, *, first_line: bool) -> str:
@@ -222,11 +209,7 @@ def _closed_line(line: str, *, first_line: bool) -> str:
     a unit and a degree sign too (`unit_after` keeps them with the answer). Empty when the line only closes."""
     line = _without_prefixes(line, _CLOSERS)
     if first_line:
-        degree = next((d for d in _DEGREES if line.startswith(d)), None)
-        if degree:
-            line = _without_prefixes(line[len(degree):], _CLOSERS)
-        line = _without_prefixes(line[_unit_length(line):], _CLOSERS)
-    line = _without_prefixes(line, _CLOSERS)
+        line = _without_prefixes(line[_unit_or_degree(line)[1]:], _CLOSERS)
     while (environment_end := _END.match(line)) is not None:  # `\\boxed{5}. \\end{align*}`
         line = _without_prefixes(line[environment_end.end():], _CLOSERS)
     if line.lstrip().startswith("|") and not line.strip().strip("|").strip():
@@ -236,23 +219,27 @@ def _closed_line(line: str, *, first_line: bool) -> str:
     return "" if _RULE.fullmatch(line) else line
 
 
-def _unit_length(line: str) -> int:
-    """How much of the start of `line` is a unit (`\\text{ cm}`, `square centimeters`), 0 when none is."""
+def _unit_or_degree(line: str) -> tuple[str, int]:
+    """A degree sign or a unit at the start of `line` (`^\\circ`, `\\text{ cm}`, `square centimeters`) as LaTeX to
+    append to an answer, and how much of `line` it takes; ('', 0) when there is none."""
+    degree = next((d for d in _DEGREES if line.startswith(d)), None)
+    if degree:
+        return "^\\circ", len(degree)
     text = _TEXT.match(line)
     if text is not None:
-        return text.end() if is_unit_text(text[1]) else 0
+        return (f" \\text{{{text[1]}}}", text.end()) if is_unit_text(text[1]) else ("", 0)
     words = line.split(" ", 3)[:3]
     for count in range(len(words), 0, -1):
-        candidate = " ".join(words[:count])
-        if is_unit_text(candidate.rstrip(".,!;")):
-            return len(candidate.rstrip(".,!;"))
-    return 0
+        candidate = " ".join(words[:count]).rstrip(".,!;")
+        if is_unit_text(candidate):
+            return f" \\text{{{candidate}}}", len(candidate)
+    return "", 0
 
 
 def _restated(line: str) -> str | None:
     """The answer a line restates ("The final answer is $7$. I hope it is correct.", `#### 7`), or None when the
     line is anything else. The restatement must be read whole by the same grammar; it is a candidate."""
-    marker = _STATEMENT.match(line) or _GSM8K.match(line)
+    marker = STATEMENT.match(line) or _GSM8K.match(line)
     if marker is None:
         return None
     answer, *closing = _CLOSINGS.split(line[marker.end():], maxsplit=1)

@@ -44,7 +44,6 @@ _UNIT = re.compile(rf"{_SPACING}(?:(?:/|\\cdot(?![A-Za-z])){_SPACING})?"
 _TEXT_PERCENT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}\s*$")
 _UNIT_SPACING = re.compile(r"\\[,;:! ]|~")
 _CONSTANT_NAMES = frozenset({"pi", "e", "infty", "emptyset", "i"})
-_EQUALITIES = frozenset({"="})
 _ORDER = {"<": (False, True), "<=": (True, True), ">": (False, False), ">=": (True, False)}
 
 
@@ -174,7 +173,7 @@ def _resolved(chain: Chain, gold: Node, policy: NumericPolicy) -> Node | None:
         return member_of
     if all(relation in _ORDER for relation in relations):
         return _as_interval(sides, relations)
-    if any(relation not in _EQUALITIES for relation in relations):
+    if any(relation != "=" for relation in relations):
         return None
     assigned = _is_target(sides[0])
     steps = sides[1:] if assigned else sides

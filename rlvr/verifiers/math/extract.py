@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rlvr.verifiers.math.boxes import (
     BOX_COMMANDS,
+    STATEMENT,
     hidden_at,
     refusal,
     scan_boxes,
@@ -23,7 +24,7 @@ from rlvr.verifiers.math.boxes import (
     unclosed_tail,
     unit_after,
 )
-from rlvr.verifiers.math.lenient import as_number, last_expression, readable
+from rlvr.verifiers.math.lenient import HOPE, as_number, last_expression, readable
 from rlvr.verifiers.math.units import is_percent_text, is_unit_text
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
@@ -34,8 +35,6 @@ _GSM8K = re.compile(r"^[ \t]*####[ \t]*([^\n]*)$", re.MULTILINE)
 # `**Answer:** 72` (Markdown bold around the label), and Minerva's "Final Answer: The final answer is $72$. I hope
 # it is correct." (the restatement inside is re-read, the closing formula dropped)
 _ANSWER_IS = re.compile(r"(?i)\banswer(?:[ \t]+is|[ \t]*:|[ \t]*=)\**[ \t]*:?[ \t]*([^\n]*)")
-_HOPE = re.compile(r"(?i)[ \t]*I hope it is correct\.?[ \t]*$")
-_MINERVA = re.compile(r"(?i)(?:the\s+)?(?:final\s+)?answer(?:\s+is|\s*:)\s*")
 # what may open the line of a stated answer: "So the final answer is", "**Final Answer:**", "Thus, my answer:"
 _STATEMENT_LEAD = frozenset("so thus therefore hence finally final the my our answer".split())
 _HEDGE = re.compile(r"(?i)(?:\bor\b|\\lor\b|\\vee\b|\\text\{\s*or\s*\})")
@@ -215,10 +214,10 @@ def _answer_is(completion: str) -> list[str]:
     if any(word.casefold() not in _STATEMENT_LEAD for word in lead) or tail[last.end():].strip():
         return []
     answer = last.group(1)
-    minerva = _MINERVA.match(answer)  # "Final Answer: The final answer is $72$." restates once, at its start
+    minerva = STATEMENT.match(answer)  # "Final Answer: The final answer is $72$." restates once, at its start
     if minerva is not None:
         answer = answer[minerva.end():]
-    answer = _HOPE.sub("", answer)
+    answer = HOPE.sub("", answer)
     if answer.lstrip().startswith(("~", "\u2248")):
         return []  # in prose `~5` is "about 5"
     return [answer]

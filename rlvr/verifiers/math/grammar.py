@@ -14,6 +14,8 @@ answer's length (docs/envs/math.md states the bound).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -363,10 +365,30 @@ class _Parser:
         shown = {"text": f"\\text{{{token.text}}}", "cmd": f"\\{token.text}"}.get(token.kind, token.text)
         return Unreadable(f"unreadable: {shown!r} at {token.position}")
 
-    def nested(self) -> None:
+    @contextmanager
+    def deeper(self) -> Iterator[None]:
+        """One level of nesting for what is read inside the block; past MAX_DEPTH the answer is unreadable."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise Unreadable(f"unreadable: nested deeper than {MAX_DEPTH}")
+        yield
+        self.depth -= 1
+
+    def negated(self, read: Callable[[], Node]) -> Node | None:
+        """`-x` read by `read`, or None (nothing taken) when no minus sign comes next."""
+        if not self.at("sym", "-"):
+            return None
+        self.take()
+        with self.deeper():
+            return Op("neg", (read(),))
+
+    def comma_list(self) -> list[Node]:
+        """`a, b, c` inside brackets: one union each."""
+        items = [self.union()]
+        while self.at("sym", ","):
+            self.take()
+            items.append(self.union())
+        return items
 
     # -- the grammar, loosest binding first
 
@@ -440,12 +462,8 @@ class _Parser:
         return Group("pm", (Op("+", (node, plus_minus[0])), Op("+", (node, Op("neg", (plus_minus[0],))))))
 
     def signed_term(self) -> Node:
-        if self.at("sym", "-"):
-            self.take()
-            self.nested()
-            node = Op("neg", (self.signed_term(),))
-            self.depth -= 1
-            return node
+        if (negative := self.negated(self.signed_term)) is not None:
+            return negative
         if self.at("sym", "+"):
             self.take()
             return self.signed_term()
@@ -468,13 +486,8 @@ class _Parser:
                 return node
 
     def signed_power(self) -> Node:
-        if self.at("sym", "-"):
-            self.take()
-            self.nested()
-            node = Op("neg", (self.signed_power(),))
-            self.depth -= 1
-            return node
-        return self.power()
+        negative = self.negated(self.signed_power)
+        return self.power() if negative is None else negative
 
     def starts_primary(self) -> bool:
         token = self.peek()
@@ -552,10 +565,9 @@ class _Parser:
 
     def braced(self) -> Node:
         self.expect("sym", "{")
-        self.nested()
-        node = self.items()
+        with self.deeper():
+            node = self.items()
         self.expect("sym", "}")
-        self.depth -= 1
         return node
 
     def argument(self) -> Node:
@@ -563,11 +575,8 @@ class _Parser:
 
     def primary(self) -> Node:
         """One value: a number, a name, a command, a bracketed group; nesting is counted here and capped."""
-        self.nested()
-        try:
+        with self.deeper():
             return self.bare_primary()
-        finally:
-            self.depth -= 1
 
     def bare_primary(self) -> Node:
         token = self.peek()
@@ -592,12 +601,11 @@ class _Parser:
             return self.braced()
         if token.kind == "sym" and token.text == "|":
             self.take()
-            self.nested()
             self.open_bars += 1
-            inner = self.expression()
+            with self.deeper():
+                inner = self.expression()
             self.expect("sym", "|")
             self.open_bars -= 1
-            self.depth -= 1
             return Op("abs", (inner,))
         raise self.refuse(token)
 
@@ -698,10 +706,9 @@ class _Parser:
                 raise Unreadable("unreadable: \\angle without a vertex")
             return Name(f"angle {self.take().text}")
         if name in ("lfloor", "lceil"):
-            self.nested()
-            inner = self.expression()
+            with self.deeper():
+                inner = self.expression()
             self.expect("cmd", "rfloor" if name == "lfloor" else "rceil")
-            self.depth -= 1
             return Op("floor" if name == "lfloor" else "ceiling", (inner,))
         raise Unreadable(f"unreadable: the command \\{name}")
 
@@ -714,9 +721,8 @@ class _Parser:
         if self.at("sym", "^"):
             self.take()
             exponent = self.script()
-        self.nested()
-        argument = self.signed_power()
-        self.depth -= 1
+        with self.deeper():
+            argument = self.signed_power()
         node: Node = Op(name, (argument,) if base is None else (argument, base))
         if exponent is None:
             return node
@@ -727,16 +733,12 @@ class _Parser:
     def bracketed(self) -> Node:
         """`(x)`, `(a, b)`, `[a, b]`, `(a, b]`: a group, tuple, bracket pair or interval by its brackets."""
         opening = self.take().text
-        self.nested()
-        items = [self.union()]
-        while self.at("sym", ","):
-            self.take()
-            items.append(self.union())
+        with self.deeper():
+            items = self.comma_list()
         closing = self.peek()
         if closing is None or closing.kind != "sym" or closing.text not in (")", "]"):
             raise self.refuse(closing)
         self.take()
-        self.depth -= 1
         if len(items) == 1 and (isinstance(items[0], Matrix) or (opening, closing.text) == ("(", ")")):
             return items[0]
         if opening == "(" and closing.text == ")":
@@ -752,13 +754,9 @@ class _Parser:
         if self.at("sym", "}set"):
             self.take()
             return Name("emptyset")
-        self.nested()
-        items = [self.union()]
-        while self.at("sym", ","):
-            self.take()
-            items.append(self.union())
+        with self.deeper():
+            items = self.comma_list()
         self.expect("sym", "}set")
-        self.depth -= 1
         return Group("set", tuple(items))
 
     def matrix(self) -> Node:
@@ -767,12 +765,19 @@ class _Parser:
             raise Unreadable(f"unreadable: the environment {environment!r}")
         if environment == "array":
             self.braced_column_spec()
-        self.nested()
+        with self.deeper():
+            rows = self.matrix_rows()
+        if self.take().text != environment:
+            raise Unreadable(f"unreadable: \\begin{{{environment}}} closed by another environment")
+        if not rows or len({len(r) for r in rows}) != 1:
+            raise Unreadable("unreadable: a matrix with rows of different lengths")
+        return Matrix(tuple(rows))
+
+    def matrix_rows(self) -> list[tuple[Node, ...]]:
+        """Cells split by `&`, rows by `\\\\`, up to the environment's end."""
         rows: list[tuple[Node, ...]] = []
         row: list[Node] = []
-        while True:
-            if self.at("end"):
-                break
+        while not self.at("end"):
             row.append(self.union())
             if self.at("sym", "&"):
                 self.take()
@@ -784,12 +789,7 @@ class _Parser:
                 raise self.refuse(self.peek())
         if row:
             rows.append(tuple(row))
-        if self.take().text != environment:
-            raise Unreadable(f"unreadable: \\begin{{{environment}}} closed by another environment")
-        self.depth -= 1
-        if not rows or len({len(r) for r in rows}) != 1:
-            raise Unreadable("unreadable: a matrix with rows of different lengths")
-        return Matrix(tuple(rows))
+        return rows
 
     def braced_column_spec(self) -> None:
         self.expect("sym", "{")

@@ -25,7 +25,7 @@ _LEAD_IN = re.compile(
     r"|(?:it|this|that)(?:\s+is|'s)\s+|=\s*)?", re.IGNORECASE)
 _PIECES = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 _CLOSING = " .!*"
-_HOPE = re.compile(r"(?i)\s*I hope it is correct\.?\s*$")
+HOPE = re.compile(r"(?i)\s*I hope it is correct\.?\s*$")  # Minerva's closing
 _TRAILER = re.compile(r"(?i)\s+(?:is|as)\s+(?:the|our|my)\s+(?:final\s+)?(?:answer|solution)\.?\s*$")
 
 
@@ -35,7 +35,7 @@ def last_expression(completion: str) -> list[str]:
     lines = [line.strip() for line in completion[-TAIL_CHARS:].split("\n") if line.strip()]
     if not lines:
         return []
-    line = _TRAILER.sub("", _HOPE.sub("", lines[-1])).rstrip(_CLOSING)
+    line = _TRAILER.sub("", HOPE.sub("", lines[-1])).rstrip(_CLOSING)
     lead_in = _LEAD_IN.match(line)
     answer = line[lead_in.end():].strip() if lead_in else line
     piece = _math_piece(answer)

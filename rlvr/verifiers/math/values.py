@@ -88,11 +88,10 @@ def scientific(node: Node) -> PlainNumber | None:
     exponent = _plain_value(node.args[1])
     if not isinstance(exponent, Fraction) or exponent.denominator != 1 or abs(exponent) > 1000:
         return None
-    _, digits, places = Decimal(str(mantissa)).as_tuple() if isinstance(mantissa, Decimal) else \
-        Decimal(mantissa.numerator).as_tuple()
     if isinstance(mantissa, Fraction) and mantissa.denominator != 1:
         return None
-    value = Decimal((0, digits, places + int(exponent)))
+    _, digits, places = (mantissa if isinstance(mantissa, Decimal) else Decimal(mantissa.numerator)).as_tuple()
+    value = Decimal((0, digits, places + int(exponent)))  # exact: the exponent moves the point, nothing rounds
     return Fraction(value) if value == value.to_integral_value() and not isinstance(mantissa, Decimal) else value
 
 
