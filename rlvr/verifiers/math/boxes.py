@@ -90,8 +90,8 @@ def scan_boxes(text: str) -> list[Box]:
 
 
 def refusal(text: str, box: Box, previous: Box | None = None) -> str | None:
-    """Why the last box of `text` is no final answer, or None when it is shown and stands alone (or ends a row of
-    boxes after `previous`: `\\boxed{2}, \\boxed{3}`)."""
+    """Why the last box of `text` is no final answer, or None when it is shown and led in alone (or ends a row of
+    boxes after `previous`: `\\boxed{2}, \\boxed{3}`). What follows it is `after_answer`'s to judge."""
     if box.hidden:
         return f"the last box is not shown ({box.hidden})"
     paragraph = text[_paragraph_start(text, box.start):box.start]  # inside math a line break is a space
@@ -102,9 +102,6 @@ def refusal(text: str, box: Box, previous: Box | None = None) -> str | None:
     doubting = {word.casefold() for word in _WORDS.findall(_clause_before(before))} & _DOUBTS
     if doubting:
         return f"the words that lead to the last box doubt or deny it ({', '.join(sorted(doubting))})"
-    after = _after_last_box(text[box.end:])[0]
-    if after is not None:
-        return f"the last box does not end the answer ({after[:30]!r} after it)"
     return None
 
 
@@ -128,17 +125,6 @@ def hidden_at(text: str, position: int) -> str | None:
     state = _Hiding()
     state.advance(text, 0, position)
     return state.reason()
-
-
-def unclosed_tail(text: str) -> str | None:
-    """What in the lines after a final answer (`#### 5` then "That is wrong; it is 7.") is no closing, or None."""
-    return _after_last_box("\n" + text)[0]
-
-
-def statements_after(text: str) -> list[str]:
-    """The answers restated after the last box ("Final Answer: The final answer is $7$.", `#### 7`): each is one
-    more candidate, so a changed mind is a hedge."""
-    return _after_last_box(text)[1]
 
 
 def separates(between: str) -> bool:
@@ -182,10 +168,11 @@ def _last_command(text: str) -> str:
     return word if preceding == "\\" else ""
 
 
-def _after_last_box(tail: str) -> tuple[str | None, list[str]]:
-    """(what after the last box is no closing, or None; the answers restated after it). The rest of the box's
-    line may hold closing punctuation and delimiters, a unit, a degree sign, "is the final answer" and
-    "I hope it is correct."; each later line must be blank, a rule, a closing, or a restated answer."""
+def after_answer(tail: str) -> tuple[str | None, list[str]]:
+    """What follows a final answer (`tail` starts on its line): (what in it is no closing, or None; the answers
+    restated in it, each one more candidate, so a changed mind is a hedge). The rest of the answer's line may
+    hold closing punctuation and delimiters, a unit, a degree sign, "is the final answer" and "I hope it is
+    correct."; each later line must be blank, a rule, a closing, or a restated answer."""
     restated: list[str] = []
     for number, line in enumerate(tail.split("\n")):
         remainder = _closed_line(line, first_line=number == 0)

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from rlvr.verifiers.math.boxes import (
     BOX_COMMANDS,
     STATEMENT,
+    after_answer,
     hidden_at,
     refusal,
     scan_boxes,
     separates,
-    statements_after,
-    unclosed_tail,
     unit_after,
 )
 from rlvr.verifiers.math.lenient import HOPE, as_number, last_expression, readable
@@ -147,12 +146,14 @@ def _boxed(completion: str) -> Extraction | None:
         return None
     last = boxes[-1]
     shown = [box for box in boxes if not box.hidden]
-    later = statements_after(completion[last.end:])
+    unclosed, later = after_answer(completion[last.end:])
     contents = [box.content for box in shown]
     if contents and shown[-1] is last:
         contents[-1] += unit_after(completion[last.end:])  # `\\boxed{5} km` is 5 km, compared as such
     answers = [content for content in contents if content.strip()] + later
     refused = refusal(completion, last, shown[-2] if len(shown) > 1 and shown[-1] is last else None)
+    if refused is None and unclosed is not None:
+        refused = f"the last box does not end the answer ({unclosed[:30]!r} after it)"
     if not answers or (not last.content.strip() and not later):
         return Extraction(answer="", method="boxed", refused=refused)
     found = _found(answers, "boxed")
@@ -196,9 +197,12 @@ def _gsm8k(completion: str) -> list[str]:
     """The `#### 42` lines, when nothing but closings follows the last ("That is wrong; it is 7." takes it back)."""
     tail = completion[-TAIL_CHARS:]
     found = [m for m in _GSM8K.finditer(tail) if m.group(1).strip()]
-    if not found or unclosed_tail(tail[found[-1].end():]) is not None or hidden_at(tail, found[-1].start()):
+    if not found:
         return []
-    return [m.group(1) for m in found] + statements_after(tail[found[-1].end():])
+    unclosed, later = after_answer("\n" + tail[found[-1].end():])  # the #### line itself is the answer's
+    if unclosed is not None or hidden_at(tail, found[-1].start()):
+        return []
+    return [m.group(1) for m in found] + later
 
 
 def _answer_is(completion: str) -> list[str]:
