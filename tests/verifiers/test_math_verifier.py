@@ -188,9 +188,8 @@ WRONG = [
     ("\\pi", "\\boxed{3.141594}"),
     ("1606938044258990275541962092341162602522202993782792835301376", "\\boxed{2^{200}}"),  # 61 digits
     ("1000", "\\boxed{10^3}"),  # an integer gold wants the integer ("Compute $10^3$." restated)
-    # red-team: text after a number is no unit; the number written must be the gold's value
+    # red-team: the number written must be the gold's value, its percent sign included
     ("2", "\\boxed{0\\operatorname{foo} \\to 2}"),
-    # red-team: spacing between digits is a thousands separator only in groups of three
     ("10\\%", "\\boxed{1000\\%}"),
     ("0.0000001", "\\boxed{-10^{-7}}"),
     # red-team: a gold written `30^\\circ`, `\\$18.90`, `10\\%`, `\\frac12`, `.5` is a plain number too
@@ -220,19 +219,16 @@ WRONG = [
     ("x", "\\boxed{X}"),  # a lone letter (a variable, a choice) must be that letter
     ("A", "\\boxed{B}"),
     ("\\sqrt2", "\\boxed{\\sqrt{3} \\boxed{\\sqrt{2}}}"),  # red-team: a box inside the box is a second answer
-    # red-team 2: two values on two lines; math-verify reads the last
     # red-team 2: what follows `\\approx` must be the value rounded or truncated
     ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx 7}"),
     ("\\sqrt{2}", "\\boxed{x = \\sqrt2 \\approx 7}"),
     ("\\frac{\\pi}{2}", "\\boxed{\\frac{\\pi}{2}\\approx 2}"),
     ("\\sqrt{2}", "\\boxed{\\sqrt{2} \\approx \\sqrt{3}}"),
     ("\\frac13", "\\boxed{\\frac13 \\approx 0.34}"),
-    # red-team 2: spacing between digits is no thousands separator, also where the strings match squashed
     # red-team 2: a percent written as text is a percent, never a unit
     ("50\\%", "\\boxed{0.5\\text{ percent}}"),
     ("50\\%", "\\boxed{0.5\\text{\\%}}"),
     ("50\\%", "\\boxed{\\frac12\\text{ percent}}"),
-    # red-team 2: words after a number that scale, compare, deny or hedge it are no unit
     # red-team 2: an assignment gold wants the symbol solved for, not an equation with the same solution
     ("x = 3", "\\boxed{x = 2x - 3}"),
     # red-team 2: `\\boxed 6` is a box too (LaTeX boxes the one token), so the last answer is 6
