@@ -1,7 +1,7 @@
 """Code verification throughput: HumanEval items through the docker pool vs one `docker run` per item.
 
 Each item is a HumanEval task with its canonical solution, verified end to end by
-`rlvr.verifiers.code` (extract, build the harness job, run it, read the verdict). Both sides run the
+`rlvr.envs.code` (extract, build the harness job, run it, read the verdict). Both sides run the
 same harness with the same payload; only the transport differs: a warm executor pool (fork per job)
 or a fresh hardened container per item. Closed loop at concurrency 16 (each client sends its next
 item when the previous one returns). Every item must come back `correct` on both sides.
@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from docker_cpu import container_cpu_s
 
+from rlvr.envs.code import verify
+from rlvr.envs.code.verifier import CodeJob, build_job, harness_source
 from rlvr.results import VerifyResult
 from rlvr.sandbox import ExecResult, Sandbox
 from rlvr.sandbox.docker_pool import DEFAULT_IMAGE
-from rlvr.verifiers.code import verify
-from rlvr.verifiers.code.verifier import CodeJob, build_job, harness_source
 
 CONCURRENCY = 16
 

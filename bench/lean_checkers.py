@@ -17,16 +17,19 @@ import time
 from pathlib import Path
 
 # The REPL and kimina test doubles live with the Lean tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lean"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "envs" / "lean"))
 
 from conftest import FAKE_REPL, _Server  # noqa: E402
 from lean_kimina_double import create_app  # noqa: E402
 
-from rlvr.envs.lean import builtin_tasks  # noqa: E402
-from rlvr.verifiers.lean import LeanConfig, verify  # noqa: E402
-from rlvr.verifiers.lean.kimina import close_clients  # noqa: E402
-from rlvr.verifiers.lean.repl import ReplPool, check_with_repl  # noqa: E402
-from rlvr.verifiers.lean.source import parse_candidate, parse_reference  # noqa: E402
+from rlvr.envs.lean import (  # noqa: E402
+    LeanConfig,
+    builtin_tasks,  # noqa: E402
+    verify,
+)
+from rlvr.envs.lean.kimina import close_clients  # noqa: E402
+from rlvr.envs.lean.repl import ReplPool, check_with_repl  # noqa: E402
+from rlvr.envs.lean.source import parse_candidate, parse_reference  # noqa: E402
 
 
 def _timed(fn, items) -> list[float]:

@@ -1,6 +1,6 @@
 """Run the math red-team set through the verifier and count its mistakes.
 
-    python bench/math_redteam.py [--data tests/verifiers/data/math_redteam.jsonl] [--timeout 5] [--slowest 10]
+    python bench/math_redteam.py [--data tests/envs/math/data/math_redteam.jsonl] [--timeout 5] [--slowest 10]
                                  [--only CLASS_PREFIX]
 
 Each item goes through `Verifier.verify` (what `rlvr.verify` calls), one at a time, in a killable worker with
@@ -23,7 +23,7 @@ import rlvr
 from rlvr import Verifier, VerifyResult
 from rlvr.workers import PoolConfig, WorkerPool
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "verifiers" / "data" / "math_redteam.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "envs" / "math" / "data" / "math_redteam.jsonl"
 ENV = "rlvr/Math-v1"
 
 
@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
 
     cases = load(args.data, args.only)
-    pool = WorkerPool(PoolConfig(workers=1, preload=("rlvr.verifiers.math",)))
+    pool = WorkerPool(PoolConfig(workers=1, preload=("rlvr.envs.math.verifier",)))
     verifier = Verifier(pool, timeout_s=args.timeout)
     try:
         verifier.verify(ENV, completion="\\boxed{1}", reference={"answer": "1"})  # start the worker first

@@ -73,7 +73,7 @@ def main() -> None:
 
     pairs = make_pairs(args.pairs, seed=1)
     expected = [e for _, _, e in pairs]
-    pool = WorkerPool(PoolConfig(workers=args.workers, preload=("rlvr.verifiers.math",)))
+    pool = WorkerPool(PoolConfig(workers=args.workers, preload=("rlvr.envs.math.verifier",)))
     verifier = Verifier(pool, timeout_s=args.timeout)
     ours(verifier, pairs[:20])  # start the workers before timing
 

@@ -1,6 +1,8 @@
-"""Gymnasium text environments. Importing `rlvr` registers them all (see `registry.ENVS`)."""
+"""Gymnasium text environments, one folder per family (env, verifier, grammar, generators, data).
+
+Importing `rlvr` registers them all from the core table, `rlvr.registry`.
+"""
 
 from rlvr.envs.base import Task, TaskSource, TextEnv, UnicodeText
-from rlvr.envs.registry import ENVS, FAMILIES, register_all
 
-__all__ = ["ENVS", "FAMILIES", "Task", "TaskSource", "TextEnv", "UnicodeText", "register_all"]
+__all__ = ["Task", "TaskSource", "TextEnv", "UnicodeText"]

@@ -5,11 +5,12 @@ one verification entry point shared by envs, the server and the trainer.
 """
 
 from rlvr.dispatch import Verifier, VerifyRequest, verify, verify_batch
-from rlvr.envs.registry import register_all
 from rlvr.errors import RlvrError
+from rlvr.registry import load_plugins, register_all
 from rlvr.results import Status, VerifyResult
 
 __version__ = "0.1.0"
 __all__ = ["RlvrError", "Status", "VerifyRequest", "VerifyResult", "Verifier", "verify", "verify_batch"]
 
+load_plugins()
 register_all()

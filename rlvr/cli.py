@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _list_envs(args: argparse.Namespace) -> int:
-    from rlvr.envs.registry import ENVS, FAMILIES
+    from rlvr.registry import ENVS, FAMILIES
 
     for entry in ENVS.values():
         print(json.dumps({"id": entry.id, "family": entry.family, "description": entry.description,

@@ -16,8 +16,8 @@ from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from rlvr.envs.registry import FAMILIES, family_of, load_verifier
 from rlvr.errors import InvalidReferenceError, JobTimeout, RlvrError, UnknownEnvError, WorkerPoolError
+from rlvr.registry import FAMILIES, family_of, load_verifier
 from rlvr.results import Status, VerifyResult
 from rlvr.workers import PoolConfig, WorkerPool
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from rlvr import __version__
 from rlvr.dispatch import Verifier
-from rlvr.envs.registry import FAMILIES
+from rlvr.registry import FAMILIES
 from rlvr.sandbox import Sandbox
 from rlvr.server.auth import require_key
 from rlvr.server.contract import errors

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rlvr.envs.registry import FAMILIES
+from rlvr.registry import FAMILIES
 from rlvr.sandbox import Sandbox
 from rlvr.sandbox.client import ping
 from rlvr.sandbox.errors import DockerUnavailable
@@ -98,13 +98,13 @@ def release(sandbox: Sandbox | None, *, before: Sandbox | None) -> None:
 
 def _code_config() -> Any:
     """The code verifier's config module, when that family is installed."""
-    if importlib.util.find_spec("rlvr.verifiers.code") is None:
+    if importlib.util.find_spec("rlvr.envs.code") is None:
         return None
-    return importlib.import_module("rlvr.verifiers.code")
+    return importlib.import_module("rlvr.envs.code")
 
 
 def _code_family_registered() -> bool:
-    return any(f.verifier.startswith("rlvr.verifiers.code") for f in FAMILIES.values())
+    return any(f.verifier.startswith("rlvr.envs.code") for f in FAMILIES.values())
 
 
 def _probe_docker() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from rlvr.dispatch import Verifier
-from rlvr.envs.registry import DEPRECATED, ENVS
+from rlvr.registry import DEPRECATED, ENVS
 from rlvr.results import Status, VerifyResult
 from rlvr.server.errors import Busy
 from rlvr.server.metrics import Metrics

@@ -19,8 +19,8 @@ import gymnasium
 
 from rlvr.dispatch import Verifier
 from rlvr.envs.base import Task, TextEnv
-from rlvr.envs.registry import is_registered
 from rlvr.errors import ConfigError
+from rlvr.registry import is_registered
 from rlvr.results import VerifyResult
 from rlvr.server.errors import Busy, Internal, Invalid, NotFound
 

@@ -31,7 +31,8 @@ PATHOLOGICAL = [
 
 @pytest.fixture(scope="module")
 def verifier():
-    v = Verifier(WorkerPool(PoolConfig(workers=2, grace_s=0.5, preload=("rlvr.verifiers.math",))), timeout_s=TIMEOUT_S)
+    pool = WorkerPool(PoolConfig(workers=2, grace_s=0.5, preload=("rlvr.envs.math.verifier",)))
+    v = Verifier(pool, timeout_s=TIMEOUT_S)
     yield v
     v.close()
 
@@ -122,7 +123,7 @@ def test_async_batch_matches_sync_batch(verifier: Verifier) -> None:
 
 def test_cancelled_checks_never_reach_a_worker() -> None:
     """A client that goes away cancels its queued checks; they must not burn worker time."""
-    pool = WorkerPool(PoolConfig(workers=1, grace_s=0.5, preload=("rlvr.verifiers.math",)))
+    pool = WorkerPool(PoolConfig(workers=1, grace_s=0.5, preload=("rlvr.envs.math.verifier",)))
     verifier = Verifier(pool, timeout_s=1.0)
     try:
         blocker = verifier.submit("rlvr/Math-v1", completion=PATHOLOGICAL[0], reference=HANG_REFERENCE)

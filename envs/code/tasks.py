@@ -1,6 +1,6 @@
 """Code tasks: the built-in problems and loaders for HumanEval, MBPP-style and stdin/stdout JSONL.
 
-Every loader returns `CodeTasks` whose references are exactly what `rlvr.verifiers.code.verify` reads,
+Every loader returns `CodeTasks` whose references are exactly what `rlvr.envs.code.verify` reads,
 so `rlvr.verify("rlvr/Code-v1", completion=..., reference=task.reference)` scores a task of any source.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from rlvr.envs.base import Task
+from rlvr.envs.code.reference import parse_reference
 from rlvr.errors import InvalidReferenceError
-from rlvr.verifiers.code.reference import parse_reference
 
 SYSTEM_PROMPT = ("You are an expert programmer. Reply with your solution in one fenced code block "
                  "(```python ... ```); the last such block is the one that is run.")

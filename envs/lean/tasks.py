@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from rlvr.envs.base import Task
+from rlvr.envs.lean.config import DEFAULT_HEADER
 from rlvr.errors import InvalidReferenceError
-from rlvr.verifiers.lean.config import DEFAULT_HEADER
 
 SYSTEM_PROMPT = ("You are an expert in Lean 4 and Mathlib. Prove the theorem. Reply with the complete "
                  "theorem in a ```lean block, or with only the tactic proof that follows `:= by`.")

@@ -1,4 +1,5 @@
-"""`rlvr/Logic-v1`: every logic family in one env, each task's kind drawn by weight.
+"""`rlvr/Logic-v1`: every logic kind of the registry in one env, each task's kind drawn by weight, and the
+verifier that routes an instance to its kind's verifier by `reference["kind"]`.
 
 Task `index` of `seed` picks its kind with a `random.Random` seeded from `(seed, index)`, then takes
 that kind's instance `index`; so the mix is as deterministic as its parts.
@@ -6,24 +7,28 @@ that kind's instance `index`; so the mix is as deterministic as its parts.
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Mapping
 from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.logic.answer import shown
 from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource, answer_completion
-from rlvr.envs.logic.countdown import KIND as COUNTDOWN
-from rlvr.envs.logic.cryptarithm import KIND as CRYPTARITHM
-from rlvr.envs.logic.graph_coloring import KIND as GRAPH_COLORING
-from rlvr.envs.logic.knights_knaves import KIND as KNIGHTS_KNAVES
-from rlvr.envs.logic.maze import KIND as MAZE
-from rlvr.envs.logic.nqueens import KIND as NQUEENS
-from rlvr.envs.logic.sudoku import KIND as SUDOKU
-from rlvr.envs.logic.zebra import KIND as ZEBRA
-from rlvr.errors import ConfigError
+from rlvr.errors import ConfigError, InvalidReferenceError
+from rlvr.registry import LOGIC_KINDS, load_verifier
+from rlvr.results import VerifyResult
 
-ALL_KINDS: dict[str, PuzzleKind] = {kind.name: kind for kind in (
-    SUDOKU, COUNTDOWN, KNIGHTS_KNAVES, ZEBRA, NQUEENS, GRAPH_COLORING, MAZE, CRYPTARITHM)}
+ALL_KINDS: dict[str, PuzzleKind] = {name: importlib.import_module(f"rlvr.envs.logic.{name}").KIND
+                                    for name in LOGIC_KINDS}
+
+
+def verify(*, completion: str, reference: Mapping[str, Any], config: Any = None) -> VerifyResult:
+    """Score a completion against any logic instance, dispatching on its `kind`."""
+    kind = reference.get("kind") if isinstance(reference, Mapping) else None
+    if kind not in LOGIC_KINDS:
+        raise InvalidReferenceError(f"reference 'kind' must be one of {', '.join(LOGIC_KINDS)}; got {shown(kind)}")
+    return load_verifier(kind)(completion=completion, reference=reference, config=config)
 
 
 class MixSource:

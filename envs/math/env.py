@@ -14,10 +14,10 @@ from typing import Any
 
 from rlvr.envs.base import Task, TaskSource, TextEnv
 from rlvr.envs.math.dataset import MathDataset
+from rlvr.envs.math.extract import EXTRACTION_MODES
 from rlvr.envs.math.generator import KINDS, ProceduralMath
 from rlvr.envs.math.reasoning_gym_source import ReasoningGymMath
 from rlvr.results import VerifyResult
-from rlvr.verifiers.math.extract import EXTRACTION_MODES
 
 
 class MathEnv(TextEnv):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rlvr.adapters._backend import as_reference, score_batch
-from rlvr.envs.registry import is_registered
+from rlvr.registry import is_registered
 from rlvr.results import VerifyResult
 
 

@@ -1,16 +1,16 @@
-"""Which attacks each family faces: one table keyed by family name, as `envs.registry.FAMILIES` is.
+"""Which attacks each family faces: one table keyed by family name, as `rlvr.registry.FAMILIES` is.
 
 Every logic kind is a family of its own and faces the logic battery, as does the `logic` mix.
 """
 
 from __future__ import annotations
 
-from rlvr.envs.registry import LOGIC_KINDS
 from rlvr.qa.attacks import Attack
 from rlvr.qa.code_attacks import CODE
 from rlvr.qa.lean_attacks import LEAN
 from rlvr.qa.logic_attacks import LOGIC
 from rlvr.qa.math_attacks import MATH
+from rlvr.registry import LOGIC_KINDS
 
 BATTERIES: dict[str, tuple[Attack, ...]] = {
     "math": MATH,

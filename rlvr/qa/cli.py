@@ -34,10 +34,10 @@ def _positive(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from rlvr.dispatch import Verifier
-    from rlvr.envs.registry import ENVS
+    from rlvr.envs.code import owning_shared_sandbox
     from rlvr.qa.report import render
     from rlvr.qa.runner import run_qa
-    from rlvr.verifiers.code import owning_shared_sandbox
+    from rlvr.registry import ENVS
 
     env_ids = list(ENVS) if args.all else args.envs
     unknown = [env_id for env_id in env_ids if env_id not in ENVS]
@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _usage_error(unknown: list[str]) -> str:
-    from rlvr.envs.registry import ENVS
+    from rlvr.registry import ENVS
 
     if not unknown:
         return "rlvr qa: name at least one env id, or pass --all (`rlvr envs` lists them)"

@@ -16,9 +16,9 @@ from fractions import Fraction
 from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
+from rlvr.envs.logic.maze import STEPS
+from rlvr.envs.logic.zebra import load as load_street
 from rlvr.qa.attacks import COMMON, THINK_CLOSE_GAME, Attack, final, hedges
-from rlvr.verifiers.logic.maze import STEPS
-from rlvr.verifiers.logic.zebra import load as load_street
 
 Instance = Mapping[str, Any]
 _OPPOSITE = {"U": "D", "D": "U", "L": "R", "R": "L"}

@@ -17,9 +17,9 @@ from gymnasium.envs.registration import load_env_creator
 
 from rlvr.dispatch import Verifier, VerifyRequest
 from rlvr.envs.base import Task, TextEnv
-from rlvr.envs.registry import env_entry
 from rlvr.qa.attacks import Attack
 from rlvr.qa.battery import BATTERIES
+from rlvr.registry import env_entry
 from rlvr.results import VerifyResult
 
 DEFAULT_TASKS = 20

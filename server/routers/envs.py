@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 
-from rlvr.envs.registry import ENVS, FAMILIES
+from rlvr.registry import ENVS, FAMILIES
 from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import TooLarge
 from rlvr.server.models import EnvsOut, ResetIn, ResetOut, StepIn, StepOut

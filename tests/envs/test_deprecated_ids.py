@@ -6,7 +6,7 @@ import gymnasium as gym
 import pytest
 
 import rlvr
-from rlvr.envs.registry import DEPRECATED, ENVS, is_registered
+from rlvr.registry import DEPRECATED, ENVS, is_registered
 
 
 def test_every_bumped_id_keeps_its_predecessor_for_one_release() -> None:

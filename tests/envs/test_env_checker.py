@@ -7,7 +7,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import rlvr  # noqa: F401 - registers the envs
-from rlvr.envs.registry import ENVS
+from rlvr.registry import ENVS
 
 
 @pytest.mark.parametrize("env_id", sorted(ENVS))

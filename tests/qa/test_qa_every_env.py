@@ -11,7 +11,7 @@ import json
 import pytest
 
 from rlvr.cli import main
-from rlvr.envs.registry import ENVS
+from rlvr.registry import ENVS
 
 TASKS = 6
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from rlvr.cli import main
-from rlvr.envs.registry import ENVS, FAMILIES, EnvEntry, Family
 from rlvr.qa.battery import BATTERIES
 from rlvr.qa.math_attacks import MATH
+from rlvr.registry import ENVS, FAMILIES, EnvEntry, Family
 from rlvr.results import VerifyResult
 
 

@@ -11,7 +11,7 @@ import pytest
 import rlvr  # noqa: F401  (registers the envs with Gymnasium)
 from rlvr.client import RemoteEnv, RemoteError
 from rlvr.dispatch import Verifier
-from rlvr.envs.registry import ENVS
+from rlvr.registry import ENVS
 from rlvr.server.errors import NotFound
 from rlvr.server.sessions import SessionStore
 

@@ -25,11 +25,11 @@ from rlvr.envs.logic import (
     sudoku,
     zebra,
 )
-from rlvr.envs.registry import ENVS
+from rlvr.envs.logic import zebra as zebra_verifier
 from rlvr.errors import ConfigError
-from rlvr.verifiers.logic import zebra as zebra_verifier
+from rlvr.registry import ENVS
 
-LOGIC_ENV_IDS = sorted(e.id for e in ENVS.values() if e.entry_point.startswith("rlvr.envs.logic:"))
+LOGIC_ENV_IDS = sorted(e.id for e in ENVS.values() if e.entry_point.startswith("rlvr.envs.logic"))
 
 
 def solver_answer(reference: dict) -> str:

@@ -13,10 +13,10 @@ from rlvr.envs.logic import (
     maze,
     nqueens,
     sudoku,
+    verify,
     zebra,
 )
-from rlvr.verifiers.logic import verify
-from rlvr.verifiers.logic import zebra as zebra_verifier
+from rlvr.envs.logic import zebra as zebra_verifier
 
 # Small levels keep the suite fast; the hardest presets are exercised once each below.
 CASES = [(name, level) for name in sorted(ALL_KINDS) for level in range(3)]

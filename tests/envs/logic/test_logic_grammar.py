@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from rlvr.verifiers.logic import verify
+from rlvr.envs.logic import verify
 from tests.envs.logic.redteam_cases import (
     CASES,
     COUNTDOWN,

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from rlvr.errors import InvalidReferenceError
-from rlvr.verifiers.logic import (
+from rlvr.envs.logic import (
     countdown,
     cryptarithm,
     graph_coloring,
@@ -19,7 +18,8 @@ from rlvr.verifiers.logic import (
     verify,
     zebra,
 )
-from rlvr.verifiers.logic._answer import extract_answer
+from rlvr.envs.logic.answer import extract_answer
+from rlvr.errors import InvalidReferenceError
 
 SUDOKU = {"kind": "sudoku", "box_rows": 2, "box_cols": 2,
           "grid": [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]]}

@@ -1,0 +1,186 @@
+"""`verify` for rlvr/Code-v1: run the candidate against the reference's tests in the sandbox.
+
+The decision is made by the harness's judge process (see harness_program.py and docs/envs/code.md);
+this module only builds the job and reads the one verdict line that carries this run's nonce.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rlvr.envs.code.config import CodeConfig, shared_sandbox
+from rlvr.envs.code.extract import extract_code
+from rlvr.envs.code.reference import Suite, parse_reference
+from rlvr.results import Status, VerifyResult
+from rlvr.sandbox import Limits, SandboxError
+
+if TYPE_CHECKING:
+    from rlvr.sandbox import ExecResult, Sandbox
+
+HARNESS_LANGUAGE = "python-subprocess"  # a fresh interpreter: the job's memory holds no request data
+COMPILE_BUDGET_S = 30.0
+NULL_BUDGET_S = 5.0  # the most the judge's null run may take (Judge.null_run in harness_program.py)
+
+
+@cache
+def harness_source() -> str:
+    return Path(__file__).with_name("harness_program.py").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class CodeJob:
+    """One sandbox job that checks one completion: the harness reads `stdin`; `interpret` reads its output."""
+
+    suite: Suite
+    nonce: str
+    partial: bool
+    stdin: str
+    limits: Limits
+
+    def interpret(self, result: ExecResult) -> VerifyResult:
+        return interpret(result, nonce=self.nonce, suite=self.suite, partial=self.partial)
+
+
+def build_job(*, completion: str, reference: Mapping[str, Any],
+              config: CodeConfig | None = None) -> CodeJob | VerifyResult:
+    """The job for one completion, or the result right away (no code, too many tests)."""
+    config = config or CodeConfig()
+    suite = parse_reference(reference)
+    if len(suite.tests) > config.max_tests:
+        return VerifyResult.broken(Status.ERROR, f"the reference has {len(suite.tests)} tests; the limit is "
+                                   f"{config.max_tests} (CodeConfig.max_tests)")
+    defect = suite.defect()
+    if defect:
+        return VerifyResult.broken(Status.ERROR, f"the reference is defective: {defect}", format=suite.format)
+    code = extract_code(completion, suite.language)
+    if code is None:
+        return VerifyResult.no_answer(f"no {suite.language} code in the completion", format=suite.format)
+    partial = config.partial_credit if suite.partial_credit is None else suite.partial_credit
+    nonce = secrets.token_hex(16)
+    payload = _payload(suite, code, nonce, partial, config)
+    return CodeJob(suite=suite, nonce=nonce, partial=partial, stdin=json.dumps(payload),
+                   limits=_limits(suite, config, payload["test_timeout_s"]))
+
+
+def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig | None = None,
+           sandbox: Sandbox | None = None) -> VerifyResult:
+    """Score `completion` against a HumanEval, MBPP-style or stdin/stdout reference.
+
+    Returns correct (all tests passed), partial (with partial credit), wrong (a failed test, a compile
+    error, a crash or an overrun: the candidate's fault), no_answer (no code), error (reward None: the
+    reference cannot tell programs apart, e.g. a test never calls the program), or sandbox_error
+    (reward None: the sandbox could not run the job).
+    """
+    job = build_job(completion=completion, reference=reference, config=config)
+    if isinstance(job, VerifyResult):
+        return job
+    try:
+        box = sandbox or shared_sandbox()
+    except Exception as exc:  # noqa: BLE001 - any failure to create the sandbox is a sandbox error
+        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox is unavailable: {type(exc).__name__}: "
+                                   f"{str(exc)[:300]}", format=job.suite.format)
+    try:
+        result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=job.stdin, limits=job.limits)
+    except SandboxError as exc:
+        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox could not run the job: {exc}",
+                                   format=job.suite.format)
+    return job.interpret(result)
+
+
+def _payload(suite: Suite, code: str, nonce: str, partial: bool, config: CodeConfig) -> dict[str, Any]:
+    return {
+        "nonce": nonce,
+        "mode": suite.mode,
+        "language": suite.language,
+        "source": suite.program(code),
+        "setup": suite.setup,
+        "names": list(suite.names),
+        "replace_names": suite.replace_names,
+        "tests": [dict(test) for test in suite.tests],
+        "stop_on_fail": not partial,
+        "test_timeout_s": suite.test_timeout_s or config.test_timeout_s,
+        "float_tol": suite.float_tol,
+        "compile_timeout_s": COMPILE_BUDGET_S,
+        "null_budget_s": _null_budget(suite, suite.test_timeout_s or config.test_timeout_s),
+    }
+
+
+def _limits(suite: Suite, config: CodeConfig, test_timeout_s: float) -> Limits:
+    compile_s = COMPILE_BUDGET_S if suite.language == "cpp" else 0.0
+    wall = min(config.total_timeout_s, compile_s + len(suite.tests) * test_timeout_s) + 5.0
+    wall += _null_budget(suite, test_timeout_s)
+    return Limits(wall_time_s=wall, cpu_time_s=wall, memory_bytes=config.memory_mb << 20, processes=64,
+                  output_bytes=1 << 20)
+
+
+def _null_budget(suite: Suite, test_timeout_s: float) -> float:
+    return min(test_timeout_s, NULL_BUDGET_S) if suite.mode == "call" else 0.0
+
+
+def interpret(result: ExecResult, *, nonce: str, suite: Suite, partial: bool) -> VerifyResult:
+    """Turn the job's outcome into a VerifyResult. Only the judge's nonce line can make a pass."""
+    base = {"format": suite.format, "language": suite.language, "tests_total": len(suite.tests)}
+    if result.status == "sandbox_error":
+        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox failed: {result.reason}", **base)
+    verdict = _verdict(result.stdout, nonce)
+    if verdict is None:
+        return VerifyResult.wrong(_no_verdict_reason(result), **base, tests_run=0, tests_passed=0,
+                                  exec_status=str(result.status))
+    if "defect" in verdict:
+        return VerifyResult.broken(Status.ERROR, f"the reference is defective: {str(verdict['defect'])[:700]}",
+                                   **base)
+    if "harness_error" in verdict or "setup_error" in verdict:
+        what = verdict.get("harness_error") or verdict.get("setup_error")
+        kind = "the reference's test code failed" if "setup_error" in verdict else "the harness failed"
+        return VerifyResult.broken(Status.ERROR, f"{kind}: {str(what)[:500]}", **base)
+    if "compile_error" in verdict:
+        return VerifyResult.wrong(f"the program does not compile: {str(verdict['compile_error'])[:1500]}",
+                                  **base, tests_run=0, tests_passed=0, phase="compile")
+    return _score(verdict, base, partial)
+
+
+def _score(verdict: dict[str, Any], base: dict[str, Any], partial: bool) -> VerifyResult:
+    results = verdict.get("results")
+    total = base["tests_total"]
+    if not isinstance(results, list) or len(results) > total or any(
+            not isinstance(r, dict) or not isinstance(r.get("passed"), bool) for r in results):
+        return VerifyResult.broken(Status.ERROR, "the harness returned a malformed verdict", **base)
+    passed = sum(r["passed"] for r in results)
+    failures = [(i, r.get("message")) for i, r in enumerate(results) if not r["passed"]]
+    details = {**base, "tests_run": len(results), "tests_passed": passed,
+               "failures": [{"test": i, "message": str(m)[:500]} for i, m in failures[:5]]}
+    if passed == total and len(results) == total:
+        return VerifyResult.correct(f"all {total} tests passed", **details)
+    if partial and len(results) != total:
+        return VerifyResult.broken(Status.ERROR, f"the harness ran {len(results)} of {total} tests", **base)
+    first = f"test {failures[0][0] + 1} of {total} failed: {failures[0][1]}" if failures else \
+        f"only {len(results)} of {total} tests ran"
+    if partial and passed:
+        return VerifyResult(passed / total, Status.PARTIAL, f"{passed} of {total} tests passed; {first}", details)
+    return VerifyResult.wrong(first, **details)
+
+
+def _verdict(stdout: str, nonce: str) -> dict[str, Any] | None:
+    prefix = nonce + " "
+    lines = [line for line in stdout.splitlines() if line.startswith(prefix)]
+    if len(lines) != 1:
+        return None
+    try:
+        verdict = json.loads(lines[0][len(prefix):])
+    except ValueError:
+        return None
+    return verdict if isinstance(verdict, dict) else None
+
+
+def _no_verdict_reason(result: ExecResult) -> str:
+    if result.status == "timeout":
+        return f"the run was stopped: {result.reason or 'time limit exceeded'}"
+    if result.status == "memory_limit":
+        return f"the run was stopped: {result.reason or 'memory limit'}"
+    return f"the tests did not finish (the program stopped or killed the test harness; {result.status})"

@@ -1,0 +1,232 @@
+"""The one table of task families and their envs: it drives Gymnasium registration, `rlvr.verify`'s dispatch,
+`rlvr envs` and `GET /envs`.
+
+Entry points are strings (`"module:attribute"`), as in `gymnasium/envs/registration.py`, so the core imports
+no family at import time: an env's module is imported by `gym.make`, a verifier's by its first check.
+Other packages add rows through the `rlvr.envs` entry-point group (see `load_plugins` and docs/contributing.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any, Literal
+
+from rlvr.errors import ConfigError, UnknownEnvError
+
+log = logging.getLogger(__name__)
+
+RunsIn = Literal["worker", "inline"]
+PLUGIN_GROUP = "rlvr.envs"
+
+
+def _require_entry_point(spec: str, what: str) -> None:
+    module, colon, attr = spec.partition(":")
+    if not (module and colon and attr.isidentifier()):
+        raise ConfigError(f"{what}: entry point must be 'module:attribute', got {spec!r}")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A task family: one verifier function shared by its envs, the server and the trainer.
+
+    `runs_in="worker"` sends checks to the killable process pool (CPU-bound checks that can hang, such as
+    symbolic math); `"inline"` runs them on a thread lane, for verifiers that bound their own work (string
+    checks, or code that the sandbox limits). `uses_runtime` verifiers get the `Runtime` as a keyword, for the
+    live resources it owns (the sandbox, Lean backends); they must run inline.
+    """
+
+    name: str
+    verifier: str
+    runs_in: RunsIn
+    reference_format: str
+    uses_runtime: bool = False
+
+    def __post_init__(self) -> None:
+        if self.runs_in not in ("worker", "inline"):
+            raise ConfigError(f"family {self.name!r}: runs_in must be 'worker' or 'inline', got {self.runs_in!r}")
+        if self.uses_runtime and self.runs_in != "inline":
+            raise ConfigError(f"family {self.name!r}: a verifier that uses the runtime must run inline")
+        _require_entry_point(self.verifier, f"family {self.name!r} verifier")
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One Gymnasium id: the env class that serves it, its family, and the kwargs it is made with."""
+
+    id: str
+    entry_point: str
+    family: str
+    description: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if "/" not in self.id:
+            raise ConfigError(f"env id {self.id!r} needs a namespace, as in 'yourpkg/Name-v0'")
+        _require_entry_point(self.entry_point, f"env {self.id!r}")
+
+
+Row = Family | EnvEntry
+
+
+def logic_kind(name: str, env_id: str, env_class: str, description: str) -> tuple[Family, EnvEntry]:
+    """The row of one logic puzzle kind: its module `rlvr.envs.logic.<name>` holds the env and the verifier."""
+    module = f"rlvr.envs.logic.{name}"
+    return (Family(name, f"{module}:verify", "inline",
+                   f'{{"kind": "{name}", ...the generated instance; see docs/envs/logic.md}}'),
+            EnvEntry(env_id, f"{module}:{env_class}", name, description))
+
+
+LOGIC_ROWS: tuple[tuple[Family, EnvEntry], ...] = (
+    logic_kind("sudoku", "rlvr/Sudoku-v1", "SudokuEnv", "Sudoku (4x4 to 9x9) with a unique solution."),
+    logic_kind("countdown", "rlvr/Countdown-v1", "CountdownEnv", "Reach a target with the given numbers and + - * /."),
+    logic_kind("knights_knaves", "rlvr/KnightsKnaves-v1", "KnightsKnavesEnv",
+               "Knights always tell the truth, knaves always lie: say who is which (unique)."),
+    logic_kind("zebra", "rlvr/Zebra-v1", "ZebraEnv", "Zebra puzzles: place attributes in houses from clues (unique)."),
+    logic_kind("nqueens", "rlvr/NQueens-v1", "NQueensEnv", "Complete a partial n-queens placement."),
+    logic_kind("graph_coloring", "rlvr/GraphColoring-v1", "GraphColoringEnv", "Color a graph properly with k colors."),
+    logic_kind("maze", "rlvr/Maze-v1", "MazeEnv", "Walk a grid maze from S to G with U/D/L/R moves."),
+    logic_kind("cryptarithm", "rlvr/Cryptarithm-v1", "CryptarithmEnv", "Letter-for-digit word additions (unique)."),
+)
+# The kinds `rlvr/Logic-v1` mixes and its verifier routes to (built-in ones only: a mix must not change with
+# whatever plugins happen to be installed).
+LOGIC_KINDS: tuple[str, ...] = tuple(family.name for family, _ in LOGIC_ROWS)
+
+TABLE: tuple[Row, ...] = (
+    Family("math", "rlvr.envs.math.verifier:verify", "worker",
+           '{"answer": "<gold: plain, LaTeX, $...$ or \\\\boxed{...}>"}'),
+    EnvEntry("rlvr/Math-v1", "rlvr.envs.math:MathEnv", "math",
+             "Procedural arithmetic, fractions, linear equations and word problems, "
+             "or the user's own JSONL/Parquet/datasets files."),
+    EnvEntry("rlvr/GSMSymbolic-v1", "rlvr.envs.math:MathEnv", "math",
+             "GSM8K-style word problems with fresh numbers from reasoning-gym's gsm_symbolic generator "
+             "(offline, endless).", kwargs={"reasoning_gym": "gsm_symbolic"}),
+    Family("lean", "rlvr.envs.lean.verifier:verify", "inline",
+           '{"statement": "theorem name (binders) : type := by sorry", '
+           '"header": "<imports and options; default: import Mathlib ...>"}', uses_runtime=True),
+    EnvEntry("rlvr/Lean-v0", "rlvr.envs.lean:LeanEnv", "lean",
+             "Lean 4 + Mathlib theorem proving (38 built-in statements or miniF2F-style JSONL); "
+             "checked by a Lean REPL or kimina-lean-server, else only statically (status unverified)."),
+    *(row for kind in LOGIC_ROWS for row in kind),
+    Family("code", "rlvr.envs.code.verifier:verify", "inline",
+           '{"prompt", "test", "entry_point"} (HumanEval) | {"asserts": [...]} (MBPP) | '
+           '{"inputs": [...], "outputs": [...], "fn_name"?: ...} (stdin/stdout); see docs/envs/code.md',
+           uses_runtime=True),
+    EnvEntry("rlvr/Code-v1", "rlvr.envs.code:CodeEnv", "code",
+             "Python functions and stdin/stdout programs checked by unit tests in the sandbox "
+             "(71 built-in problems, or HumanEval/MBPP/stdin-stdout JSONL)."),
+    EnvEntry("rlvr/CodeRepair-v1", "rlvr.envs.code:CodeRepairEnv", "code",
+             "Multi-turn Code-v1: a failed attempt gets the failing test's message back, up to 3 turns."),
+    Family("logic", "rlvr.envs.logic.mix:verify", "inline",
+           '{"kind": "<sudoku|countdown|...>", ...; see docs/envs/logic.md}'),
+    EnvEntry("rlvr/Logic-v1", "rlvr.envs.logic:LogicMixEnv", "logic",
+             "All eight logic puzzle families mixed by weight (equal by default)."),
+)
+
+FAMILIES: dict[str, Family] = {}
+ENVS: dict[str, EnvEntry] = {}
+# An id whose reward changed meaning moves to the next version (CHANGELOG.md, docs/contributing.md); the old id
+# stays for one release, warns, and is scored as the new one (its old verdicts included false positives).
+DEPRECATED: dict[str, str] = {}
+# Where each row came from ("rlvr" or the plugin's distribution), for `rlvr envs` and error messages.
+ORIGIN: dict[str, str] = {}
+
+
+def add_rows(rows: Iterable[Row], *, origin: str) -> None:
+    """Add families and envs to the table; every row is checked before any is added, and a name or id that is
+    taken is refused (a plugin cannot replace a built-in env or another plugin's)."""
+    rows = list(rows)
+    families = {row.name: row for row in rows if isinstance(row, Family)}
+    envs = {row.id: row for row in rows if isinstance(row, EnvEntry)}
+    strays = [row for row in rows if not isinstance(row, (Family, EnvEntry))]
+    if strays:
+        raise ConfigError(f"{origin}: rows must be rlvr.registry.Family or EnvEntry, got {type(strays[0]).__name__}")
+    for name in families:
+        if name in FAMILIES:
+            raise ConfigError(f"{origin}: family {name!r} is already registered by {ORIGIN[name]}")
+    for env_id, entry in envs.items():
+        if env_id in ENVS or env_id in DEPRECATED:
+            raise ConfigError(f"{origin}: env {env_id!r} is already registered by {ORIGIN.get(env_id, 'rlvr')}")
+        if entry.family not in families and entry.family not in FAMILIES:
+            raise ConfigError(f"{origin}: env {env_id!r} names family {entry.family!r}, which no row defines")
+    FAMILIES.update(families)
+    ENVS.update(envs)
+    ORIGIN.update(dict.fromkeys([*families, *envs], origin))
+
+
+add_rows(TABLE, origin="rlvr")
+DEPRECATED.update({
+    entry.id.replace(f"-v{version}", f"-v{version - 1}"): entry.id
+    for entry in ENVS.values()
+    if (version := int(entry.id.rsplit("-v", 1)[1])) > 0
+})
+
+
+def load_plugins() -> list[str]:
+    """Add the rows of every installed `rlvr.envs` entry point; returns the problems, one line each.
+
+    An entry point names a sequence of rows (`Family` and `EnvEntry`) or a function returning one. A plugin that
+    fails to load or clashes is left out with a warning: one broken package must not break `import rlvr`.
+    """
+    problems = []
+    for point in entry_points(group=PLUGIN_GROUP):
+        origin = f"plugin {point.name!r} ({point.value})"
+        if any(value == origin for value in ORIGIN.values()):
+            continue  # already loaded
+        try:
+            rows = point.load()
+            add_rows(rows() if callable(rows) else rows, origin=origin)
+        except Exception as exc:  # noqa: BLE001 - any failure of a third-party package is reported, not raised
+            problems.append(f"{origin} was not loaded: {type(exc).__name__}: {exc}")
+    for problem in problems:
+        warnings.warn(problem, RuntimeWarning, stacklevel=2)
+    return problems
+
+
+def env_entry(env_id: str) -> EnvEntry:
+    """The entry of a registered id; a deprecated id warns and gives its successor's entry."""
+    if env_id in DEPRECATED:
+        warnings.warn(f"{env_id} is deprecated and scored as {DEPRECATED[env_id]}, whose reward differs "
+                      "(CHANGELOG.md); it will be removed in the next release", DeprecationWarning, stacklevel=3)
+        env_id = DEPRECATED[env_id]
+    try:
+        return ENVS[env_id]
+    except KeyError:
+        known = ", ".join(sorted(ENVS))
+        raise UnknownEnvError(f"unknown env {env_id!r}; registered envs: {known}") from None
+
+
+def is_registered(env_id: str) -> bool:
+    """A current or a deprecated id."""
+    return env_id in ENVS or env_id in DEPRECATED
+
+
+def family_of(env_id: str) -> Family:
+    return FAMILIES[env_entry(env_id).family]
+
+
+@cache
+def load_verifier(family: str) -> Callable[..., Any]:
+    """Import a family's verifier function from its `module:function` string."""
+    return load_entry_point(FAMILIES[family].verifier)
+
+
+def load_entry_point(spec: str) -> Any:
+    module_name, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def register_all() -> None:
+    """Register every env with Gymnasium, deprecated ids too (Gymnasium warns that they are out of date);
+    safe to call more than once."""
+    import gymnasium
+
+    ids = {entry.id: entry for entry in ENVS.values()} | {old: ENVS[new] for old, new in DEPRECATED.items()}
+    for env_id, entry in ids.items():
+        if env_id not in gymnasium.registry:
+            gymnasium.register(id=env_id, entry_point=entry.entry_point, kwargs=dict(entry.kwargs))

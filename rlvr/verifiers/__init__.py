@@ -1,1 +1,0 @@
-"""One pure verifier function per task family: `verify(*, completion, reference, config=None) -> VerifyResult`."""
