@@ -42,11 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _list_envs(args: argparse.Namespace) -> int:
-    from rlvr.registry import ENVS, FAMILIES
+    from rlvr.registry import ENVS, FAMILIES, ORIGIN
 
     for entry in ENVS.values():
         print(json.dumps({"id": entry.id, "family": entry.family, "description": entry.description,
-                          "reference_format": FAMILIES[entry.family].reference_format}))
+                          "reference_format": FAMILIES[entry.family].reference_format,
+                          "origin": ORIGIN[entry.id]}))
     return 0
 
 

@@ -9,17 +9,14 @@ Other packages add rows through the `rlvr.envs` entry-point group (see `load_plu
 from __future__ import annotations
 
 import importlib
-import logging
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Literal
 
 from rlvr.errors import ConfigError, UnknownEnvError
-
-log = logging.getLogger(__name__)
 
 RunsIn = Literal["worker", "inline"]
 PLUGIN_GROUP = "rlvr.envs"
@@ -135,6 +132,8 @@ ENVS: dict[str, EnvEntry] = {}
 DEPRECATED: dict[str, str] = {}
 # Where each row came from ("rlvr" or the plugin's distribution), for `rlvr envs` and error messages.
 ORIGIN: dict[str, str] = {}
+# The plugin entry points `load_plugins` has tried: (distribution, name, value).
+_TRIED: set[tuple[str, str, str]] = set()
 
 
 def add_rows(rows: Iterable[Row], *, origin: str) -> None:
@@ -168,24 +167,43 @@ DEPRECATED.update({
 
 
 def load_plugins() -> list[str]:
-    """Add the rows of every installed `rlvr.envs` entry point; returns the problems, one line each.
+    """Add the rows of every installed `rlvr.envs` entry point; returns the problems, one line each (each is
+    also warned).
 
-    An entry point names a sequence of rows (`Family` and `EnvEntry`) or a function returning one. A plugin that
-    fails to load or clashes is left out with a warning: one broken package must not break `import rlvr`.
+    An entry point names a sequence of rows (`Family` and `EnvEntry`) or a function returning one; a plugin's
+    pyproject.toml says `[project.entry-points."rlvr.envs"]` then `toy = "rlvr_toy:ROWS"`. A plugin that fails
+    to import, names something else, or claims a taken name or id is left out whole, with a warning: one
+    broken package must not break `import rlvr`. Each entry point is tried once per process, so calling this
+    again only picks up what was installed since; call `register_all()` after it for Gymnasium.
     """
     problems = []
     for point in entry_points(group=PLUGIN_GROUP):
-        origin = f"plugin {point.name!r} ({point.value})"
-        if any(value == origin for value in ORIGIN.values()):
-            continue  # already loaded
+        origin = _distribution(point)
+        if (origin, point.name, point.value) in _TRIED:
+            continue
+        _TRIED.add((origin, point.name, point.value))
         try:
-            rows = point.load()
-            add_rows(rows() if callable(rows) else rows, origin=origin)
+            add_rows(_rows_of(point.load()), origin=origin)
         except Exception as exc:  # noqa: BLE001 - any failure of a third-party package is reported, not raised
-            problems.append(f"{origin} was not loaded: {type(exc).__name__}: {exc}")
+            problems.append(f"rlvr plugin {point.name} = {point.value!r} from {origin} was not loaded "
+                            f"({type(exc).__name__}: {exc}); fix or uninstall {origin}")
     for problem in problems:
         warnings.warn(problem, RuntimeWarning, stacklevel=2)
     return problems
+
+
+def _distribution(point: EntryPoint) -> str:
+    """The name of the package that declares an entry point (its module when the metadata does not say)."""
+    dist = getattr(point, "dist", None)
+    return dist.name if dist is not None else point.value.partition(":")[0]
+
+
+def _rows_of(loaded: Any) -> list[Row]:
+    rows = loaded() if callable(loaded) else loaded
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise ConfigError(f"an {PLUGIN_GROUP} entry point must name a sequence of rlvr.registry.Family and "
+                          f"EnvEntry rows or a function returning one, got {type(rows).__name__}")
+    return list(rows)
 
 
 def env_entry(env_id: str) -> EnvEntry:
