@@ -3,7 +3,7 @@
     python bench/math_redteam.py [--data tests/envs/math/data/math_redteam.jsonl] [--timeout 5] [--slowest 10]
                                  [--only CLASS_PREFIX]
 
-Each item goes through `Verifier.verify` (what `rlvr.verify` calls), one at a time, in a killable worker with
+Each item goes through `Runtime.verify` (what `rlvr.verify` calls), one at a time, in a killable worker with
 the real timeout. A false positive is reward 1.0 where the case expects `not_correct`; a false negative is
 anything but reward 1.0 where it expects `correct`. An item with reward None (timeout, error) is counted as
 unscored as well: never a false positive, but a false negative when the case expects `correct`. Prints a
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import rlvr
-from rlvr import Verifier, VerifyResult
+from rlvr import Runtime, VerifyResult
 from rlvr.workers import PoolConfig, WorkerPool
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "envs" / "math" / "data" / "math_redteam.jsonl"
@@ -53,7 +53,7 @@ def load(path: Path, only: str | None) -> list[dict]:
     return [case for case in cases if only is None or case["class"].startswith(only)]
 
 
-def run(verifier: Verifier, cases: list[dict]) -> list[Outcome]:
+def run(verifier: Runtime, cases: list[dict]) -> list[Outcome]:
     outcomes = []
     for case in cases:
         started = time.perf_counter()
@@ -99,7 +99,7 @@ def main() -> None:
 
     cases = load(args.data, args.only)
     pool = WorkerPool(PoolConfig(workers=1, preload=("rlvr.envs.math.verifier",)))
-    verifier = Verifier(pool, timeout_s=args.timeout)
+    verifier = Runtime(pool, timeout_s=args.timeout)
     try:
         verifier.verify(ENV, completion="\\boxed{1}", reference={"answer": "1"})  # start the worker first
         started = time.perf_counter()

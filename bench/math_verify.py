@@ -25,7 +25,7 @@ math_pairs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(math_pairs)
 make_pairs = math_pairs.make_pairs
 
-from rlvr import Verifier, VerifyRequest  # noqa: E402
+from rlvr import Runtime, VerifyRequest  # noqa: E402
 from rlvr.workers import PoolConfig, WorkerPool  # noqa: E402
 
 
@@ -38,14 +38,14 @@ def baseline(pairs: list[tuple[str, str, bool | None]]) -> tuple[float, list[boo
     return time.perf_counter() - started, verdicts
 
 
-def ours(verifier: Verifier, pairs: list[tuple[str, str, bool | None]]) -> tuple[float, list[bool]]:
+def ours(verifier: Runtime, pairs: list[tuple[str, str, bool | None]]) -> tuple[float, list[bool]]:
     items = [VerifyRequest("rlvr/Math-v1", completion, {"answer": gold}) for completion, gold, _ in pairs]
     started = time.perf_counter()
     results = verifier.verify_batch(items)
     return time.perf_counter() - started, [r.reward == 1.0 for r in results]
 
 
-def latencies(verifier: Verifier, pairs: list[tuple[str, str, bool | None]], clients: int) -> list[float]:
+def latencies(verifier: Runtime, pairs: list[tuple[str, str, bool | None]], clients: int) -> list[float]:
     """Per-item latency with `clients` callers each verifying one item at a time (no queueing)."""
     times: list[float] = []
     chunks = [pairs[i::clients] for i in range(clients)]
@@ -74,7 +74,7 @@ def main() -> None:
     pairs = make_pairs(args.pairs, seed=1)
     expected = [e for _, _, e in pairs]
     pool = WorkerPool(PoolConfig(workers=args.workers, preload=("rlvr.envs.math.verifier",)))
-    verifier = Verifier(pool, timeout_s=args.timeout)
+    verifier = Runtime(pool, timeout_s=args.timeout)
     ours(verifier, pairs[:20])  # start the workers before timing
 
     base_s, base_verdicts = baseline(pairs)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/server_load.py [--items 4096] [--batch 32] [--clients 64] [--workers 2]
 
-Runs the in-process Verifier (before and after the HTTP run; the ratio uses the faster run), then
+Runs the in-process Runtime (before and after the HTTP run; the ratio uses the faster run), then
 starts `python -m rlvr.server` with the same number of workers and sends the same items from
 `--clients` concurrent asyncio clients, in batches. Prints items/s, per-request p50/p99 latency,
 errors, lost or mismatched items, and the ratio HTTP / in-process (goal: >= 0.8).
@@ -24,7 +24,7 @@ import time
 
 import httpx
 
-from rlvr.dispatch import Verifier
+from rlvr.runtime import Runtime
 from rlvr.workers import PoolConfig, WorkerPool
 
 ENV = "rlvr/Math-v1"
@@ -61,7 +61,7 @@ def make_items(n: int, seed: int) -> list[dict]:
 
 
 def run_in_process(items: list[dict], workers: int) -> tuple[float, list[dict]]:
-    verifier = Verifier(WorkerPool(PoolConfig(workers=workers)))
+    verifier = Runtime(WorkerPool(PoolConfig(workers=workers)))
     try:
         verifier.verify_batch(items[: workers * 8])  # warm the workers (imports), as the server's lifespan does
         started = time.perf_counter()

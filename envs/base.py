@@ -1,7 +1,8 @@
 """The base text environment: an observation is a prompt, an action is the model's completion.
 
 Every family env subclasses `TextEnv` and only supplies its task source and family name; the reward
-always comes from the family's verifier through `rlvr.dispatch`, the same path the server uses.
+always comes from the family's verifier through a `rlvr.runtime.Runtime` (the env's own, given as
+`runtime=`, or the process default), the same path the server uses.
 """
 
 from __future__ import annotations
@@ -12,23 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import gymnasium
-from gymnasium.spaces import Text
 
+from rlvr.envs.text_space import UnicodeText
 from rlvr.errors import ConfigError
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime, default_runtime
 
 MAX_TEXT_CHARS = 1_000_000
-
-
-class UnicodeText(Text):
-    """A `Text` space that holds any string up to `max_length`.
-
-    Gymnasium's `Text.contains` only admits its sampling charset (alphanumerics), but prompts and
-    completions are arbitrary Unicode; sampling still draws from the charset.
-    """
-
-    def contains(self, x: Any) -> bool:
-        return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
 
 
 @dataclass(frozen=True)
@@ -68,12 +59,14 @@ class TextEnv(gymnasium.Env[str, str]):
     metadata = {"render_modes": ["ansi"], "render_fps": 1}
     family: str = ""
 
-    def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None):
+    def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None,
+                 runtime: Runtime | None = None):
         if max_turns < 1:
             raise ConfigError(f"max_turns must be >= 1, got {max_turns}")
         if render_mode not in (None, "ansi"):
             raise ConfigError(f"render_mode must be None or 'ansi', got {render_mode!r}")
         self.tasks = tasks
+        self.runtime = runtime
         self.max_turns = max_turns
         self.render_mode = render_mode
         self.observation_space = UnicodeText(max_length=MAX_TEXT_CHARS)
@@ -111,10 +104,9 @@ class TextEnv(gymnasium.Env[str, str]):
         return observation, _reward(result), False, out_of_turns, info
 
     def score(self, completion: str, task: Task) -> VerifyResult:
-        """Verify through the shared dispatcher (worker pool or inline, as the family declares)."""
-        from rlvr.dispatch import verify_family
-
-        return verify_family(self.family, completion=completion, reference=task.reference)
+        """Verify on the env's runtime (worker pool or inline lane, as the family declares)."""
+        runtime = self.runtime or default_runtime()
+        return runtime.verify_family(self.family, completion=completion, reference=task.reference)
 
     def reference_answer(self, task: Task) -> str | None:
         """The task's final answer written in the family's answer grammar, or None when this env cannot

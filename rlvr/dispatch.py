@@ -1,29 +1,20 @@
-"""`rlvr.verify`: route a completion to its family's verifier, in the killable pool or inline.
+"""Routing one item to its family's verifier, stateless: the `Runtime` holds the lanes these run on.
 
-Every failure of an item becomes a result with a status that says why (never an exception, never a
-silent 0), so a batch always returns one result per item, in order.
+Every failure of an item becomes a result with a status that says why (never an exception, never a silent 0),
+so a batch always returns one result per item, in order.
 """
 
 from __future__ import annotations
 
-import asyncio
-import atexit
-import logging
-import os
-import threading
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any
 
-from rlvr.errors import InvalidReferenceError, JobTimeout, RlvrError, UnknownEnvError, WorkerPoolError
-from rlvr.registry import FAMILIES, family_of, load_verifier
+from rlvr.errors import InvalidReferenceError
+from rlvr.outcomes import result_for
+from rlvr.registry import FAMILIES, load_entry_point
 from rlvr.results import Status, VerifyResult
-from rlvr.workers import PoolConfig, WorkerPool
-
-log = logging.getLogger(__name__)
-
-DEFAULT_TIMEOUT_S = float(os.environ.get("RLVR_VERIFY_TIMEOUT_S", "5"))
 
 
 @dataclass(frozen=True)
@@ -35,103 +26,37 @@ class VerifyRequest:
     reference: Mapping[str, Any] = field(default_factory=dict)
 
 
-class Verifier:
-    """Owns the worker pool (for `runs_in="worker"` families) and a thread pool (for inline ones)."""
-
-    def __init__(self, pool: WorkerPool | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 inline_threads: int = 32):
-        self.timeout_s = timeout_s
-        self._pool = pool
-        self._pool_lock = threading.Lock()
-        self._threads = ThreadPoolExecutor(max_workers=inline_threads, thread_name_prefix="rlvr-inline")
-
-    @property
-    def pool(self) -> WorkerPool:
-        with self._pool_lock:
-            if self._pool is None:
-                preload = tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
-                self._pool = WorkerPool(PoolConfig(preload=preload))
-            return self._pool
-
-    def submit(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> Future:
-        """Start one check; the future always resolves to a VerifyResult."""
-        try:
-            family = family_of(env).name
-        except UnknownEnvError as exc:
-            return _done(VerifyResult.broken(Status.ERROR, str(exc)))
-        return self.submit_family(family, completion=completion, reference=reference)
-
-    def submit_family(self, family_name: str, *, completion: str, reference: Mapping[str, Any]) -> Future:
-        """Start one check by family name (what envs call); resolves to a VerifyResult."""
-        family = FAMILIES[family_name]
-        try:
-            _check_types(completion, reference)
-        except InvalidReferenceError as exc:
-            return _done(VerifyResult.broken(Status.ERROR, str(exc)))
-        if family.runs_in == "inline":
-            return self._threads.submit(run_verifier, family.name, completion, dict(reference))
-        job = self.pool.submit(run_verifier_job, timeout_s=self.timeout_s, family=family.name,
-                               completion=completion, reference=dict(reference))
-        return _result_of(job, self.timeout_s)
-
-    def verify(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
-        family_of(env)  # an unknown env id in a direct call is a programming error: raise it
-        return self.submit(env, completion=completion, reference=reference).result()
-
-    def verify_batch(self, items: Sequence[VerifyRequest | Mapping[str, Any]]) -> list[VerifyResult]:
-        return [future.result() for future in self._submit_all(items)]
-
-    async def averify(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
-        return await asyncio.wrap_future(self.submit(env, completion=completion, reference=reference))
-
-    async def averify_batch(self, items: Sequence[VerifyRequest | Mapping[str, Any]]) -> list[VerifyResult]:
-        return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in self._submit_all(items))))
-
-    def close(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
-        if self._pool is not None:
-            self._pool.close()
-
-    def _submit_all(self, items: Sequence[VerifyRequest | Mapping[str, Any]]) -> list[Future]:
-        futures = []
-        for item in items:
-            request = item if isinstance(item, VerifyRequest) else _request_from_mapping(item)
-            if isinstance(request, VerifyResult):
-                futures.append(_done(request))
-            else:
-                futures.append(self.submit(request.env, completion=request.completion,
-                                           reference=request.reference))
-        return futures
-
-
-def run_verifier(family: str, completion: str, reference: dict[str, Any]) -> VerifyResult:
-    """Call a family's verifier, turning its failures into results that say whose fault they were."""
+def run_verifier(verifier: str, completion: str, reference: dict[str, Any], **resources: Any) -> VerifyResult:
+    """Call the verifier named by its `module:function` string; whatever it raises becomes the result
+    `rlvr.outcomes` says. The string, not the family's name, travels to workers: a worker process knows the
+    families its parent had at import, not rows added since."""
     try:
-        return load_verifier(family)(completion=completion, reference=reference)
-    except InvalidReferenceError as exc:
-        return VerifyResult.broken(Status.ERROR, f"invalid reference: {exc}")
-    except RlvrError as exc:
-        return VerifyResult.broken(Status.ERROR, str(exc))
-    except Exception:
-        log.exception("verifier for family %r crashed", family)
-        return VerifyResult.broken(Status.ERROR, "the verifier crashed on this item")
+        return load_entry_point(verifier)(completion=completion, reference=reference, **resources)
+    except Exception as exc:  # noqa: BLE001 - the one place a verifier's exception becomes a result
+        return result_for(exc, where=f"the verifier {verifier}")
 
 
-def run_verifier_job(*, family: str, completion: str, reference: dict[str, Any]) -> VerifyResult:
+def run_verifier_job(*, verifier: str, completion: str, reference: dict[str, Any]) -> VerifyResult:
     """Worker-side entry point (module level, so the pool can pickle it by reference)."""
-    return run_verifier(family, completion, reference)
+    return run_verifier(verifier, completion, reference)
 
 
-def _result_of(job: Future, timeout_s: float) -> Future:
-    """A future of the job's VerifyResult. Cancelling it (a client that went away) cancels the job if no
-    worker has started it, so an abandoned backlog costs no CPU."""
+def worker_modules() -> tuple[str, ...]:
+    """The verifier modules a worker process imports at start, so no check pays for the import."""
+    return tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
+
+
+def job_result(job: Future) -> Future:
+    """A future of the worker job's VerifyResult, whatever the job raised. Cancelling it (a client that went
+    away) cancels the job if no worker has started it, so an abandoned backlog costs no CPU."""
     result: Future = Future()
 
     def finish(done: Future) -> None:
         if done.cancelled():
             return
+        exc = done.exception()
         try:
-            result.set_result(_job_result(done, timeout_s))
+            result.set_result(done.result() if exc is None else result_for(exc, where="the worker pool"))
         except InvalidStateError:  # the caller cancelled in the meantime
             pass
 
@@ -140,23 +65,17 @@ def _result_of(job: Future, timeout_s: float) -> Future:
     return result
 
 
-def _job_result(job: Future, timeout_s: float) -> VerifyResult:
-    try:
-        return job.result()
-    except JobTimeout:
-        return VerifyResult.broken(Status.TIMEOUT, f"the check took longer than {timeout_s:g}s")
-    except WorkerPoolError as exc:
-        return VerifyResult.broken(Status.ERROR, f"the check could not run: {exc}")
-
-
-def _check_types(completion: Any, reference: Any) -> None:
+def check_types(completion: Any, reference: Any) -> None:
     if not isinstance(completion, str):
         raise InvalidReferenceError(f"completion must be a string, got {type(completion).__name__}")
     if not isinstance(reference, Mapping):
         raise InvalidReferenceError(f"reference must be an object, got {type(reference).__name__}")
 
 
-def _request_from_mapping(item: Any) -> VerifyRequest | VerifyResult:
+def request_from(item: Any) -> VerifyRequest | VerifyResult:
+    """A batch item as a request, or the error result that says why it is not one."""
+    if isinstance(item, VerifyRequest):
+        return item
     if not isinstance(item, Mapping):
         return VerifyResult.broken(Status.ERROR, f"batch item must be an object, got {type(item).__name__}")
     missing = [key for key in ("env", "completion") if key not in item]
@@ -165,36 +84,7 @@ def _request_from_mapping(item: Any) -> VerifyRequest | VerifyResult:
     return VerifyRequest(env=item["env"], completion=item["completion"], reference=item.get("reference", {}))
 
 
-def _done(result: VerifyResult) -> Future:
+def done(result: VerifyResult) -> Future:
     future: Future = Future()
     future.set_result(result)
     return future
-
-
-_default: Verifier | None = None
-_default_lock = threading.Lock()
-
-
-def default_verifier() -> Verifier:
-    """The process-wide Verifier behind `rlvr.verify`, created on first use and closed at exit."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = Verifier()
-            atexit.register(_default.close)
-        return _default
-
-
-def verify(env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
-    """Score one completion for `env` against its reference; see `Verifier.verify`."""
-    return default_verifier().verify(env, completion=completion, reference=reference)
-
-
-def verify_batch(items: Sequence[VerifyRequest | Mapping[str, Any]]) -> list[VerifyResult]:
-    """Score many items across the worker pool; one result per item, in order, failures included."""
-    return default_verifier().verify_batch(items)
-
-
-def verify_family(family: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
-    """Score by family name (what envs call); same routing as `verify`."""
-    return default_verifier().submit_family(family, completion=completion, reference=reference).result()

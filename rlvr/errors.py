@@ -22,11 +22,23 @@ class InvalidReferenceError(RlvrError, ValueError):
     """A reference (the gold answer or task instance) is malformed for its env family."""
 
 
-class WorkerPoolError(RlvrError):
+class CheckFailed(RlvrError):
+    """A check could not reach a verdict (its checker broke, not the completion): the item scores `error`."""
+
+
+class CheckTimeout(CheckFailed):
+    """A check overran its deadline: the item scores `timeout`."""
+
+
+class RuntimeClosed(CheckFailed):
+    """The Runtime was closed before the check could run."""
+
+
+class WorkerPoolError(CheckFailed):
     """The verification worker pool could not run a job."""
 
 
-class JobTimeout(WorkerPoolError):
+class JobTimeout(WorkerPoolError, CheckTimeout):
     """A job overran its time limit; its worker was killed and replaced."""
 
 

@@ -228,13 +228,14 @@ def family_of(env_id: str) -> Family:
     return FAMILIES[env_entry(env_id).family]
 
 
-@cache
 def load_verifier(family: str) -> Callable[..., Any]:
     """Import a family's verifier function from its `module:function` string."""
     return load_entry_point(FAMILIES[family].verifier)
 
 
+@cache
 def load_entry_point(spec: str) -> Any:
+    """The object a `module:attribute` string names, imported on first use."""
     module_name, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module_name), attr)
 

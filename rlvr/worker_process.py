@@ -29,7 +29,7 @@ def serve(fd: int, memory_bytes: int, preload: list[str]) -> None:
     conn = Connection(fd)
     signal.signal(signal.SIGALRM, _raise_deadline)
     conn.send("ready")
-    while (request := conn.recv()) is not None:
+    while (request := _next_request(conn)) is not None:
         fn, kwargs, timeout_s = request
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         try:
@@ -43,6 +43,15 @@ def serve(fd: int, memory_bytes: int, preload: list[str]) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         conn.send(reply)
+
+
+def _next_request(conn: Connection) -> Any:
+    """The next job, or None to stop: sent by the pool's close, or the pool's process is gone (it exited
+    without closing the pool, as a Gymnasium async vector env's subprocess does), which is no error here."""
+    try:
+        return conn.recv()
+    except EOFError:
+        return None
 
 
 def _raise_deadline(signum: int, frame: object) -> None:

@@ -22,6 +22,7 @@ from rlvr.sandbox.languages import LANGUAGES, LanguageSpec
 from rlvr.sandbox.limits import Limits
 from rlvr.sandbox.result import ExecResult, ExecStatus
 from rlvr.sandbox.sandbox import Job, Sandbox
+from rlvr.sandbox.settings import SandboxSettings
 
 __all__ = [
     "LANGUAGES",
@@ -37,4 +38,5 @@ __all__ = [
     "Sandbox",
     "SandboxClosed",
     "SandboxError",
+    "SandboxSettings",
 ]

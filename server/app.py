@@ -1,4 +1,4 @@
-"""`create_app(settings)`: the FastAPI reward server. The lifespan owns the one Verifier and its pools."""
+"""`create_app(settings)`: the FastAPI reward server. The lifespan owns the one Runtime and its pools."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from rlvr import __version__
-from rlvr.dispatch import Verifier
-from rlvr.registry import FAMILIES
+from rlvr.dispatch import worker_modules
+from rlvr.runtime import Runtime
 from rlvr.sandbox import Sandbox
 from rlvr.server.auth import require_key
 from rlvr.server.contract import errors
@@ -26,7 +26,7 @@ from rlvr.server.limits import BodyLimit
 from rlvr.server.metrics import Metrics
 from rlvr.server.models import utf8_safe
 from rlvr.server.routers import envs, health, openrlhf, verify
-from rlvr.server.sandbox import attach, current, embedded, release
+from rlvr.server.sandbox import attach, embedded
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
@@ -66,18 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    preload = tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
-    pool = WorkerPool(PoolConfig(workers=settings.workers, preload=preload))
-    verifier = Verifier(pool, timeout_s=settings.verify_timeout_s)
-    app.state.scorer = scorer = Scorer(verifier, settings, app.state.metrics)
-    app.state.sessions = sessions = SessionStore(
-        verifier,
-        max_sessions=settings.max_sessions,
-        ttl_s=settings.session_ttl_s,
-        retry_after_s=settings.retry_after_s,
-    )
+    pool = WorkerPool(PoolConfig(workers=settings.workers, preload=worker_modules()))
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
-    before = current()
     socket_dir = settings.sandbox_socket_dir
     if socket_dir:
         sandbox = await anyio.to_thread.run_sync(
@@ -85,18 +75,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
     else:
         sandbox = await anyio.to_thread.run_sync(embedded)
-    # Compose: the executors attached now, or none. Embedded: the code verifier's, which may start later.
-    ours = (lambda: sandbox) if socket_dir else current
-    app.state.readiness = lambda: _readiness(warmup, ours(), required=bool(socket_dir))
-    app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions, ours()))
+    # Compose: the executors attached now, or none. Embedded: the local fallback, or the Docker executors the
+    # runtime starts at the first code check.
+    runtime = Runtime(pool, timeout_s=settings.verify_timeout_s, sandbox=sandbox)
+    app.state.scorer = scorer = Scorer(runtime, settings, app.state.metrics)
+    app.state.sessions = sessions = SessionStore(
+        runtime,
+        max_sessions=settings.max_sessions,
+        ttl_s=settings.session_ttl_s,
+        retry_after_s=settings.retry_after_s,
+    )
+    app.state.readiness = lambda: _readiness(warmup, runtime.current_sandbox, required=bool(socket_dir))
+    app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions, runtime.current_sandbox))
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield
     finally:
         sweeper.cancel()
         sessions.close_all()
-        verifier.close()
-        release(sandbox, before=before)
+        runtime.close()
+        if sandbox is not None:
+            sandbox.close()
 
 
 def _gauges(
@@ -122,7 +121,7 @@ def _gauges(
 
 def _sandbox_gauges(sandbox: Sandbox | None) -> dict[str, tuple[str, float]]:
     """The code sandbox's counters, once there is one (compose's executors, the local fallback, or the
-    Docker executors the code verifier starts on first use). Counters only: a scrape never pings."""
+    Docker executors the runtime starts on first use). Counters only: a scrape never pings."""
     if sandbox is None:
         return {}
     return {

@@ -1,4 +1,4 @@
-"""The server's path to the Verifier: admission (bounded queue), limits, metrics, and an await that
+"""The server's path to the Runtime: admission (bounded queue), limits, metrics, and an await that
 never blocks the event loop. When the client goes away, its outstanding checks are cancelled: queued
 ones never reach a worker and give their queue slots back at once, so an abandoned backlog costs no CPU."""
 
@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from rlvr.dispatch import Verifier
 from rlvr.registry import DEPRECATED, ENVS
 from rlvr.results import Status, VerifyResult
+from rlvr.runtime import Runtime
 from rlvr.server.errors import Busy
 from rlvr.server.metrics import Metrics
 from rlvr.server.models import VerifyIn
@@ -54,10 +54,10 @@ class Item:
 
 
 class Scorer:
-    """Scores items for the routers; owns nothing but counters (the lifespan owns the Verifier)."""
+    """Scores items for the routers; owns nothing but counters (the lifespan owns the Runtime)."""
 
-    def __init__(self, verifier: Verifier, settings: Settings, metrics: Metrics):
-        self.verifier = verifier
+    def __init__(self, runtime: Runtime, settings: Settings, metrics: Metrics):
+        self.runtime = runtime
         self.settings = settings
         self.metrics = metrics
         self.admission = Admission(settings.max_pending)
@@ -109,7 +109,7 @@ class Scorer:
         entry = ENVS.get(DEPRECATED.get(item.env, item.env))
         family = entry.family if entry else "unknown"
         started = time.perf_counter()
-        future = self.verifier.submit(item.env, completion=item.completion, reference=item.reference)
+        future = self.runtime.submit(item.env, completion=item.completion, reference=item.reference)
 
         def finished(done: Future) -> None:
             self.admission.release()

@@ -1,8 +1,8 @@
 """Remote env sessions: live Gymnasium envs keyed by an unguessable id, with idle expiry and a cap.
 
 An env's `step` is synchronous (it waits for its check), so it runs in a thread; a lock per session
-keeps one client's concurrent steps in order. Envs that score through the shared dispatcher are bound
-to the server's Verifier, so sessions and /verify share one worker pool.
+keeps one client's concurrent steps in order. Envs are made on the server's Runtime (`runtime=`), so
+sessions and /verify share one worker pool and one sandbox.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from typing import Any
 import anyio
 import gymnasium
 
-from rlvr.dispatch import Verifier
-from rlvr.envs.base import Task, TextEnv
 from rlvr.errors import ConfigError
 from rlvr.registry import is_registered
-from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 from rlvr.server.errors import Busy, Internal, Invalid, NotFound
 
 log = logging.getLogger(__name__)
@@ -37,8 +35,8 @@ class Session:
 
 
 class SessionStore:
-    def __init__(self, verifier: Verifier, *, max_sessions: int, ttl_s: float, retry_after_s: int):
-        self.verifier = verifier
+    def __init__(self, runtime: Runtime, *, max_sessions: int, ttl_s: float, retry_after_s: int):
+        self.runtime = runtime
         self.max_sessions = max_sessions
         self.ttl_s = ttl_s
         self.retry_after_s = retry_after_s
@@ -127,15 +125,4 @@ class SessionStore:
             log.exception("closing env %s failed", session.env_id)
 
     def _make(self, env_id: str) -> gymnasium.Env:
-        env = gymnasium.make(env_id)
-        inner = env.unwrapped
-        if isinstance(inner, TextEnv) and type(inner).score is TextEnv.score:
-            inner.score = _bound_score(self.verifier, inner.family)  # type: ignore[method-assign]
-        return env
-
-
-def _bound_score(verifier: Verifier, family: str):
-    def score(completion: str, task: Task) -> VerifyResult:
-        return verifier.submit_family(family, completion=completion, reference=task.reference).result()
-
-    return score
+        return gymnasium.make(env_id, runtime=self.runtime)

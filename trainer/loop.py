@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from rlvr.results import Status, VerifyResult
+from rlvr.runtime import Runtime
 from rlvr.trainer.config import TrainConfig
 from rlvr.trainer.errors import CheckpointError
 from rlvr.trainer.generation import (
@@ -132,7 +133,9 @@ class GRPOTrainer:
         self.step = 0
         if cfg.resume_from:
             self._resume(cfg.resume_from)
-        self.sampler = sampler or TaskSampler(cfg.envs, cfg.env_kwargs, seed=cfg.seed)
+        # Local rewards run on a runtime of the trainer's own (worker pool, sandbox), closed with the trainer.
+        self.runtime = Runtime() if sampler is None and rewards is None and not cfg.server else None
+        self.sampler = sampler or TaskSampler(cfg.envs, cfg.env_kwargs, seed=cfg.seed, runtime=self.runtime)
         self.rewards = rewards or _reward_client(cfg, self.sampler)
         self.generator = self._generator()
 
@@ -309,6 +312,8 @@ class GRPOTrainer:
     def close(self) -> None:
         self.rewards.close()
         self.sampler.close()
+        if self.runtime is not None:
+            self.runtime.close()
 
 
 def train(cfg: TrainConfig, **parts: Any) -> TrainResult:

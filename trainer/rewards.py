@@ -15,7 +15,8 @@ from typing import Any, Protocol
 import httpx
 
 from rlvr.envs.base import TextEnv
-from rlvr.results import Status, VerifyResult
+from rlvr.outcomes import result_for
+from rlvr.results import VerifyResult
 from rlvr.trainer.errors import RewardServerError
 from rlvr.trainer.tasks import Prompt
 
@@ -42,8 +43,7 @@ class LocalRewards:
         try:
             return self.envs[prompt.env_id].score(completion, prompt.task)
         except Exception as exc:  # an env's own bug must mask the item, not stop the run or score it 0
-            reason = f"env {prompt.env_id} failed to score: {type(exc).__name__}"
-            return VerifyResult.broken(Status.ERROR, reason)
+            return result_for(exc, where=f"env {prompt.env_id}")
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)

@@ -10,6 +10,7 @@ from typing import Any
 import gymnasium
 
 from rlvr.envs.base import Task, TextEnv
+from rlvr.runtime import Runtime
 from rlvr.trainer.errors import ConfigError
 
 
@@ -24,17 +25,19 @@ class Prompt:
 class TaskSampler:
     """Holds one instance of each env and draws `n` tasks for a step as a pure function of (seed, step).
 
-    Resuming at step k therefore sees the same prompts an uninterrupted run would have seen.
+    Resuming at step k therefore sees the same prompts an uninterrupted run would have seen. The envs score on
+    `runtime` (the process default when None); the sampler does not own it.
     """
 
     def __init__(self, envs: Mapping[str, float], env_kwargs: Mapping[str, Mapping[str, Any]] | None = None,
-                 seed: int = 0):
+                 seed: int = 0, runtime: Runtime | None = None):
         import rlvr  # noqa: F401  (registers the rlvr/* envs with Gymnasium)
 
         self.weights = dict(envs)
         self.seed = seed
         self.envs: dict[str, TextEnv] = {
-            env_id: _make(env_id, (env_kwargs or {}).get(env_id, {})) for env_id in self.weights
+            env_id: _make(env_id, {**(env_kwargs or {}).get(env_id, {}), "runtime": runtime})
+            for env_id in self.weights
         }
 
     def sample(self, step: int, n: int) -> list[Prompt]:

@@ -1,15 +1,7 @@
 """`rlvr/Code-v1` and `rlvr/CodeRepair-v1`: code with unit tests, run in the sandbox by a harness the candidate
 cannot fool. See docs/envs/code.md for the reference formats, the comparison policy and the defenses."""
 
-from rlvr.envs.code.config import (
-    CodeConfig,
-    SandboxSettings,
-    current_shared_sandbox,
-    owning_shared_sandbox,
-    set_shared_sandbox,
-    shared_sandbox,
-    using_sandbox,
-)
+from rlvr.envs.code.config import CodeConfig
 from rlvr.envs.code.env import CodeEnv, CodeRepairEnv
 from rlvr.envs.code.extract import extract_code
 from rlvr.envs.code.reference import Suite, parse_reference
@@ -24,7 +16,5 @@ from rlvr.envs.code.tasks import (
 )
 from rlvr.envs.code.verifier import verify
 
-__all__ = ["CodeConfig", "CodeEnv", "CodeRepairEnv", "CodeTasks", "SandboxSettings", "Suite", "builtin_records",
-           "builtin_tasks", "current_shared_sandbox", "extract_code", "humaneval_task", "load_jsonl", "mbpp_task",
-           "owning_shared_sandbox", "parse_reference", "set_shared_sandbox", "shared_sandbox", "stdio_task",
-           "using_sandbox", "verify"]
+__all__ = ["CodeConfig", "CodeEnv", "CodeRepairEnv", "CodeTasks", "Suite", "builtin_records", "builtin_tasks",
+           "extract_code", "humaneval_task", "load_jsonl", "mbpp_task", "parse_reference", "stdio_task", "verify"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from rlvr.envs.base import Task, TextEnv
 from rlvr.envs.code.tasks import CodeTasks, builtin_tasks, load_jsonl
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 
 
 class CodeEnv(TextEnv):
@@ -23,10 +24,11 @@ class CodeEnv(TextEnv):
     family = "code"
 
     def __init__(self, path: str | Path | None = None, *, format: str = "auto", limit: int | None = None,
-                 tasks: CodeTasks | None = None, max_turns: int = 1, render_mode: str | None = None):
+                 tasks: CodeTasks | None = None, max_turns: int = 1, render_mode: str | None = None,
+                 runtime: Runtime | None = None):
         if tasks is None:
             tasks = load_jsonl(path, format=format, limit=limit) if path is not None else builtin_tasks()
-        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
     def reference_answer(self, task: Task) -> str | None:
         """The task's own solution: a built-in problem's `solution`, HumanEval's prompt with its

@@ -14,11 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rlvr.envs.code.config import CodeConfig, shared_sandbox
+from rlvr.envs.code.config import CodeConfig
 from rlvr.envs.code.extract import extract_code
 from rlvr.envs.code.reference import Suite, parse_reference
+from rlvr.errors import InvalidReferenceError
 from rlvr.results import Status, VerifyResult
-from rlvr.sandbox import Limits, SandboxError
+from rlvr.runtime import Runtime, default_runtime
+from rlvr.sandbox import Limits
 
 if TYPE_CHECKING:
     from rlvr.sandbox import ExecResult, Sandbox
@@ -49,15 +51,16 @@ class CodeJob:
 
 def build_job(*, completion: str, reference: Mapping[str, Any],
               config: CodeConfig | None = None) -> CodeJob | VerifyResult:
-    """The job for one completion, or the result right away (no code, too many tests)."""
+    """The job for one completion, or the result right away (no code). A reference that cannot tell programs
+    apart (too many tests, a defect found before running) raises InvalidReferenceError."""
     config = config or CodeConfig()
     suite = parse_reference(reference)
     if len(suite.tests) > config.max_tests:
-        return VerifyResult.broken(Status.ERROR, f"the reference has {len(suite.tests)} tests; the limit is "
-                                   f"{config.max_tests} (CodeConfig.max_tests)")
+        raise InvalidReferenceError(f"the reference has {len(suite.tests)} tests; the limit is {config.max_tests} "
+                                    "(CodeConfig.max_tests)")
     defect = suite.defect()
     if defect:
-        return VerifyResult.broken(Status.ERROR, f"the reference is defective: {defect}", format=suite.format)
+        raise InvalidReferenceError(f"the reference is defective: {defect}")
     code = extract_code(completion, suite.language)
     if code is None:
         return VerifyResult.no_answer(f"no {suite.language} code in the completion", format=suite.format)
@@ -69,28 +72,23 @@ def build_job(*, completion: str, reference: Mapping[str, Any],
 
 
 def verify(*, completion: str, reference: Mapping[str, Any], config: CodeConfig | None = None,
-           sandbox: Sandbox | None = None) -> VerifyResult:
+           sandbox: Sandbox | None = None, runtime: Runtime | None = None) -> VerifyResult:
     """Score `completion` against a HumanEval, MBPP-style or stdin/stdout reference.
 
     Returns correct (all tests passed), partial (with partial credit), wrong (a failed test, a compile
     error, a crash or an overrun: the candidate's fault), no_answer (no code), error (reward None: the
-    reference cannot tell programs apart, e.g. a test never calls the program), or sandbox_error
-    (reward None: the sandbox could not run the job).
+    reference's tests failed when run), or sandbox_error (reward None: the sandbox reported that it failed).
+    Runs in `sandbox` if given, else in the runtime's (the default runtime's when none is given).
+
+    Raises InvalidReferenceError for a reference that cannot tell programs apart (a test never calls the
+    program) and the sandbox's errors when it cannot start or run the job; `rlvr.verify` turns those into
+    `error` and `sandbox_error` results (rlvr.outcomes).
     """
     job = build_job(completion=completion, reference=reference, config=config)
     if isinstance(job, VerifyResult):
         return job
-    try:
-        box = sandbox or shared_sandbox()
-    except Exception as exc:  # noqa: BLE001 - any failure to create the sandbox is a sandbox error
-        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox is unavailable: {type(exc).__name__}: "
-                                   f"{str(exc)[:300]}", format=job.suite.format)
-    try:
-        result = box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=job.stdin, limits=job.limits)
-    except SandboxError as exc:
-        return VerifyResult.broken(Status.SANDBOX_ERROR, f"the sandbox could not run the job: {exc}",
-                                   format=job.suite.format)
-    return job.interpret(result)
+    box = sandbox or (runtime or default_runtime()).sandbox
+    return job.interpret(box.run(harness_source(), language=HARNESS_LANGUAGE, stdin=job.stdin, limits=job.limits))
 
 
 def _payload(suite: Suite, code: str, nonce: str, partial: bool, config: CodeConfig) -> dict[str, Any]:

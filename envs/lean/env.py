@@ -12,6 +12,7 @@ from pathlib import Path
 from rlvr.envs.base import Task, TextEnv
 from rlvr.envs.lean.tasks import LeanTasks, builtin_tasks, load_jsonl
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 
 
 class LeanEnv(TextEnv):
@@ -20,10 +21,11 @@ class LeanEnv(TextEnv):
     family = "lean"
 
     def __init__(self, path: str | Path | None = None, *, split: str | None = None,
-                 tasks: LeanTasks | None = None, max_turns: int = 1, render_mode: str | None = None):
+                 tasks: LeanTasks | None = None, max_turns: int = 1, render_mode: str | None = None,
+                 runtime: Runtime | None = None):
         if tasks is None:
             tasks = load_jsonl(path, split=split) if path is not None else builtin_tasks(split=split)
-        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
     def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
         return (f"{task.prompt}\n\nLean did not accept your previous proof ({result.status}): "

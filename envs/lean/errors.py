@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rlvr.errors import RlvrError
+from rlvr.errors import CheckFailed, CheckTimeout, InvalidReferenceError
 
 
-class LeanError(RlvrError):
+class LeanError(CheckFailed):
     """A Lean checker could not reach a verdict."""
 
 
-class LeanTimeout(LeanError):
+class LeanTimeout(LeanError, CheckTimeout):
     """A check overran its deadline (a REPL process that overruns is killed)."""
 
 
@@ -21,6 +21,6 @@ class KiminaError(LeanError):
     """kimina-lean-server could not be reached or answered outside its documented API."""
 
 
-class UntokenizableSource(RlvrError):
+class UntokenizableSource(InvalidReferenceError):
     """Lean source that the lexer cannot split into code, comments and literals with certainty
     (a candidate's is refused, a reference's is invalid)."""

@@ -9,19 +9,17 @@ messages are assigned back to stages by line. `POST /api/check` (current API) se
 
 from __future__ import annotations
 
-import atexit
 import math
 import secrets
-import threading
 from typing import Any
 
 import httpx
 
 from rlvr.envs.lean.config import LeanConfig
-from rlvr.envs.lean.errors import KiminaError, LeanError, LeanTimeout
+from rlvr.envs.lean.errors import KiminaError, LeanTimeout
 from rlvr.envs.lean.plan import assemble, build_plan, judge_all, split_by_stage
 from rlvr.envs.lean.source import Candidate, Reference
-from rlvr.results import Status, VerifyResult
+from rlvr.results import VerifyResult
 
 # Extra seconds the HTTP call may take beyond the server-side Lean timeout (queueing, transfer).
 HTTP_SLACK_S = 10.0
@@ -82,38 +80,18 @@ def _unwrap(reply: httpx.Response, endpoint: str, snippet_id: str) -> dict[str, 
 
 
 def check_with_kimina(candidate: Candidate, reference: Reference, config: LeanConfig,
-                      client: KiminaClient | None = None) -> VerifyResult:
-    """Send all check stages as one file and judge the messages stage by stage."""
-    client = client or default_client(config)
+                      client: KiminaClient) -> VerifyResult:
+    """Send all check stages as one file and judge the messages stage by stage. A broken check raises
+    LeanError (LeanTimeout when it overran), which `rlvr.outcomes` turns into `error` or `timeout`."""
     plan = build_plan(candidate, reference)
     code, ranges = assemble(plan, reference.header)
     try:
         response = client.check(code, config.timeout_s)
     except LeanTimeout as exc:
-        return VerifyResult.broken(Status.TIMEOUT, f"{exc} (limit {config.timeout_s:g}s)")
-    except LeanError as exc:
-        return VerifyResult.broken(Status.ERROR, str(exc))
+        raise LeanTimeout(f"{exc} (limit {config.timeout_s:g}s)") from None
     return judge_all(split_by_stage(response, ranges, plan), plan, config.allowed_axioms)
 
 
-_clients: dict[LeanConfig, KiminaClient] = {}
-_clients_lock = threading.Lock()
-
-
-def default_client(config: LeanConfig) -> KiminaClient:
-    """The process-wide client for `config` (one connection pool), closed at exit."""
-    with _clients_lock:
-        if config not in _clients:
-            if not _clients:
-                atexit.register(close_clients)
-            _clients[config] = KiminaClient(config.kimina_url or "", api_key=config.kimina_api_key,
-                                            endpoint=config.kimina_endpoint)
-        return _clients[config]
-
-
-def close_clients() -> None:
-    with _clients_lock:
-        clients = list(_clients.values())
-        _clients.clear()
-    for client in clients:
-        client.close()
+def client_for(config: LeanConfig) -> KiminaClient:
+    """A client (one connection pool) for `config`'s server; a Runtime keeps one per config."""
+    return KiminaClient(config.kimina_url or "", api_key=config.kimina_api_key, endpoint=config.kimina_endpoint)

@@ -10,7 +10,6 @@ limit or reaches `max_uses` is killed (its whole process group) and replaced on 
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ from rlvr.envs.lean.config import LeanConfig
 from rlvr.envs.lean.errors import LeanError, LeanTimeout, ReplCrashed
 from rlvr.envs.lean.plan import STAGES, build_plan, judge_stage
 from rlvr.envs.lean.source import Candidate, Reference
-from rlvr.results import Status, VerifyResult
+from rlvr.results import VerifyResult
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +227,9 @@ class ReplPool:
             process.kill()
 
 
-def check_with_repl(candidate: Candidate, reference: Reference, config: LeanConfig,
-                    pool: ReplPool | None = None) -> VerifyResult:
-    """Run the four-stage check (see `plan`) on a warm REPL; a broken check reports why, never 0."""
-    pool = pool or default_pool(config)
+def check_with_repl(candidate: Candidate, reference: Reference, config: LeanConfig, pool: ReplPool) -> VerifyResult:
+    """Run the four-stage check (see `plan`) on a warm REPL of `pool`. A broken check raises LeanError (its
+    LeanTimeout when it overran), which `rlvr.outcomes` turns into `error` or `timeout`, never a 0."""
     plan = build_plan(candidate, reference)
     try:
         with pool.session(reference.header, time.monotonic() + config.queue_timeout_s) as repl:
@@ -245,31 +243,7 @@ def check_with_repl(candidate: Candidate, reference: Reference, config: LeanConf
                     return verdict
                 env = response.get("env")
     except LeanTimeout as exc:
-        return VerifyResult.broken(Status.TIMEOUT, f"{exc} (limit {config.timeout_s:g}s)")
-    except LeanError as exc:
-        return VerifyResult.broken(Status.ERROR, str(exc))
+        raise LeanTimeout(f"{exc} (limit {config.timeout_s:g}s)") from None
     except OSError as exc:
-        return VerifyResult.broken(Status.ERROR, f"the REPL could not start: {exc.__class__.__name__}: {exc}")
+        raise LeanError(f"the REPL could not start: {exc.__class__.__name__}: {exc}") from exc
     raise AssertionError("the axioms stage always gives a verdict")
-
-
-_pools: dict[LeanConfig, ReplPool] = {}
-_pools_lock = threading.Lock()
-
-
-def default_pool(config: LeanConfig) -> ReplPool:
-    """The process-wide pool for `config`, created on first use and closed at exit."""
-    with _pools_lock:
-        if config not in _pools:
-            if not _pools:
-                atexit.register(close_pools)
-            _pools[config] = ReplPool(config)
-        return _pools[config]
-
-
-def close_pools() -> None:
-    with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-    for pool in pools:
-        pool.close()

@@ -11,15 +11,17 @@ from rlvr.envs.lean.source import extract_code, parse_candidate, parse_reference
 from rlvr.envs.lean.static import scan
 from rlvr.errors import InvalidReferenceError
 from rlvr.results import Status, VerifyResult
+from rlvr.runtime import Runtime, default_runtime
 
 
-def verify(*, completion: str, reference: Mapping[str, Any],
-           config: LeanConfig | None = None) -> VerifyResult:
+def verify(*, completion: str, reference: Mapping[str, Any], config: LeanConfig | None = None,
+           runtime: Runtime | None = None) -> VerifyResult:
     """Score a Lean 4 proof of `reference["statement"]` (under `reference["header"]`).
 
     The static scan runs first on every backend and turns certain non-proofs into `wrong`. The
     `static` backend then answers `unverified` (reward None: nothing was proved); `repl` and
-    `kimina` run Lean. Only Lean can give `correct`.
+    `kimina` run Lean. Only Lean can give `correct`. The REPL pool or kimina client is kept warm by the
+    runtime (the default runtime's when none is given), one per config.
     """
     config = config or LeanConfig.from_env()
     statement = reference.get("statement")
@@ -45,14 +47,17 @@ def verify(*, completion: str, reference: Mapping[str, Any],
         first = findings[0]
         return VerifyResult.wrong(first.reason, excerpt=first.excerpt, backend=config.backend,
                                   findings=[f.reason for f in findings])
+    runtime = runtime or default_runtime()
     if config.backend == "repl":
-        from rlvr.envs.lean.repl import check_with_repl
+        from rlvr.envs.lean.repl import ReplPool, check_with_repl
 
-        return _tag(check_with_repl(candidate, ref, config), config)
+        pool = runtime.resource(("lean-repl", config), lambda: ReplPool(config))
+        return _tag(check_with_repl(candidate, ref, config, pool), config)
     if config.backend == "kimina":
-        from rlvr.envs.lean.kimina import check_with_kimina
+        from rlvr.envs.lean.kimina import check_with_kimina, client_for
 
-        return _tag(check_with_kimina(candidate, ref, config), config)
+        client = runtime.resource(("lean-kimina", config), lambda: client_for(config))
+        return _tag(check_with_kimina(candidate, ref, config, client), config)
     return VerifyResult.broken(Status.UNVERIFIED, "no Lean checker is configured: the static scan found no "
                                "exploit, but nothing was proved (set RLVR_LEAN_BACKEND=repl or kimina)",
                                backend="static")

@@ -15,6 +15,7 @@ from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
 from rlvr.errors import ConfigError
+from rlvr.runtime import Runtime
 
 INDEX_RANGE = 2**31 - 1
 
@@ -96,11 +97,11 @@ class LogicEnv(TextEnv):
     kind: PuzzleKind
 
     def __init__(self, config: Any = None, *, level: int | None = None, seed: int = 0, max_turns: int = 1,
-                 render_mode: str | None = None, **knobs: Any):
+                 render_mode: str | None = None, runtime: Runtime | None = None, **knobs: Any):
         self.seed = seed
         self.level = level
         super().__init__(PuzzleSource(self.kind, make_config(self.kind, config, level, knobs), seed),
-                         max_turns=max_turns, render_mode=render_mode)
+                         max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
     @property
     def config(self) -> Any:

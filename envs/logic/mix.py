@@ -18,6 +18,7 @@ from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource, answer_c
 from rlvr.errors import ConfigError, InvalidReferenceError
 from rlvr.registry import LOGIC_KINDS, load_verifier
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 
 ALL_KINDS: dict[str, PuzzleKind] = {name: importlib.import_module(f"rlvr.envs.logic.{name}").KIND
                                     for name in LOGIC_KINDS}
@@ -80,14 +81,14 @@ class LogicMixEnv(TextEnv):
 
     def __init__(self, weights: Mapping[str, float] | None = None, *, level: int = 0,
                  configs: Mapping[str, Any] | None = None, seed: int = 0, max_turns: int = 1,
-                 render_mode: str | None = None):
+                 render_mode: str | None = None, runtime: Runtime | None = None):
         self.weights = _weights(weights)
         self.overrides = dict(configs or {})
         unknown = set(self.overrides) - set(ALL_KINDS)
         if unknown:
             raise ConfigError(f"configs for unknown logic kinds {sorted(unknown)}")
         self.seed = seed
-        super().__init__(self._source(level), max_turns=max_turns, render_mode=render_mode)
+        super().__init__(self._source(level), max_turns=max_turns, render_mode=render_mode, runtime=runtime)
         self.level = level
 
     def _source(self, level: int) -> MixSource:

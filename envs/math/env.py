@@ -18,6 +18,7 @@ from rlvr.envs.math.extract import EXTRACTION_MODES
 from rlvr.envs.math.generator import KINDS, ProceduralMath
 from rlvr.envs.math.reasoning_gym_source import ReasoningGymMath
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 
 
 class MathEnv(TextEnv):
@@ -34,7 +35,7 @@ class MathEnv(TextEnv):
     def __init__(self, *, data_path: str | Path | None = None, tasks: TaskSource | None = None, seed: int = 0,
                  difficulty: int = 1, kinds: tuple[str, ...] = KINDS, question_key: str = "question",
                  answer_key: str = "answer", reasoning_gym: str | None = None, extraction: str = "strict",
-                 max_turns: int = 1, render_mode: str | None = None):
+                 max_turns: int = 1, render_mode: str | None = None, runtime: Runtime | None = None):
         if extraction not in EXTRACTION_MODES:
             raise ValueError(f"extraction must be one of {sorted(EXTRACTION_MODES)}, got {extraction!r}")
         self.extraction = extraction
@@ -44,7 +45,7 @@ class MathEnv(TextEnv):
             tasks = ReasoningGymMath(reasoning_gym, seed=seed)
         elif tasks is None:
             tasks = ProceduralMath(seed=seed, difficulty=difficulty, kinds=tuple(kinds))
-        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode)
+        super().__init__(tasks, max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
     def score(self, completion: str, task: Task) -> VerifyResult:
         return super().score(completion, self._with_extraction(task))

@@ -1,10 +1,9 @@
-"""Where adapters send items: a reward server when a URL is known, else the in-process Verifier."""
+"""Where adapters send items: a reward server when a URL is known, else the in-process default Runtime."""
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -24,7 +23,7 @@ _EXIT_CLOSE_S = 5.0
 
 def score_batch(items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None) -> list[VerifyResult]:
     if not url:
-        from rlvr.dispatch import verify_batch
+        from rlvr.runtime import verify_batch
 
         return verify_batch(items)
     return _client(url, api_key).verify_batch(items)
@@ -34,24 +33,11 @@ async def ascore_batch(
     items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None
 ) -> list[VerifyResult]:
     if not url:
-        from rlvr.dispatch import default_verifier
+        from rlvr.runtime import default_runtime
 
-        return await default_verifier().averify_batch(items)
+        return await default_runtime().averify_batch(items)
     client = await _async_client(url, api_key)
     return await client.verify_batch(items)
-
-
-def as_reference(value: Any) -> dict[str, Any]:
-    """A dict or JSON-object string is a full reference; anything else is the bare answer."""
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, str):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            return {"answer": value}
-        return decoded if isinstance(decoded, dict) else {"answer": value}
-    return {"answer": str(value)}
 
 
 def _client(url: str, api_key: str | None) -> Any:

@@ -12,7 +12,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rlvr.adapters._backend import as_reference, ascore_batch, score_batch
+from rlvr.adapters._backend import ascore_batch, score_batch
+from rlvr.labels import reference_from_label
 
 
 def make_trl_reward(
@@ -67,5 +68,5 @@ def _column(columns: dict[str, Any], name: str, i: int) -> Any:
 
 def _row_reference(columns: dict[str, Any], i: int, names: Sequence[str]) -> dict[str, Any]:
     if (reference := _column(columns, "reference", i)) is not None:
-        return as_reference(reference)
+        return reference_from_label(reference)
     return {name: value for name in names if (value := _column(columns, name, i)) is not None}

@@ -15,7 +15,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from rlvr.adapters._backend import as_reference, score_batch
+from rlvr.adapters._backend import score_batch
+from rlvr.labels import reference_from_label
 from rlvr.registry import is_registered
 from rlvr.results import VerifyResult
 
@@ -39,7 +40,7 @@ def compute_score_batch(
         {
             "env": source if is_registered(source) else default_env,
             "completion": solution,
-            "reference": as_reference(truth),
+            "reference": reference_from_label(truth),
         }
         for source, solution, truth in zip(data_sources, solution_strs, ground_truths, strict=True)
     ]

@@ -33,24 +33,19 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from rlvr.dispatch import Verifier
-    from rlvr.envs.code import owning_shared_sandbox
     from rlvr.qa.report import render
     from rlvr.qa.runner import run_qa
     from rlvr.registry import ENVS
+    from rlvr.runtime import Runtime
 
     env_ids = list(ENVS) if args.all else args.envs
     unknown = [env_id for env_id in env_ids if env_id not in ENVS]
     if not env_ids or unknown:
         print(_usage_error(unknown), file=sys.stderr)
         return 2
-    verifier = Verifier()
-    try:
-        with owning_shared_sandbox():
-            reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
-                              verifier=verifier) for env_id in env_ids]
-    finally:
-        verifier.close()
+    with Runtime() as runtime:  # its pool and any sandbox it starts end with the command
+        reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
+                          runtime=runtime) for env_id in env_ids]
     passed = all(report.passed for report in reports)
     if args.json:
         print(json.dumps({"passed": passed, "envs": [report.to_dict() for report in reports]}))

@@ -1,6 +1,6 @@
 """Run an env's verifier against its own reference solutions and its family's attacks.
 
-Every completion goes through `rlvr.Verifier` with the env id, the path trainers and the server use (the
+Every completion goes through a `rlvr.Runtime` with the env id, the path trainers and the server use (the
 killable worker pool for math, inline for the rest), so qa judges the verifier exactly as it is deployed.
 Attacks on huge inputs run one at a time so that their wall time is their own.
 """
@@ -15,12 +15,13 @@ from typing import Any
 
 from gymnasium.envs.registration import load_env_creator
 
-from rlvr.dispatch import Verifier, VerifyRequest
+from rlvr.dispatch import VerifyRequest
 from rlvr.envs.base import Task, TextEnv
 from rlvr.qa.attacks import Attack
 from rlvr.qa.battery import BATTERIES
 from rlvr.registry import env_entry
 from rlvr.results import VerifyResult
+from rlvr.runtime import Runtime
 
 DEFAULT_TASKS = 20
 DEFAULT_TIME_BOUND_S = 5.0
@@ -90,27 +91,27 @@ class _Case:
 
 
 def run_qa(env_id: str, *, tasks: int = DEFAULT_TASKS, seed: int = 0, time_bound_s: float = DEFAULT_TIME_BOUND_S,
-           verifier: Verifier | None = None) -> EnvReport:
+           runtime: Runtime | None = None) -> EnvReport:
     """Audit `env_id` on `tasks` tasks drawn with `seed`; raises UnknownEnvError for an unknown id."""
     entry = env_entry(env_id)
     env: TextEnv = load_env_creator(entry.entry_point)(**entry.kwargs)
     report = EnvReport(env_id, entry.family, 0, seed, time_bound_s)
     report.attacks = [AttackOutcome(attack.name) for attack in BATTERIES[entry.family]]
-    owned = verifier is None
-    verifier = verifier or Verifier()
+    owned = runtime is None
+    runtime = runtime or Runtime()
     started = time.perf_counter()
     try:
         sampled = _sample(env, tasks, seed)
         report.tasks = len(sampled)
         cases = _cases(env, sampled, report)
-        _score_batch(verifier, env_id, [case for case in cases if not (case.attack and case.attack.timed)], report)
+        _score_batch(runtime, env_id, [case for case in cases if not (case.attack and case.attack.timed)], report)
         for case in cases:
             if case.attack is not None and case.attack.timed:
-                _score_timed(verifier, env_id, case, report)
+                _score_timed(runtime, env_id, case, report)
     finally:
         env.close()
         if owned:
-            verifier.close()
+            runtime.close()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
@@ -143,15 +144,15 @@ def _cases(env: TextEnv, sampled: list[Task], report: EnvReport) -> list[_Case]:
     return cases
 
 
-def _score_batch(verifier: Verifier, env_id: str, cases: list[_Case], report: EnvReport) -> None:
+def _score_batch(runtime: Runtime, env_id: str, cases: list[_Case], report: EnvReport) -> None:
     requests = [VerifyRequest(env_id, case.completion, case.task.reference) for case in cases]
-    for case, result in zip(cases, verifier.verify_batch(requests), strict=True):
+    for case, result in zip(cases, runtime.verify_batch(requests), strict=True):
         _record(report, case, result, None)
 
 
-def _score_timed(verifier: Verifier, env_id: str, case: _Case, report: EnvReport) -> None:
+def _score_timed(runtime: Runtime, env_id: str, case: _Case, report: EnvReport) -> None:
     started = time.perf_counter()
-    result = verifier.verify(env_id, completion=case.completion, reference=case.task.reference)
+    result = runtime.verify(env_id, completion=case.completion, reference=case.task.reference)
     _record(report, case, result, time.perf_counter() - started)
 
 

@@ -10,12 +10,11 @@ few-shot prompt would hand the response its boxed example answer.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from rlvr.labels import reference_from_label
 from rlvr.results import Status, VerifyResult
 from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import Invalid, TooLarge
@@ -79,7 +78,7 @@ def _item(body: OpenRLHFIn, i: int, default_env: str) -> Item | VerifyResult:
     start = response_start(query, body.prompts[i])
     if start is None:
         return VerifyResult.broken(Status.ERROR, NOT_FOUND, prompt="not_found")
-    reference = _reference(body.labels[i] if body.labels else None)
+    reference = reference_from_label(body.labels[i] if body.labels else None)
     env = reference.pop("env", None)
     env = default_env if env is None else env  # a null env (a dataset row without one) names none
     if not isinstance(env, str):  # a label that names its env wrongly must not be scored by another env
@@ -166,15 +165,3 @@ def _after_nonspace(text: str, count: int) -> int:
             return match.start() + count
         count -= match.end() - match.start()
     return len(text)
-def _reference(label: Any) -> dict[str, Any]:
-    """A dict or a JSON object string is the reference; anything else is the answer itself."""
-    if isinstance(label, dict):
-        return dict(label)
-    if isinstance(label, str):
-        try:
-            decoded = json.loads(label)
-        except (ValueError, RecursionError):  # not JSON, or nested past what the parser can take
-            return {"answer": label}
-        if isinstance(decoded, dict):
-            return decoded
-    return {} if label is None else {"answer": label if isinstance(label, str) else json.dumps(label)}

@@ -63,8 +63,6 @@ SLOW_CODE = {
 def test_metrics_and_readyz_cover_the_code_sandbox(server) -> None:
     """Embedded mode: once a code check has started the sandbox, /metrics has its gauges (a slot is busy
     while the check runs) and /readyz checks it."""
-    from rlvr.server.sandbox import current
-
     with server.client() as http, ThreadPoolExecutor(1) as threads:
         assert http.post("/verify", json=SLOW_CODE).json()["status"] == "correct"  # the sandbox is up now
         running = threads.submit(lambda: server.client().post("/verify", json=SLOW_CODE).json())
@@ -76,7 +74,7 @@ def test_metrics_and_readyz_cover_the_code_sandbox(server) -> None:
         assert running.result()["status"] == "correct"
         assert busy >= 1
         after = _samples(http.get("/metrics").text)
-    sandbox = current()
+    sandbox = server.app.state.scorer.runtime.current_sandbox  # the one the server's runtime started
     assert sandbox is not None
     assert after[("rlvr_sandbox_slots", ())] == sandbox.capacity > 0
     assert after[("rlvr_sandbox_busy_slots", ())] == 0 and after[("rlvr_sandbox_queue_depth", ())] == 0

@@ -10,8 +10,8 @@ import pytest
 
 import rlvr  # noqa: F401  (registers the envs with Gymnasium)
 from rlvr.client import RemoteEnv, RemoteError
-from rlvr.dispatch import Verifier
 from rlvr.registry import ENVS
+from rlvr.runtime import Runtime
 from rlvr.server.errors import NotFound
 from rlvr.server.sessions import SessionStore
 
@@ -90,7 +90,7 @@ def test_session_cap_answers_429_until_one_is_closed(http, server) -> None:
 
 
 def test_idle_sessions_expire() -> None:
-    store = SessionStore(Verifier(), max_sessions=4, ttl_s=0.05, retry_after_s=1)
+    store = SessionStore(Runtime(), max_sessions=4, ttl_s=0.05, retry_after_s=1)
 
     async def scenario() -> None:
         session_id, _, _ = await store.reset(MATH, 0, None)

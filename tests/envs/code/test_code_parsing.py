@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rlvr.envs.code import CodeConfig, SandboxSettings, extract_code, parse_reference
+from rlvr.envs.code import CodeConfig, extract_code, parse_reference
 from rlvr.errors import ConfigError, InvalidReferenceError
+from rlvr.sandbox import SandboxSettings
 
 EXTRACT = [
     ("fenced python", "Sure!\n```python\nprint(1)\n```\nDone.", "python", "print(1)\n"),

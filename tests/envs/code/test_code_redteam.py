@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rlvr.envs.code import verify
+from rlvr.outcomes import result_for
 from rlvr.results import Status
 
 PROMPT = 'def add(a: int, b: int) -> int:\n    """Return a + b."""\n'
@@ -135,7 +136,10 @@ def run_all(box) -> tuple[list, list]:
     """(vacuous results, hostile results), each a list of ((case...), VerifyResult)."""
     def vacuous(case):
         ref, program = case
-        return verify(completion=f"```python\n{TAMPER[program]}```", reference=VACUOUS_REFS[ref], sandbox=box)
+        try:
+            return verify(completion=f"```python\n{TAMPER[program]}```", reference=VACUOUS_REFS[ref], sandbox=box)
+        except Exception as exc:  # a defect found before running raises; rlvr.outcomes says what it scores
+            return result_for(exc)
 
     def hostile(case):
         fmt, program = case

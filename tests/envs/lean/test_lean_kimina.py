@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from rlvr.envs.lean import LeanConfig, verify
-from rlvr.envs.lean.kimina import KiminaClient, check_with_kimina, close_clients
+from rlvr.envs.lean.kimina import KiminaClient, check_with_kimina
 from rlvr.envs.lean.source import parse_candidate, parse_reference
+from rlvr.outcomes import result_for
 from rlvr.results import Status
+from rlvr.runtime import Runtime
 
 HEADER = "import Mathlib\nimport Aesop\n\nset_option maxHeartbeats 400000\n\nopen Real"
 STATEMENT = "theorem sq_ineq (a b : ℝ) : 2 * a * b ≤ a ^ 2 + b ^ 2 := by sorry"
@@ -22,6 +24,8 @@ def check(url, completion, statement=STATEMENT, **config):
     client = KiminaClient(url, api_key=config.kimina_api_key, endpoint=config.kimina_endpoint)
     try:
         return check_with_kimina(parse_candidate(completion, ref), ref, config, client)
+    except Exception as exc:  # a broken check raises; rlvr.outcomes says what it scores
+        return result_for(exc)
     finally:
         client.close()
 
@@ -74,9 +78,7 @@ def test_api_key_is_sent(kimina_server_with_key):
 def test_verify_with_kimina_backend_from_env(kimina_server, monkeypatch):
     monkeypatch.setenv("RLVR_LEAN_BACKEND", "kimina")
     monkeypatch.setenv("RLVR_LEAN_KIMINA_URL", kimina_server.url)
-    try:
-        result = verify(completion=PROOF, reference=REF)
+    with Runtime() as runtime:
+        result = verify(completion=PROOF, reference=REF, runtime=runtime)
         assert result.status == Status.CORRECT and result.details["backend"] == "kimina"
-        assert verify(completion="sorry", reference=REF).status == Status.WRONG
-    finally:
-        close_clients()
+        assert verify(completion="sorry", reference=REF, runtime=runtime).status == Status.WRONG

@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import rlvr
 from rlvr.envs.lean import verify
 from rlvr.envs.lean.errors import LeanTimeout
-from rlvr.envs.lean.repl import ReplPool, ReplProcess, check_with_repl, close_pools
+from rlvr.envs.lean.repl import ReplPool, ReplProcess, check_with_repl
 from rlvr.envs.lean.source import parse_candidate, parse_reference
+from rlvr.outcomes import result_for
 from rlvr.results import Status
+from rlvr.runtime import Runtime
 
 HEADER = "import Mathlib\nimport Aesop\n\nopen Real"
 STATEMENT = "theorem sq_ineq (a b : ℝ) : 2 * a * b ≤ a ^ 2 + b ^ 2 := by sorry"
@@ -39,7 +40,10 @@ def pool_for(repl_config):
 def check(pool, completion, statement=STATEMENT, header=HEADER):
     """Run the REPL stages directly, bypassing the static scan (to test what Lean itself catches)."""
     ref = parse_reference(statement, header)
-    return check_with_repl(parse_candidate(completion, ref), ref, pool.config, pool)
+    try:
+        return check_with_repl(parse_candidate(completion, ref), ref, pool.config, pool)
+    except Exception as exc:  # a broken check raises; rlvr.outcomes says what it scores
+        return result_for(exc)
 
 
 def _alive(pid: int) -> bool:
@@ -63,13 +67,11 @@ def test_proof_without_axioms_is_correct(pool_for):
 
 def test_verify_runs_static_scan_first_then_repl(repl_config):
     config = repl_config()
-    try:
-        assert verify(completion=PROOF, reference=REF, config=config).status == Status.CORRECT
-        refused = verify(completion="axiom cheat : False\n" + PROOF, reference=REF, config=config)
+    with Runtime() as runtime:
+        assert verify(completion=PROOF, reference=REF, config=config, runtime=runtime).status == Status.CORRECT
+        refused = verify(completion="axiom cheat : False\n" + PROOF, reference=REF, config=config, runtime=runtime)
         assert refused.status == Status.WRONG and "axiom" in refused.reason
-        assert verify(completion=PROOF, reference=REF, config=config).details["backend"] == "repl"
-    finally:
-        close_pools()
+        assert verify(completion=PROOF, reference=REF, config=config, runtime=runtime).details["backend"] == "repl"
 
 
 @pytest.mark.parametrize(("completion", "reason"), [
@@ -197,8 +199,6 @@ def test_rlvr_verify_uses_env_var_settings(monkeypatch, repl_config):
     config = repl_config()
     monkeypatch.setenv("RLVR_LEAN_BACKEND", "repl")
     monkeypatch.setenv("RLVR_LEAN_REPL_CMD", " ".join(config.repl_cmd))
-    try:
-        result = rlvr.verify("rlvr/Lean-v0", completion=PROOF, reference=REF)
+    with Runtime() as runtime:
+        result = runtime.verify("rlvr/Lean-v0", completion=PROOF, reference=REF)
         assert result.status == Status.CORRECT and result.details["backend"] == "repl"
-    finally:
-        close_pools()
