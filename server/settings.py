@@ -19,7 +19,7 @@ class Settings:
     `max_pending` bounds the items admitted but not yet verified (queued or running); a request that
     would exceed it gets 429 with `Retry-After`. `api_key` switches on bearer auth when non-empty.
     `sandbox_socket_dir` is a directory of sandbox executor sockets (the compose volume); when set,
-    /readyz also needs an executor there to answer a ping, and the code verifier uses those executors
+    /readyz also needs an executor there to answer a ping, and the server's Runtime runs code on those executors
     (`sandbox_slots` connections each: at most the executors' RLVR_SLOTS).
     """
 
