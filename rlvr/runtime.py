@@ -68,6 +68,7 @@ class Runtime:
         self._own_sandbox: Sandbox | None = None
         self._resources: dict[Hashable, Closeable] = {}
         self._lock = threading.Lock()
+        self._sandbox_lock = threading.Lock()  # starting containers takes seconds: worker checks must not wait
         self._closed = False
         self._threads = ThreadPoolExecutor(max_workers=inline_threads, thread_name_prefix="rlvr-inline")
 
@@ -89,10 +90,15 @@ class Runtime:
         when it cannot start, and tries again on the next call."""
         if self._borrowed_sandbox is not None:
             return self._borrowed_sandbox
-        with self._lock:
+        with self._sandbox_lock:
             self._check_open()
             if self._own_sandbox is None:
-                self._own_sandbox = (self._sandbox_settings or SandboxSettings.from_env()).create()
+                made = (self._sandbox_settings or SandboxSettings.from_env()).create()
+                with self._lock:
+                    closed, self._own_sandbox = self._closed, made
+                if closed:  # closed while the containers started: they must not outlive the runtime
+                    made.close()
+                    self._check_open()
             return self._own_sandbox
 
     @property
