@@ -204,7 +204,7 @@ _default_lock = threading.Lock()
 
 def default_runtime() -> Runtime:
     """The process-wide Runtime behind `rlvr.verify` and envs made without one: created on first use, closed at
-    exit (the one atexit hook of the project)."""
+    exit."""
     global _default
     with _default_lock:
         if _default is None:

@@ -22,10 +22,11 @@ import json
 import gymnasium as gym
 from gymnasium.utils.env_checker import check_env
 import rlvr
+from rlvr.qa.runner import run_qa
 from rlvr.registry import ORIGIN, add_rows, register_all
-from rlvr_toy import ROWS
+from rlvr_toy import ROWS, worker_rows
 
-add_rows(ROWS, origin="in-tree")
+add_rows([*ROWS, *worker_rows()], origin="in-tree")
 register_all()
 env = gym.make("toy/Echo-v0")
 check_env(env.unwrapped, skip_render_check=True)
@@ -36,6 +37,8 @@ print(json.dumps({
     "status": step_info["status"], "origin": ORIGIN["toy/Echo-v0"],
     "verify": [rlvr.verify("toy/Echo-v0", completion=c, reference={"answer": "stone"}).status.value
                for c in ("stone", "Stone", "  \\n")],
+    "worker": rlvr.verify("toy/EchoWorker-v0", completion="stone", reference={"answer": "stone"}).status.value,
+    "qa": run_qa("toy/Echo-v0", tasks=3).passed,
 }))
 """
 
@@ -47,7 +50,7 @@ def test_a_family_is_one_folder_and_one_row() -> None:
     out = json.loads(run.stdout.splitlines()[-1])
     assert out == {"prompt": "Repeat this word on the last line, and nothing else: stone", "task_id": "echo/stone",
                    "reward": 1.0, "terminated": True, "status": "correct", "origin": "in-tree",
-                   "verify": ["correct", "wrong", "no_answer"]}
+                   "verify": ["correct", "wrong", "no_answer"], "worker": "correct", "qa": True}
 
 
 def test_built_in_rows_come_from_rlvr() -> None:

@@ -18,7 +18,7 @@ from gymnasium.envs.registration import load_env_creator
 from rlvr.dispatch import VerifyRequest
 from rlvr.envs.base import Task, TextEnv
 from rlvr.qa.attacks import Attack
-from rlvr.qa.battery import BATTERIES
+from rlvr.qa.battery import battery_for
 from rlvr.registry import env_entry
 from rlvr.results import VerifyResult
 from rlvr.runtime import Runtime
@@ -96,7 +96,7 @@ def run_qa(env_id: str, *, tasks: int = DEFAULT_TASKS, seed: int = 0, time_bound
     entry = env_entry(env_id)
     env: TextEnv = load_env_creator(entry.entry_point)(**entry.kwargs)
     report = EnvReport(env_id, entry.family, 0, seed, time_bound_s)
-    report.attacks = [AttackOutcome(attack.name) for attack in BATTERIES[entry.family]]
+    report.attacks = [AttackOutcome(attack.name) for attack in battery_for(entry.family)]
     owned = runtime is None
     runtime = runtime or Runtime()
     started = time.perf_counter()
@@ -135,7 +135,7 @@ def _cases(env: TextEnv, sampled: list[Task], report: EnvReport) -> list[_Case]:
             report.reference.unavailable += 1
         else:
             cases.append(_Case(None, task, completion))
-        for attack in BATTERIES[report.family]:
+        for attack in battery_for(report.family):
             built = None if attack.needs_solution and solution is None else attack.build(task, env, solution)
             if built is None:
                 report.attack(attack.name).not_applicable += 1
