@@ -8,14 +8,14 @@ always comes from the family's verifier through a `rlvr.runtime.Runtime` (the en
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import gymnasium
 
 from rlvr.envs.text_space import UnicodeText
-from rlvr.errors import ConfigError
+from rlvr.errors import ConfigError, InvalidAction, InvalidOption, TaskNotFound
 from rlvr.results import VerifyResult
 from rlvr.runtime import Runtime, default_runtime
 
@@ -47,6 +47,40 @@ class TaskSource(Protocol):
     def __getitem__(self, index: int) -> Task: ...
 
 
+class TaskList:
+    """A fixed list of tasks (a dataset), indexable and found by id.
+
+    Ids must be unique: with two tasks under one id, `reset(options={"task_id": ...})` would pick one of them
+    silently, so a duplicate is refused when the list is made.
+    """
+
+    def __init__(self, tasks: Iterable[Task], *, name: str = "the task set"):
+        self.name = name
+        self._tasks = list(tasks)
+        if not self._tasks:
+            raise ConfigError(f"{name} has no tasks")
+        self._index: dict[str, int] = {}
+        for number, task in enumerate(self._tasks):
+            first = self._index.setdefault(task.id, number)
+            if first != number:
+                raise ConfigError(f"{name}: tasks {first} and {number} share the id {task.id!r}; "
+                                  "give every record its own id")
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __getitem__(self, index: int) -> Task:
+        return self._tasks[index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self._tasks)
+
+    def by_id(self, task_id: str) -> Task:
+        if task_id not in self._index:
+            raise TaskNotFound(f"{self.name} holds no task with id {task_id!r}")
+        return self._tasks[self._index[task_id]]
+
+
 class TextEnv(gymnasium.Env[str, str]):
     """Single- or multi-turn text env scored by its family's verifier.
 
@@ -58,6 +92,9 @@ class TextEnv(gymnasium.Env[str, str]):
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1}
     family: str = ""
+    # What `reset(options=...)` takes; anything else is refused, so a typo never silently draws a random task.
+    reset_options: ClassVar[tuple[str, ...]] = ("index", "task_id")
+    level: int | None = 0
 
     def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None,
                  runtime: Runtime | None = None):
@@ -91,7 +128,7 @@ class TextEnv(gymnasium.Env[str, str]):
     def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
         task = self.task
         if not isinstance(action, str):
-            raise TypeError(f"an action is the completion text (str), got {type(action).__name__}")
+            raise InvalidAction(f"an action is the completion text (str), got {type(action).__name__}")
         self._turn += 1
         result = self.score(action, task)
         self._last = (action, result)
@@ -132,17 +169,56 @@ class TextEnv(gymnasium.Env[str, str]):
             text += f"\n--- completion ---\n{completion}\n--- {result.status} ({result.reward}): {result.reason}"
         return text
 
+    @classmethod
+    def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:
+        """The levels `set_difficulty` takes, easiest first, for an env made with `kwargs` (what `rlvr envs` and
+        `GET /envs` list without making the env). Every env has level 0; this one has no other."""
+        return (0,)
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The difficulty levels of this env as made."""
+        return type(self).difficulty_levels()
+
+    def set_difficulty(self, level: int) -> None:
+        """Curriculum hook: later resets draw tasks at `level`, one of `self.levels` (0 = easiest)."""
+        self.tasks = self._tasks_at(self._valid_level(level))
+        self.level = level
+
+    def _tasks_at(self, level: int) -> TaskSource:
+        """The task source at a valid `level`; envs with more than one level override it."""
+        return self.tasks
+
+    def _valid_level(self, level: Any) -> int:
+        levels = self.levels
+        if isinstance(level, bool) or not isinstance(level, int) or level not in levels:
+            span = "one difficulty level, 0" if levels == (0,) else f"difficulty levels {levels[0]}..{levels[-1]}"
+            raise ConfigError(f"{type(self).__name__} has {span}; got {level!r}")
+        return level
+
     def _choose(self, options: Mapping[str, Any]) -> Task:
+        unknown = sorted(set(options) - set(self.reset_options))
+        if unknown:
+            raise InvalidOption(f"unknown reset options {unknown}; known: {list(self.reset_options)}")
+        if "task_id" in options and "index" in options:
+            raise InvalidOption("pass one of the reset options index and task_id, not both")
         if "task_id" in options:
             return self._by_id(str(options["task_id"]))
         if "index" in options:
-            if isinstance(options["index"], bool):
-                raise TypeError("task index must be an integer, got bool")
-            index = operator.index(options["index"])  # numpy ints pass; 1.5, inf and "3" raise TypeError
-            if not 0 <= index < len(self.tasks):
-                raise IndexError(f"task index {index} out of range [0, {len(self.tasks)})")
-            return self.tasks[index]
+            return self.tasks[self._index(options["index"])]
         return self.tasks[int(self.np_random.integers(len(self.tasks)))]
+
+    def _index(self, value: Any) -> int:
+        """A task index: an int (numpy's too) in range; 1.5, inf, "3" and True are refused, never rounded."""
+        try:
+            if isinstance(value, bool):
+                raise TypeError
+            index = operator.index(value)
+        except TypeError:
+            raise InvalidOption(f"task index must be an integer, got {type(value).__name__}") from None
+        if not 0 <= index < len(self.tasks):
+            raise TaskNotFound(f"task index {index} out of range [0, {len(self.tasks)})")
+        return index
 
     def _by_id(self, task_id: str) -> Task:
         lookup = getattr(self.tasks, "by_id", None)
@@ -151,7 +227,7 @@ class TextEnv(gymnasium.Env[str, str]):
         for index in range(len(self.tasks)):
             if self.tasks[index].id == task_id:
                 return self.tasks[index]
-        raise KeyError(f"no task with id {task_id!r}")
+        raise TaskNotFound(f"no task with id {task_id!r}")
 
     def _task_info(self) -> dict[str, Any]:
         task = self.task

@@ -22,6 +22,28 @@ class InvalidReferenceError(RlvrError, ValueError):
     """A reference (the gold answer or task instance) is malformed for its env family."""
 
 
+class InvalidOption(ConfigError, TypeError):
+    """A reset option the env does not take, or one of the wrong type (a TypeError too, as an unexpected
+    keyword argument is in Python)."""
+
+
+class EnvUsageError(RlvrError):
+    """An env was called wrongly (a task it does not hold, an action that is not text): raised to the caller
+    of `reset` or `step`, never inside a check."""
+
+
+class TaskNotFound(EnvUsageError, KeyError, IndexError):
+    """No task with this id or index in the env's task source (a KeyError and an IndexError, as the builtin
+    lookups that raised before)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "no such task"
+
+
+class InvalidAction(EnvUsageError, TypeError):
+    """An action that is not the completion text."""
+
+
 class CheckFailed(RlvrError):
     """A check could not reach a verdict (its checker broke, not the completion): the item scores `error`."""
 

@@ -233,6 +233,21 @@ def load_verifier(family: str) -> Callable[..., Any]:
     return load_entry_point(FAMILIES[family].verifier)
 
 
+def difficulty_levels(env_id: str) -> list[int] | None:
+    """The levels `set_difficulty` takes for `env_id` (easiest first), asked of its env class, which is imported
+    now rather than when the registry is; None for a plugin env whose class does not say or does not import
+    (listing the envs must survive one broken package, as `import rlvr` does)."""
+    entry = env_entry(env_id)
+    try:
+        env_class = load_entry_point(entry.entry_point)
+    except (ImportError, AttributeError) as exc:
+        warnings.warn(f"env {env_id}: cannot import {entry.entry_point} ({exc}); listed without levels",
+                      RuntimeWarning, stacklevel=2)
+        return None
+    levels = getattr(env_class, "difficulty_levels", None)
+    return list(levels(**entry.kwargs)) if levels is not None else None
+
+
 @cache
 def load_entry_point(spec: str) -> Any:
     """The object a `module:attribute` string names, imported on first use."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve", help="run the HTTP reward server (settings from RLVR_* variables)")
+    parser = subparsers.add_parser("serve", help="run the HTTP reward server (settings from RLVR_* variables)",
+                                   description="Run the HTTP reward server; docs/api.md lists the RLVR_* settings.")
     parser.add_argument("--host", help="bind address (default RLVR_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default RLVR_PORT or 8000)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -17,14 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from rlvr.errors import ConfigError
     from rlvr.server import Settings, create_app
 
-    try:
-        settings = Settings.from_env(host=args.host, port=args.port)
-    except ConfigError as exc:
-        print(f"rlvr serve: {exc}", file=sys.stderr)
-        return 2
+    settings = Settings.from_env(host=args.host, port=args.port)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

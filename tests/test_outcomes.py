@@ -13,8 +13,9 @@ from rlvr.outcomes import CRASHED, result_for, status_of
 from rlvr.results import Status
 from rlvr.sandbox.errors import DockerUnavailable
 
-# Raised only outside a check (HTTP edges, the trainer's own run, the HTTP client): a check never sees them.
-OUTSIDE_CHECKS = {"ApiError", "TrainerError", "RemoteError"}
+# Raised only outside a check (HTTP edges, the trainer's own run, the HTTP client, an env's reset and step): a
+# check never sees them.
+OUTSIDE_CHECKS = {"ApiError", "TrainerError", "RemoteError", "EnvUsageError"}
 # Raised and caught inside one module, never out of a verifier: each is a verdict or a control-flow signal there.
 CAUGHT_WHERE_RAISED = {
     "Unreadable", "Undecidable", "NotANumber", "GoldUnreadable",  # math grammar and values: no_answer / wrong

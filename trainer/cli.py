@@ -40,16 +40,10 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlvr.errors import RlvrError
     from rlvr.trainer.config import TrainConfig
     from rlvr.trainer.loop import train
 
-    try:
-        cfg = TrainConfig.from_yaml(args.config, overrides(args))
-        result = train(cfg)
-    except RlvrError as exc:
-        print(f"rlvr train: {exc}")
-        return 2
+    result = train(TrainConfig.from_yaml(args.config, overrides(args)))
     last = result.history[-1] if result.history else {}
     plot = str(result.plot) if result.plot else None
     print(json.dumps({"output_dir": str(result.output_dir), "steps": len(result.history),

@@ -2,18 +2,21 @@
 
 Every loader returns `CodeTasks` whose references are exactly what `rlvr.envs.code.verify` reads,
 so `rlvr.verify("rlvr/Code-v1", completion=..., reference=task.reference)` scores a task of any source.
+A task's id is its record's (`task_id`, `id` or `problem_id`); a record without one gets `code-` and a hash of
+its prompt and reference, so the id is the same on every load. Two records with one id are refused.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rlvr.envs.base import Task
+from rlvr.envs.base import Task, TaskList
 from rlvr.envs.code.reference import parse_reference
 from rlvr.errors import InvalidReferenceError
 
@@ -22,29 +25,7 @@ SYSTEM_PROMPT = ("You are an expert programmer. Reply with your solution in one 
 _HUMANEVAL_FIELDS = ("prompt", "test", "entry_point")
 
 
-class CodeTasks:
-    """A fixed list of code tasks, indexable and searchable by id."""
-
-    def __init__(self, tasks: Iterable[Task]):
-        self._tasks = list(tasks)
-        self._index = {task.id: i for i, task in enumerate(self._tasks)}
-        if not self._tasks:
-            raise InvalidReferenceError("a code task set needs at least one task")
-
-    def __len__(self) -> int:
-        return len(self._tasks)
-
-    def __getitem__(self, index: int) -> Task:
-        return self._tasks[index]
-
-    def __iter__(self) -> Iterator[Task]:
-        return iter(self._tasks)
-
-    def by_id(self, task_id: str) -> Task:
-        try:
-            return self._tasks[self._index[task_id]]
-        except KeyError:
-            raise KeyError(f"no code task with id {task_id!r}") from None
+CodeTasks = TaskList  # the code tasks of an env: its built-in problems or a loaded file
 
 
 def humaneval_task(record: Mapping[str, Any]) -> Task:
@@ -55,7 +36,7 @@ def humaneval_task(record: Mapping[str, Any]) -> Task:
     reference = {key: record[key] for key in _HUMANEVAL_FIELDS}
     prompt = ("Complete this Python function. Reply with the whole function in a ```python block.\n\n"
               f"```python\n{record['prompt']}```")
-    return _task(str(record.get("task_id") or record["entry_point"]), prompt, reference, record)
+    return _task(_record_id(record, "task_id", "entry_point"), prompt, reference, record)
 
 
 def mbpp_task(record: Mapping[str, Any]) -> Task:
@@ -71,7 +52,7 @@ def mbpp_task(record: Mapping[str, Any]) -> Task:
             reference[key] = record[key]
     prompt = (f"{str(text).strip()}\nYour code should pass tests like this one:\n\n```python\n{asserts[0]}\n```\n\n"
               "Reply with the Python code in a ```python block.")
-    return _task(str(record.get("task_id", record.get("id", ""))), prompt, reference, record)
+    return _task(_record_id(record, "task_id", "id"), prompt, reference, record)
 
 
 def stdio_task(record: Mapping[str, Any]) -> Task:
@@ -89,11 +70,19 @@ def stdio_task(record: Mapping[str, Any]) -> Task:
     else:
         how = "Read the input from stdin and write the answer to stdout."
     prompt = f"{str(text).strip()}\n\n{how} Reply with the {language} code in a ```{language} block."
-    return _task(str(record.get("id", record.get("problem_id", ""))), prompt, reference, record)
+    return _task(_record_id(record, "id", "problem_id", "task_id"), prompt, reference, record)
 
 
-def _task(task_id: str, prompt: str, reference: dict[str, Any], record: Mapping[str, Any]) -> Task:
+def _record_id(record: Mapping[str, Any], *keys: str) -> str | None:
+    """The first of `keys` the record has a value for (MBPP's ids are ints), or None."""
+    return next((str(record[key]) for key in keys if record.get(key) not in (None, "")), None)
+
+
+def _task(task_id: str | None, prompt: str, reference: dict[str, Any], record: Mapping[str, Any]) -> Task:
     parse_reference(reference)  # refuse a malformed record when loading, not when scoring
+    if task_id is None:
+        content = json.dumps([prompt, reference], sort_keys=True, default=str).encode()
+        task_id = "code-" + hashlib.sha256(content).hexdigest()[:12]
     metadata = {key: value for key, value in record.items() if key in ("canonical_solution", "code", "solution",
                                                                          "difficulty", "source", "tags")}
     return Task(id=task_id, prompt=prompt, reference=reference, system_prompt=SYSTEM_PROMPT, metadata=metadata)
@@ -125,7 +114,7 @@ def load_jsonl(path: str | Path, *, format: str = "auto", limit: int | None = No
         tasks.append(loader(record))
         if limit is not None and len(tasks) >= limit:
             break
-    return CodeTasks(tasks)
+    return CodeTasks(tasks, name=str(path))
 
 
 def _guess(record: Mapping[str, Any]) -> str:
@@ -162,4 +151,4 @@ def builtin_task(record: Mapping[str, Any]) -> Task:
 
 def builtin_tasks() -> CodeTasks:
     """The problems shipped with rlvr."""
-    return CodeTasks(builtin_task(record) for record in builtin_records())
+    return CodeTasks((builtin_task(record) for record in builtin_records()), name="the built-in code problems")

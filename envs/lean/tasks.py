@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rlvr.envs.base import Task
+from rlvr.envs.base import Task, TaskList
 from rlvr.envs.lean.config import DEFAULT_HEADER
 from rlvr.errors import InvalidReferenceError
 
@@ -45,37 +45,22 @@ def task_from_record(record: Mapping[str, Any]) -> Task:
                 metadata=extra)
 
 
-class LeanTasks:
-    """A fixed list of Lean tasks, indexable and searchable by id."""
-
-    def __init__(self, tasks: Iterable[Task]):
-        self._tasks = list(tasks)
-        self._index = {task.id: i for i, task in enumerate(self._tasks)}
-        if not self._tasks:
-            raise InvalidReferenceError("a Lean task set needs at least one task")
-
-    def __len__(self) -> int:
-        return len(self._tasks)
-
-    def __getitem__(self, index: int) -> Task:
-        return self._tasks[index]
-
-    def by_id(self, task_id: str) -> Task:
-        try:
-            return self._tasks[self._index[task_id]]
-        except KeyError:
-            raise KeyError(f"no Lean task with id {task_id!r}") from None
+LeanTasks = TaskList  # the Lean tasks of an env; a task's id is its record's `name`, unique in the set
 
 
 def load_jsonl(path: str | Path, *, split: str | None = None) -> LeanTasks:
     """Tasks from a miniF2F-style JSONL file; `split` keeps only records whose `split` field matches."""
-    return LeanTasks(_read(Path(path).read_text(encoding="utf-8"), str(path), split))
+    return LeanTasks(_read(Path(path).read_text(encoding="utf-8"), str(path), split), name=_set_name(str(path), split))
 
 
 def builtin_tasks(*, split: str | None = None) -> LeanTasks:
     """The statements shipped with rlvr (algebra, number theory, inequalities, counting)."""
     text = resources.files("rlvr.envs.lean").joinpath("data/statements.jsonl").read_text(encoding="utf-8")
-    return LeanTasks(_read(text, "builtin statements", split))
+    return LeanTasks(_read(text, "builtin statements", split), name=_set_name("the built-in statements", split))
+
+
+def _set_name(origin: str, split: str | None) -> str:
+    return origin if split is None else f"{origin} (split {split!r})"
 
 
 def _read(text: str, origin: str, split: str | None) -> list[Task]:

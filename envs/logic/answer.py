@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from rlvr.errors import InvalidReferenceError
@@ -155,16 +156,17 @@ def check_kind(reference: Mapping[str, Any], kind: str) -> None:
 
 
 def run(reference: Mapping[str, Any], completion: str, kind: str, load, parse, check) -> VerifyResult:
-    """The shared verify flow: load the reference (raises), extract, parse (no_answer), check (wrong)."""
+    """The shared verify flow: load the reference (raises), extract, parse (no_answer), check (wrong).
+    Every verdict's details name the kind, so a mixed run can track reward per kind."""
     check_kind(reference, kind)
     instance = load(reference)
     text = extract_answer(completion)
     if isinstance(text, VerifyResult):
-        return text
+        return replace(text, details={**text.details, "kind": kind})
     try:
         answer = parse(text, instance)
     except AnswerError as exc:
-        return VerifyResult.no_answer(f"could not read the answer: {exc}")
+        return VerifyResult.no_answer(f"could not read the answer: {exc}", kind=kind)
     violation = check(instance, answer)
     if violation is not None:
         return VerifyResult.wrong(violation, kind=kind)

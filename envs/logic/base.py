@@ -8,13 +8,14 @@ Python hash seeds), and never touches the global RNG.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
-from rlvr.errors import ConfigError
+from rlvr.errors import ConfigError, TaskNotFound
 from rlvr.runtime import Runtime
 
 INDEX_RANGE = 2**31 - 1
@@ -45,6 +46,15 @@ class PuzzleKind:
             raise ConfigError(f"{self.name} has difficulty levels 0..{len(self.levels) - 1}, got {level}")
         return self.levels[level]
 
+    def level_of(self, config: Any) -> int | None:
+        """The level whose preset `config` is, or None for a config of the caller's own."""
+        return self.levels.index(config) if config in self.levels else None
+
+    def tag(self, config: Any) -> str:
+        """What fixes `config` in a task id: `L<level>` for a preset, else `c` and a hash of the config."""
+        level = self.level_of(config)
+        return f"L{level}" if level is not None else "c" + hashlib.sha256(repr(config).encode()).hexdigest()[:8]
+
     def instance(self, seed: int, index: int, config: Any) -> dict[str, Any]:
         """Instance `index` of `seed` under `config`: the same on every call and in every process."""
         rng = random.Random(f"rlvr.logic:{self.name}:{seed}:{index}:{config!r}")
@@ -52,7 +62,11 @@ class PuzzleKind:
 
 
 class PuzzleSource:
-    """An endless, deterministic sequence of tasks of one kind (len is the index range)."""
+    """An endless, deterministic sequence of tasks of one kind (len is the index range).
+
+    A task id names everything its instance is a function of: `<kind>/<config tag>/<seed>/<index>`, as in
+    `sudoku/L4/0/17` (the 9x9 preset of level 4) or `sudoku/c1a2b3c4d/0/17` (a config of the caller's own).
+    """
 
     def __init__(self, kind: PuzzleKind, config: Any, seed: int = 0):
         self.kind, self.config, self.seed = kind, config, seed
@@ -62,17 +76,30 @@ class PuzzleSource:
 
     def __getitem__(self, index: int) -> Task:
         if not 0 <= index < INDEX_RANGE:
-            raise IndexError(index)
+            raise TaskNotFound(f"task index {index} out of range [0, {INDEX_RANGE})")
         instance = self.kind.instance(self.seed, index, self.config)
-        return Task(id=f"{self.kind.name}/{self.seed}/{index}", prompt=self.kind.prompt(instance),
-                    reference=instance, metadata={"kind": self.kind.name, "seed": self.seed, "index": index})
+        return Task(id=f"{self.kind.name}/{self.kind.tag(self.config)}/{self.seed}/{index}",
+                    prompt=self.kind.prompt(instance), reference=instance,
+                    metadata={"kind": self.kind.name, "level": self.kind.level_of(self.config), "seed": self.seed,
+                              "index": index})
 
     def by_id(self, task_id: str) -> Task:
-        name, _, rest = task_id.partition("/")
-        seed, _, index = rest.partition("/")
-        if name != self.kind.name or not seed.lstrip("-").isdigit() or not index.isdigit():
-            raise KeyError(f"no {self.kind.name} task with id {task_id!r}")
-        return PuzzleSource(self.kind, self.config, int(seed))[int(index)]
+        """The task an id names, whatever preset this source is at (a custom config's id needs that config)."""
+        name, tag, seed, index = (task_id.split("/") + ["", "", "", ""])[:4]
+        if (name != self.kind.name or task_id.count("/") != 3 or not seed.lstrip("-").isdigit()
+                or not index.isdigit()):
+            raise TaskNotFound(f"no {self.kind.name} task has the id {task_id!r}; ids look like "
+                               f"{self.kind.name}/L<level>/<seed>/<index>")
+        return PuzzleSource(self.kind, self._config_of(tag, task_id), int(seed))[int(index)]
+
+    def _config_of(self, tag: str, task_id: str) -> Any:
+        if tag == self.kind.tag(self.config):
+            return self.config
+        level = tag[1:]
+        if tag.startswith("L") and level.isdigit() and int(level) < len(self.kind.levels):
+            return self.kind.levels[int(level)]
+        raise TaskNotFound(f"task {task_id!r} was made under another {self.kind.name} config ({tag}); make the env "
+                           "with the same config and knobs to reach it")
 
 
 def make_config(kind: PuzzleKind, config: Any, level: int | None, knobs: Mapping[str, Any]) -> Any:
@@ -91,7 +118,7 @@ class LogicEnv(TextEnv):
     """A single-family logic env. Knobs come as a config, a `level`, or keyword overrides.
 
     `set_difficulty(level)` is the curriculum hook: the trainer may call it between episodes to switch
-    to a harder preset (levels are listed in docs/envs/logic.md).
+    to a harder preset (levels are listed in docs/envs/logic.md). `level` is None under a config of one's own.
     """
 
     kind: PuzzleKind
@@ -99,9 +126,14 @@ class LogicEnv(TextEnv):
     def __init__(self, config: Any = None, *, level: int | None = None, seed: int = 0, max_turns: int = 1,
                  render_mode: str | None = None, runtime: Runtime | None = None, **knobs: Any):
         self.seed = seed
-        self.level = level
-        super().__init__(PuzzleSource(self.kind, make_config(self.kind, config, level, knobs), seed),
+        config = make_config(self.kind, config, level, knobs)
+        self.level = self.kind.level_of(config)
+        super().__init__(PuzzleSource(self.kind, config, seed),
                          max_turns=max_turns, render_mode=render_mode, runtime=runtime)
+
+    @classmethod
+    def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:
+        return tuple(range(len(cls.kind.levels)))
 
     @property
     def config(self) -> Any:
@@ -113,10 +145,8 @@ class LogicEnv(TextEnv):
     def reference_completion(self, task: Task) -> str | None:
         return answer_completion(self.reference_answer(task))
 
-    def set_difficulty(self, level: int) -> None:
-        """Switch to the preset `level` (0 = easiest); takes effect at the next reset."""
-        self.tasks = PuzzleSource(self.kind, self.kind.config_for(level), self.seed)
-        self.level = level
+    def _tasks_at(self, level: int) -> PuzzleSource:
+        return PuzzleSource(self.kind, self.kind.levels[level], self.seed)
 
 
 def positive(name: str, value: int, low: int = 1, high: int | None = None) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from rlvr.envs.base import Task, TextEnv
 from rlvr.envs.logic.answer import shown
 from rlvr.envs.logic.base import INDEX_RANGE, PuzzleKind, PuzzleSource, answer_completion
-from rlvr.errors import ConfigError, InvalidReferenceError
+from rlvr.errors import ConfigError, InvalidReferenceError, TaskNotFound
 from rlvr.registry import LOGIC_KINDS, load_verifier
 from rlvr.results import VerifyResult
 from rlvr.runtime import Runtime
@@ -54,7 +54,7 @@ class MixSource:
     def by_id(self, task_id: str) -> Task:
         name = task_id.partition("/")[0]
         if name not in self.sources:
-            raise KeyError(f"no task with id {task_id!r} in this mix")
+            raise TaskNotFound(f"no task with id {task_id!r} in this mix (its kinds: {', '.join(self.sources)})")
         return self.sources[name].by_id(task_id)
 
 
@@ -73,8 +73,8 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 class LogicMixEnv(TextEnv):
     """`rlvr/Logic-v1`: a weighted mix of every logic family (equal weights by default).
 
-    `level` sets every kind to its preset (clamped to the kind's hardest); `configs` overrides single
-    kinds; `set_difficulty(level)` is the curriculum hook, as in the single-family envs.
+    `level` sets every kind to its preset (a kind with fewer levels stays at its hardest); `configs` overrides
+    single kinds; `set_difficulty(level)` is the curriculum hook, as in the single-family envs.
     """
 
     family = "logic"
@@ -88,12 +88,15 @@ class LogicMixEnv(TextEnv):
         if unknown:
             raise ConfigError(f"configs for unknown logic kinds {sorted(unknown)}")
         self.seed = seed
-        super().__init__(self._source(level), max_turns=max_turns, render_mode=render_mode, runtime=runtime)
+        super().__init__(self._tasks_at(self._valid_level(level)), max_turns=max_turns, render_mode=render_mode,
+                         runtime=runtime)
         self.level = level
 
-    def _source(self, level: int) -> MixSource:
-        if not isinstance(level, int) or level < 0:
-            raise ConfigError(f"level must be an int >= 0, got {level!r}")
+    @classmethod
+    def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:
+        return tuple(range(max(len(kind.levels) for kind in ALL_KINDS.values())))
+
+    def _tasks_at(self, level: int) -> MixSource:
         configs = {name: self.overrides.get(name, kind.levels[min(level, len(kind.levels) - 1)])
                    for name, kind in ALL_KINDS.items()}
         return MixSource(self.weights, configs, self.seed)
@@ -103,8 +106,3 @@ class LogicMixEnv(TextEnv):
 
     def reference_completion(self, task: Task) -> str | None:
         return answer_completion(self.reference_answer(task))
-
-    def set_difficulty(self, level: int) -> None:
-        """Switch every kind to preset `level` (clamped per kind); takes effect at the next reset."""
-        self.tasks = self._source(level)
-        self.level = level

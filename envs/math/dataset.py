@@ -6,33 +6,17 @@ No data is fetched from a hub. GSM8K-style golds (`...reasoning...\\n#### 72`) k
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rlvr.envs.base import Task
+from rlvr.envs.base import Task, TaskList
 from rlvr.envs.math.generator import INSTRUCTION
 from rlvr.errors import ConfigError
 
 
-@dataclass(frozen=True)
-class MathDataset:
-    """A fixed list of tasks; `len()` is the number of rows."""
-
-    tasks: Sequence[Task]
-
-    def __len__(self) -> int:
-        return len(self.tasks)
-
-    def __getitem__(self, index: int) -> Task:
-        return self.tasks[index]
-
-    def by_id(self, task_id: str) -> Task:
-        for task in self.tasks:
-            if task.id == task_id:
-                return task
-        raise KeyError(f"no task with id {task_id!r}")
+class MathDataset(TaskList):
+    """The rows of the user's file as tasks; a row's id is its `id` column, else `<file name>-<row number>`."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], *, name: str = "data", question_key: str = "question",
@@ -42,15 +26,16 @@ class MathDataset:
             if question_key not in row or answer_key not in row:
                 raise ConfigError(f"row {number} of {name} lacks {question_key!r} or {answer_key!r}; "
                                   "pass question_key=/answer_key= to name your columns")
+            row_id = row.get(id_key)
             tasks.append(Task(
-                id=str(row.get(id_key, f"{name}-{number}")),
+                id=f"{name}-{number}" if row_id is None or row_id == "" else str(row_id),
                 prompt=f"{row[question_key]}\n\n{INSTRUCTION}",
                 reference={"answer": gold_from_solution(str(row[answer_key]))},
                 metadata={"source": name},
             ))
         if not tasks:
             raise ConfigError(f"{name} has no rows")
-        return cls(tasks)
+        return cls(tasks, name=name)
 
     @classmethod
     def from_file(cls, path: str | Path, **keys: str) -> MathDataset:

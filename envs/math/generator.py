@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from rlvr.envs.base import Task
-from rlvr.errors import ConfigError
+from rlvr.errors import ConfigError, TaskNotFound
 
 INSTRUCTION = "Reason step by step, then give only the final answer inside \\boxed{}."
 KINDS = ("arithmetic", "fractions", "linear", "word")
@@ -26,39 +26,62 @@ class Problem:
 
 @dataclass(frozen=True)
 class ProceduralMath:
-    """An endless, seeded task source; `difficulty` 1-5 scales magnitudes and the number of steps."""
+    """An endless, seeded task source; `difficulty` 1-5 (level 0-4) scales magnitudes and the number of steps.
+
+    A task id names everything its problem is a function of: `math/L<level>/<seed>/<index>`, with the kinds
+    after the level when they are not all four (`math/L2-arithmetic+word/0/17`), so any id can be rebuilt.
+    `kinds` may be one kind's name.
+    """
 
     seed: int = 0
     difficulty: int = 1
-    kinds: tuple[str, ...] = KINDS
+    kinds: tuple[str, ...] | str = KINDS
     size: int = 2**31 - 1
 
     def __post_init__(self) -> None:
-        if not 1 <= self.difficulty <= MAX_DIFFICULTY:
-            raise ConfigError(f"difficulty must be in 1..{MAX_DIFFICULTY}, got {self.difficulty}")
-        unknown = set(self.kinds) - set(KINDS)
-        if unknown or not self.kinds:
-            raise ConfigError(f"kinds must be a non-empty subset of {KINDS}, got {sorted(unknown)}")
+        if (isinstance(self.difficulty, bool) or not isinstance(self.difficulty, int)
+                or not 1 <= self.difficulty <= MAX_DIFFICULTY):
+            raise ConfigError(f"difficulty must be an int in 1..{MAX_DIFFICULTY}, got {self.difficulty!r}")
+        kinds = (self.kinds,) if isinstance(self.kinds, str) else self.kinds
+        if not isinstance(kinds, (tuple, list)) or not kinds or set(kinds) - set(KINDS):
+            raise ConfigError(f"kinds must be one of {KINDS} or a non-empty list of them, got {self.kinds!r}")
+        object.__setattr__(self, "kinds", tuple(kinds))
+
+    @property
+    def level(self) -> int:
+        return self.difficulty - 1
+
+    @property
+    def tag(self) -> str:
+        kinds = "" if self.kinds == KINDS else "-" + "+".join(self.kinds)
+        return f"L{self.level}{kinds}"
 
     def __len__(self) -> int:
         return self.size
 
     def __getitem__(self, index: int) -> Task:
         if not 0 <= index < self.size:
-            raise IndexError(index)
+            raise TaskNotFound(f"task index {index} out of range [0, {self.size})")
         problem = generate(self.seed, index, self.difficulty, self.kinds)
         return Task(
-            id=f"math-{self.seed}-{self.difficulty}-{index}",
+            id=f"math/{self.tag}/{self.seed}/{index}",
             prompt=f"{problem.question}\n\n{INSTRUCTION}",
             reference={"answer": problem.answer},
-            metadata={"kind": problem.kind, "difficulty": self.difficulty},
+            metadata={"kind": problem.kind, "level": self.level, "difficulty": self.difficulty},
         )
 
     def by_id(self, task_id: str) -> Task:
-        prefix = f"math-{self.seed}-{self.difficulty}-"
-        if not task_id.startswith(prefix) or not task_id[len(prefix):].isdigit():
-            raise KeyError(f"{task_id!r} is not a task of this source (ids look like {prefix}<index>)")
-        return self[int(task_id[len(prefix):])]
+        """The problem an id names, whatever level and kinds this source is at."""
+        name, tag, seed, index = (task_id.split("/") + ["", "", "", ""])[:4]
+        level, _, kinds = tag.partition("-")
+        if (name != "math" or task_id.count("/") != 3 or not level[1:].isdigit() or not level.startswith("L")
+                or not seed.lstrip("-").isdigit() or not index.isdigit()):
+            raise TaskNotFound(f"no math task has the id {task_id!r}; ids look like math/L<level>/<seed>/<index>")
+        try:
+            source = ProceduralMath(int(seed), int(level[1:]) + 1, tuple(kinds.split("+")) if kinds else KINDS)
+        except ConfigError as exc:
+            raise TaskNotFound(f"no math task has the id {task_id!r}: {exc}") from None
+        return source[int(index)]
 
 
 def generate(seed: int, index: int, difficulty: int, kinds: tuple[str, ...] = KINDS) -> Problem:

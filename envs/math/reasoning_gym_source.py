@@ -8,7 +8,7 @@ from typing import Any
 
 from rlvr.envs.base import Task
 from rlvr.envs.math.generator import INSTRUCTION
-from rlvr.errors import ConfigError
+from rlvr.errors import ConfigError, TaskNotFound
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ReasoningGymMath:
 
     def __getitem__(self, index: int) -> Task:
         if not 0 <= index < self.size:
-            raise IndexError(index)
+            raise TaskNotFound(f"task index {index} out of range [0, {self.size})")
         item = self._source[index]
         return Task(
             id=f"{self.dataset}-{self.seed}-{index}",
@@ -48,5 +48,5 @@ class ReasoningGymMath:
     def by_id(self, task_id: str) -> Task:
         prefix = f"{self.dataset}-{self.seed}-"
         if not task_id.startswith(prefix) or not task_id[len(prefix):].isdigit():
-            raise KeyError(f"{task_id!r} is not a task of this source (ids look like {prefix}<index>)")
+            raise TaskNotFound(f"{task_id!r} is not a task of this source (ids look like {prefix}<index>)")
         return self[int(task_id[len(prefix):])]

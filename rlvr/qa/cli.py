@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
-import sys
 
 from rlvr.qa.runner import DEFAULT_TASKS, DEFAULT_TIME_BOUND_S
 
@@ -33,16 +31,19 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from rlvr.cli import env_hint
+    from rlvr.errors import ConfigError
     from rlvr.qa.report import render
     from rlvr.qa.runner import run_qa
     from rlvr.registry import ENVS
     from rlvr.runtime import Runtime
 
     env_ids = list(ENVS) if args.all else args.envs
+    if not env_ids:
+        raise ConfigError("name at least one env id, or pass --all (`rlvr envs` lists them)")
     unknown = [env_id for env_id in env_ids if env_id not in ENVS]
-    if not env_ids or unknown:
-        print(_usage_error(unknown), file=sys.stderr)
-        return 2
+    if unknown:
+        raise ConfigError("; ".join(env_hint(env_id) for env_id in unknown))
     with Runtime() as runtime:  # its pool and any sandbox it starts end with the command
         reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
                           runtime=runtime) for env_id in env_ids]
@@ -52,16 +53,3 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(render(report) for report in reports))
     return 0 if passed else 1
-
-
-def _usage_error(unknown: list[str]) -> str:
-    from rlvr.registry import ENVS
-
-    if not unknown:
-        return "rlvr qa: name at least one env id, or pass --all (`rlvr envs` lists them)"
-    lines = []
-    for env_id in unknown:
-        close = difflib.get_close_matches(env_id, ENVS, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `rlvr envs` lists the registered ids"
-        lines.append(f"rlvr qa: unknown env {env_id!r}{hint}")
-    return "\n".join(lines)

@@ -75,7 +75,8 @@ def test_rlvr_train_reports_a_bad_config_without_a_traceback(tmp_path, capsys):
     config = tmp_path / "train.yaml"
     config.write_text("group_size: 1\n")
     assert main(["train", "--config", str(config)]) == 2
-    assert "group_size must be >= 2" in capsys.readouterr().out
+    err = capsys.readouterr().err  # one line on stderr, as every CLI error
+    assert err.startswith("rlvr: error: ") and "group_size must be >= 2" in err and err.count("\n") == 1
 
 
 def test_numbers_written_as_yaml_strings_are_read_as_numbers():

@@ -142,8 +142,10 @@ def test_mix_follows_weights_and_curriculum():
     kinds = [env.tasks[i].reference["kind"] for i in range(200)]
     assert set(kinds) == {"maze", "nqueens"}
     assert 110 < kinds.count("maze") < 190
-    env.set_difficulty(99)  # clamped per kind to its hardest preset
+    env.set_difficulty(4)  # the hardest level of the mix, as of every kind
     assert env.tasks.sources["maze"].config == maze.LEVELS[-1]
+    with pytest.raises(ConfigError, match="levels 0..4"):  # one scale for every env: 99 is not a level
+        env.set_difficulty(99)
     _, info = env.reset(options={"task_id": env.tasks[5].id})
     assert info["task_id"] == env.tasks[5].id
 

@@ -254,6 +254,7 @@ UNREADABLE = [
 def test_unreadable_answers_are_no_answer(reference, answer):
     result = check(reference, answer)
     assert (result.status, result.reward) == ("no_answer", 0.0), result
+    assert result.details["kind"] == reference["kind"]  # every verdict names its kind, as the docs promise
 
 
 @pytest.mark.parametrize("completion", [
@@ -262,7 +263,8 @@ def test_unreadable_answers_are_no_answer(reference, answer):
     "<answer>   </answer>",
 ])
 def test_missing_answer_block_is_no_answer(completion):
-    assert sudoku.verify(completion=completion, reference=SUDOKU).status == "no_answer"
+    result = sudoku.verify(completion=completion, reference=SUDOKU)
+    assert (result.status, result.details) == ("no_answer", {"kind": "sudoku"})
 
 
 def test_last_block_wins_only_when_blocks_agree():
@@ -271,6 +273,7 @@ def test_last_block_wins_only_when_blocks_agree():
     hedged = "<answer>RRRRDDD</answer> or maybe <answer>DDRRRRD</answer>"
     result = maze.verify(completion=hedged, reference=MAZE)
     assert (result.status, result.reward) == ("wrong", 0.0) and "hedging" in result.reason
+    assert result.details == {"kind": "maze", "answers": 2}
     assert "hedging" in maze.verify(completion="<answer>R</answer>" * 40, reference=MAZE).reason
 
 

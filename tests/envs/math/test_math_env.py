@@ -57,10 +57,11 @@ def test_every_generated_gold_is_accepted_by_the_verifier(difficulty: int) -> No
 
 
 def test_curriculum_hook_changes_difficulty() -> None:
+    """`set_difficulty` takes the level every env shares (0-4); `difficulty` is the older 1-5 name of it."""
     env = gym.make("rlvr/Math-v1", difficulty=1)
-    env.unwrapped.set_difficulty(4)
+    env.unwrapped.set_difficulty(3)
     _, info = env.reset(seed=0)
-    assert info["metadata"]["difficulty"] == 4
+    assert (info["metadata"]["level"], info["metadata"]["difficulty"]) == (3, 4)
 
 
 def test_user_data_from_jsonl_and_parquet(tmp_path) -> None:
