@@ -98,8 +98,8 @@ class TextEnv(gymnasium.Env[str, str]):
 
     def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None,
                  runtime: Runtime | None = None):
-        if max_turns < 1:
-            raise ConfigError(f"max_turns must be >= 1, got {max_turns}")
+        if isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 1:
+            raise ConfigError(f"max_turns must be an int >= 1, got {max_turns!r}")
         if render_mode not in (None, "ansi"):
             raise ConfigError(f"render_mode must be None or 'ansi', got {render_mode!r}")
         self.tasks = tasks
@@ -168,6 +168,12 @@ class TextEnv(gymnasium.Env[str, str]):
             completion, result = self._last
             text += f"\n--- completion ---\n{completion}\n--- {result.status} ({result.reward}): {result.reason}"
         return text
+
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        """The constructor kwargs a client may set through the server (`POST /envs/{id}/reset`): plain values
+        that reach no file or object of the server's (a data path, the runtime). Subclasses add their own."""
+        return frozenset({"max_turns"})
 
     @classmethod
     def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:

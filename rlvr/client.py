@@ -123,8 +123,10 @@ class RewardClient(_Base):
     def envs(self) -> list[dict[str, Any]]:
         return self._call(_Call("GET", "/envs"))["envs"]
 
-    def reset(self, env_id: str, *, seed: int | None = None, options: Mapping[str, Any] | None = None) -> dict:
-        body = {"seed": seed, "options": dict(options) if options is not None else None}
+    def reset(self, env_id: str, *, seed: int | None = None, options: Mapping[str, Any] | None = None,
+              kwargs: Mapping[str, Any] | None = None, level: int | None = None) -> dict:
+        """Start a session of `env_id` made with `kwargs` (those GET /envs lists for it) at `level`."""
+        body = {"seed": seed, "options": _plain(options), "kwargs": _plain(kwargs), "level": level}
         return self._call(_Call("POST", f"/envs/{env_id}/reset", body, idempotent=False))
 
     def step(self, session_id: str, action: str) -> dict:
@@ -224,6 +226,8 @@ class RemoteEnv(gymnasium.Env[str, str]):
 
     `reset` opens a server session (closing the previous one); `step` sends the completion. As with
     local envs, a check with no verdict has reward 0.0 and `info["status"]` says why: mask those steps.
+    `env_kwargs` are the env's constructor kwargs (`gym.make(env_id, **env_kwargs)` on the server; GET /envs
+    lists which it takes); `set_difficulty(level)` applies from the next reset, as a local env's does.
     """
 
     metadata = {"render_modes": []}
@@ -236,10 +240,14 @@ class RemoteEnv(gymnasium.Env[str, str]):
         api_key: str | None = None,
         client: RewardClient | None = None,
         max_action_chars: int = 100_000,
+        env_kwargs: Mapping[str, Any] | None = None,
+        level: int | None = None,
     ):
         if client is None and url is None:
             raise ConfigError("RemoteEnv needs the server's url (or a RewardClient)")
         self.env_id = env_id
+        self.env_kwargs = dict(env_kwargs or {})
+        self.level = level
         self._owns_client = client is None
         self.client = client or RewardClient(url or "", api_key=api_key)
         self.observation_space = UnicodeText(max_length=MAX_TEXT_CHARS)
@@ -249,9 +257,13 @@ class RemoteEnv(gymnasium.Env[str, str]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict]:
         super().reset(seed=seed)
         self._close_session()
-        reply = self.client.reset(self.env_id, seed=seed, options=options)
+        reply = self.client.reset(self.env_id, seed=seed, options=options, kwargs=self.env_kwargs, level=self.level)
         self.session_id = reply["session_id"]
         return reply["observation"], reply["info"]
+
+    def set_difficulty(self, level: int) -> None:
+        """Curriculum hook: the next reset's session starts at `level` (the server checks it against the env's)."""
+        self.level = level
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
         if self.session_id is None:
@@ -280,6 +292,10 @@ class RemoteEnv(gymnasium.Env[str, str]):
             except RemoteError as exc:
                 if exc.status != 404:  # already expired: fine
                     raise
+
+
+def _plain(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return dict(mapping) if mapping is not None else None
 
 
 def _result(data: Mapping[str, Any]) -> VerifyResult:

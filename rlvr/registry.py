@@ -233,19 +233,29 @@ def load_verifier(family: str) -> Callable[..., Any]:
     return load_entry_point(FAMILIES[family].verifier)
 
 
-def difficulty_levels(env_id: str) -> list[int] | None:
-    """The levels `set_difficulty` takes for `env_id` (easiest first), asked of its env class, which is imported
-    now rather than when the registry is; None for a plugin env whose class does not say or does not import
-    (listing the envs must survive one broken package, as `import rlvr` does)."""
+def env_class(env_id: str) -> Any:
+    """The class behind `env_id`, imported now rather than when the registry is; None, with a warning, when it
+    does not import (listing the envs must survive one broken package, as `import rlvr` does)."""
     entry = env_entry(env_id)
     try:
-        env_class = load_entry_point(entry.entry_point)
+        return load_entry_point(entry.entry_point)
     except (ImportError, AttributeError) as exc:
-        warnings.warn(f"env {env_id}: cannot import {entry.entry_point} ({exc}); listed without levels",
-                      RuntimeWarning, stacklevel=2)
+        warnings.warn(f"env {env_id}: cannot import {entry.entry_point} ({exc})", RuntimeWarning, stacklevel=2)
         return None
-    levels = getattr(env_class, "difficulty_levels", None)
-    return list(levels(**entry.kwargs)) if levels is not None else None
+
+
+def difficulty_levels(env_id: str) -> list[int] | None:
+    """The levels `set_difficulty` takes for `env_id` as registered (easiest first); None when its class does not
+    say (a plugin's env that is no `TextEnv`)."""
+    levels = getattr(env_class(env_id), "difficulty_levels", None)
+    return list(levels(**env_entry(env_id).kwargs)) if levels is not None else None
+
+
+def remote_kwargs(env_id: str) -> list[str]:
+    """The constructor kwargs a client may set through the server for `env_id` (none when its class does not
+    say: a kwarg may name a file of the server's, so only what the env declares safe is taken)."""
+    allowed = getattr(env_class(env_id), "remote_kwargs", None)
+    return sorted(allowed()) if allowed is not None else []
 
 
 @cache

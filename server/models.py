@@ -93,6 +93,9 @@ class EnvOut(BaseModel):
     description: str
     reference_format: str
     runs_in: str
+    levels: list[int] | None = Field(description="difficulty levels, easiest first (reset's `level`); null when "
+                                     "the env does not say")
+    kwargs: list[str] = Field(description="constructor kwargs a client may set (reset's `kwargs`)")
 
 
 class EnvsOut(BaseModel):
@@ -106,6 +109,13 @@ class ResetIn(BaseModel):
         default=None, ge=0, description="a non-negative integer (5.0 counts as 5), as Gymnasium requires"
     )
     options: dict[str, Any] | None = Field(default=None, description='e.g. {"index": 3} or {"task_id": "..."}')
+    kwargs: dict[str, Any] | None = Field(
+        default=None, description='the env\'s constructor kwargs, as `gym.make(id, **kwargs)` takes them, e.g. '
+        '{"kinds": ["word"]}; only those GET /envs lists for the env'
+    )
+    level: Annotated[int | None, Integral] = Field(
+        default=None, ge=0, description="difficulty level (`set_difficulty`), one of the env's `levels` in GET /envs"
+    )
 
 
 class ResetOut(BaseModel):

@@ -17,8 +17,8 @@ from typing import Any
 import anyio
 import gymnasium
 
-from rlvr.errors import ConfigError
-from rlvr.registry import is_registered
+from rlvr.errors import ConfigError, RlvrError
+from rlvr.registry import is_registered, remote_kwargs
 from rlvr.runtime import Runtime
 from rlvr.server.errors import Busy, Internal, Invalid, NotFound
 
@@ -46,8 +46,10 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    async def reset(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple[str, str, dict]:
-        """Make an env, reset it, and keep it; returns (session id, observation, info)."""
+    async def reset(self, env_id: str, seed: int | None, options: dict[str, Any] | None, *,
+                    kwargs: dict[str, Any] | None = None, level: int | None = None) -> tuple[str, str, dict]:
+        """Make an env (with the client's constructor `kwargs`, at `level`), reset it, and keep it; returns
+        (session id, observation, info)."""
         if not is_registered(env_id):
             raise NotFound(f"unknown env {env_id!r}; GET /envs lists the registered ones")
         self.sweep()
@@ -59,27 +61,42 @@ class SessionStore:
             )
         self._starting += 1  # holds a slot while the env starts in a thread
         try:
-            env, observation, info = await self._start(env_id, seed, options)
+            env = await self._made(env_id, kwargs or {}, level)
+            observation, info = await self._first(env, seed, options)
         finally:
             self._starting -= 1
         session_id = secrets.token_urlsafe(16)
         self._sessions[session_id] = Session(env_id, env, time.monotonic())
         return session_id, observation, info
 
-    async def _start(self, env_id: str, seed: int | None, options: dict[str, Any] | None) -> tuple:
+    async def _made(self, env_id: str, kwargs: dict[str, Any], level: int | None) -> gymnasium.Env:
+        """The env on the server's runtime. Only the kwargs its class declares safe are taken (one may name a
+        file of the server's); a value it refuses is the client's mistake (422), never a 500."""
+        allowed = remote_kwargs(env_id)
+        refused = sorted(set(kwargs) - set(allowed))
+        if refused:
+            raise Invalid(f"env {env_id!r} takes no kwargs {refused} from a client; it takes {allowed}")
+        chosen = bool(kwargs) or level is not None
         try:
-            env = await anyio.to_thread.run_sync(self._make, env_id)
-        except ConfigError as exc:  # a deliberate message that says what to do (a missing extra, say)
-            raise Invalid(f"env {env_id!r} cannot start here: {exc}") from None
-        except Exception:  # an env that cannot start is our problem: log it, never echo it
-            log.exception("creating env %s failed", env_id)
+            return await anyio.to_thread.run_sync(self._make, env_id, kwargs, level)
+        except ConfigError as exc:  # a deliberate message that says what to do (a bad level, a missing extra)
+            raise Invalid(f"env {env_id!r} cannot start {'with these kwargs' if chosen else 'here'}: {exc}") from None
+        except Exception as exc:
+            if chosen and isinstance(exc, (TypeError, ValueError)):  # a value of a type the env did not check
+                raise Invalid(f"env {env_id!r} refused the kwargs {sorted(kwargs)}: check their types against "
+                              "docs/envs") from None
+            log.exception("creating env %s failed", env_id)  # our problem: log it, never echo it
             raise Internal(f"env {env_id!r} could not be created; see the server log") from None
+
+    async def _first(self, env: gymnasium.Env, seed: int | None, options: dict[str, Any] | None) -> tuple:
         try:
-            observation, info = await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
+            return await anyio.to_thread.run_sync(lambda: env.reset(seed=seed, options=options))
+        except RlvrError as exc:  # the env's own message: an unknown option, a task it does not hold
+            env.close()
+            raise Invalid(f"reset failed: {exc}") from None
         except (IndexError, KeyError, ValueError, TypeError, gymnasium.error.Error):
             env.close()
             raise Invalid("reset failed: check `options` (index in range, known task_id) and `seed`") from None
-        return env, observation, info
 
     async def step(self, session_id: str, action: str) -> tuple[str, float, bool, bool, dict]:
         session = self._get(session_id)
@@ -124,5 +141,16 @@ class SessionStore:
         except Exception:  # a failing close must not keep the slot; log it for the env's owner
             log.exception("closing env %s failed", session.env_id)
 
-    def _make(self, env_id: str) -> gymnasium.Env:
-        return gymnasium.make(env_id, runtime=self.runtime)
+    def _make(self, env_id: str, kwargs: dict[str, Any], level: int | None) -> gymnasium.Env:
+        env = gymnasium.make(env_id, runtime=self.runtime, **kwargs)
+        if level is None:
+            return env
+        try:
+            set_difficulty = getattr(env.unwrapped, "set_difficulty", None)
+            if set_difficulty is None:
+                raise ConfigError("this env has no difficulty levels")
+            set_difficulty(level)
+        except BaseException:
+            env.close()
+            raise
+        return env

@@ -60,6 +60,10 @@ class CodeRepairEnv(CodeEnv):
         super().__init__(path, max_turns=max_turns, **kwargs)
         self.reveal_tests = reveal_tests
 
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        return super().remote_kwargs() | {"reveal_tests"}
+
     def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
         if result.status == "no_answer":
             problem = "I found no code in your reply."

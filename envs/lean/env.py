@@ -27,6 +27,10 @@ class LeanEnv(TextEnv):
             tasks = load_jsonl(path, split=split) if path is not None else builtin_tasks(split=split)
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        return super().remote_kwargs() | {"split"}
+
     def feedback(self, task: Task, completion: str, result: VerifyResult) -> str:
         return (f"{task.prompt}\n\nLean did not accept your previous proof ({result.status}): "
                 f"{result.reason}\nFix the proof and reply with it again.")

@@ -69,6 +69,8 @@ class PuzzleSource:
     """
 
     def __init__(self, kind: PuzzleKind, config: Any, seed: int = 0):
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ConfigError(f"seed must be an int, got {seed!r}")
         self.kind, self.config, self.seed = kind, config, seed
 
     def __len__(self) -> int:
@@ -134,6 +136,11 @@ class LogicEnv(TextEnv):
     @classmethod
     def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:
         return tuple(range(len(cls.kind.levels)))
+
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        """The level, the seed and the knobs (the config's fields); a config object cannot cross JSON."""
+        return super().remote_kwargs() | {"level", "seed"} | {f.name for f in fields(cls.kind.default)}
 
     @property
     def config(self) -> Any:

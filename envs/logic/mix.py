@@ -96,6 +96,10 @@ class LogicMixEnv(TextEnv):
     def difficulty_levels(cls, **kwargs: Any) -> tuple[int, ...]:
         return tuple(range(max(len(kind.levels) for kind in ALL_KINDS.values())))
 
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        return super().remote_kwargs() | {"weights", "level", "seed"}
+
     def _tasks_at(self, level: int) -> MixSource:
         configs = {name: self.overrides.get(name, kind.levels[min(level, len(kind.levels) - 1)])
                    for name, kind in ALL_KINDS.items()}

@@ -57,6 +57,10 @@ class MathEnv(TextEnv):
             self.set_difficulty(level)
 
     @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        return super().remote_kwargs() | {"level", "difficulty", "kinds", "seed", "extraction"}
+
+    @classmethod
     def difficulty_levels(cls, *, data_path: Any = None, tasks: Any = None, reasoning_gym: Any = None,
                           **kwargs: Any) -> tuple[int, ...]:
         """Five for the procedural generator; the user's data and reasoning-gym's generators have one."""

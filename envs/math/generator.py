@@ -39,6 +39,8 @@ class ProceduralMath:
     size: int = 2**31 - 1
 
     def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigError(f"seed must be an int, got {self.seed!r}")
         if (isinstance(self.difficulty, bool) or not isinstance(self.difficulty, int)
                 or not 1 <= self.difficulty <= MAX_DIFFICULTY):
             raise ConfigError(f"difficulty must be an int in 1..{MAX_DIFFICULTY}, got {self.difficulty!r}")

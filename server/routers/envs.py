@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 
-from rlvr.registry import ENVS, FAMILIES
+from rlvr.registry import ENVS, FAMILIES, difficulty_levels, remote_kwargs
 from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import TooLarge
 from rlvr.server.models import EnvsOut, ResetIn, ResetOut, StepIn, StepOut
@@ -19,7 +19,8 @@ _SESSION = errors(400, 404, 422, 429)  # a body route that may start a check or 
 
 @router.get("/envs", response_model=EnvsOut)
 async def list_envs() -> dict:
-    """The registered envs and the reference format each expects."""
+    """The registered envs: the reference format each expects, its difficulty levels and the kwargs a client may
+    set at reset."""
     return {
         "envs": [
             {
@@ -28,6 +29,8 @@ async def list_envs() -> dict:
                 "description": e.description,
                 "reference_format": FAMILIES[e.family].reference_format,
                 "runs_in": FAMILIES[e.family].runs_in,
+                "levels": difficulty_levels(e.id),
+                "kwargs": remote_kwargs(e.id),
             }
             for e in ENVS.values()
         ]
@@ -38,10 +41,12 @@ async def list_envs() -> dict:
     "/envs/{env_id:path}/reset", response_model=ResetOut, dependencies=_JSON, responses={**_SESSION, **errors(500)}
 )
 async def reset(env_id: str, request: Request, body: ResetIn | None = None) -> dict:
-    """Start a session: `env.reset(seed, options)`; returns its id with the first observation and info."""
+    """Start a session: `gym.make(id, **kwargs)`, `set_difficulty(level)`, `reset(seed, options)`; returns its id
+    with the first observation and info."""
     body = body or ResetIn()
     store: SessionStore = request.app.state.sessions
-    session_id, observation, info = await store.reset(env_id, body.seed, body.options)
+    session_id, observation, info = await store.reset(env_id, body.seed, body.options, kwargs=body.kwargs,
+                                                      level=body.level)
     return {
         "session_id": session_id,
         "observation": observation,

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import gymnasium as gym
 import pytest
@@ -159,3 +161,14 @@ def test_env_errors_are_rlvr_errors_and_the_builtin_ones_callers_caught() -> Non
 def test_an_unknown_option_names_the_known_ones() -> None:
     with pytest.raises(InvalidOption, match=r"known: \['index', 'task_id'\]"):
         SudokuEnv().reset(options={"level": 2})
+
+
+def test_the_module_prefix_makes_an_env_without_import_rlvr() -> None:
+    """What README says: `rlvr:` imports rlvr first; without it (or `import rlvr`) Gymnasium cannot know the id."""
+    code = ("import gymnasium as gym\n"
+            "try:\n    gym.make('rlvr/Math-v1')\nexcept gym.error.NamespaceNotFound as exc:\n    print(exc)\n"
+            "print(gym.make('rlvr:rlvr/Math-v1').reset(seed=0)[1]['task_id'])\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    missing, made = run.stdout.splitlines()
+    assert missing.startswith("Namespace rlvr not found") and made.startswith("math/L0/0/")

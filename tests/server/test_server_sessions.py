@@ -134,3 +134,64 @@ def test_remote_env_passes_gymnasium_check_env(server) -> None:
         too_long = http.post(f"/sessions/{session}/step", json={"action": "x" * (limit + 1)})
         assert too_long.status_code == 413 and "RLVR_MAX_COMPLETION_CHARS" in too_long.json()["message"]
         assert http.delete(f"/sessions/{session}").status_code == 204
+
+
+def test_envs_list_levels_and_the_kwargs_a_client_may_set(http) -> None:
+    envs = {e["id"]: e for e in http.get("/envs").json()["envs"]}
+    assert envs[MATH]["levels"] == [0, 1, 2, 3, 4] and envs["rlvr/Code-v1"]["levels"] == [0]
+    assert {"level", "kinds", "seed", "max_turns"} <= set(envs[MATH]["kwargs"])
+    assert {"level", "clues", "box_rows"} <= set(envs["rlvr/Sudoku-v1"]["kwargs"])
+    assert envs["rlvr/Code-v1"]["kwargs"] == ["max_turns"]  # never a path: it would read the server's files
+    assert not {"data_path", "path", "tasks", "runtime"} & {k for e in envs.values() for k in e["kwargs"]}
+
+
+def test_reset_takes_env_kwargs_and_a_level(http) -> None:
+    reply = http.post(f"/envs/{MATH}/reset", json={"seed": 4, "kwargs": {"kinds": ["word"]}, "level": 3})
+    assert reply.status_code == 200, reply.text
+    local_prompt, local_info = gymnasium.make(MATH, kinds=["word"], level=3).reset(seed=4)
+    body = reply.json()
+    assert body["observation"] == local_prompt and body["info"]["task_id"] == local_info["task_id"]
+    assert body["info"]["metadata"]["kind"] == "word" and body["info"]["metadata"]["level"] == 3
+    assert http.delete(f"/sessions/{body['session_id']}").status_code == 204
+    sudoku = http.post("/envs/rlvr/Sudoku-v1/reset", json={"kwargs": {"level": 4}})
+    assert len(sudoku.json()["info"]["reference"]["grid"]) == 9 and "/L4/" in sudoku.json()["info"]["task_id"]
+    http.delete(f"/sessions/{sudoku.json()['session_id']}")
+
+
+@pytest.mark.parametrize(("env_id", "body", "words"), [
+    (MATH, {"kwargs": {"data_path": "/etc/passwd"}}, "takes no kwargs ['data_path']"),
+    (MATH, {"kwargs": {"runtime": None}}, "takes no kwargs ['runtime']"),
+    (MATH, {"kwargs": {"levle": 2}}, "takes no kwargs ['levle']"),
+    ("rlvr/Code-v1", {"kwargs": {"path": "/etc/passwd"}}, "it takes ['max_turns']"),
+    (MATH, {"kwargs": {"level": 9}}, "difficulty levels 0..4; got 9"),
+    (MATH, {"kwargs": {"kinds": 5}}, "kinds must be one of"),
+    (MATH, {"kwargs": {"max_turns": "3"}}, "max_turns must be an int"),
+    (MATH, {"kwargs": {"seed": "x"}}, "seed must be an int"),
+    ("rlvr/Sudoku-v1", {"kwargs": {"clues": -1}}, "clues must be an int"),
+    ("rlvr/Logic-v1", {"kwargs": {"weights": {"chess": 1}}}, "unknown logic kinds"),
+    (MATH, {"level": 7}, "difficulty levels 0..4; got 7"),
+    ("rlvr/Code-v1", {"level": 1}, "one difficulty level, 0; got 1"),
+    (MATH, {"options": {"idx": 1}}, "unknown reset options ['idx']"),
+    (MATH, {"options": {"task_id": "sudoku/L0/0/1"}}, "ids look like math/L<level>"),
+])
+def test_a_refused_kwarg_level_or_option_is_422_with_the_env_s_message(http, env_id, body, words) -> None:
+    reply = http.post(f"/envs/{env_id}/reset", json=body)
+    assert reply.status_code == 422 and words in reply.json()["message"], reply.text
+
+
+@pytest.mark.parametrize("body", [{"kwargs": [1]}, {"kwargs": "level=2"}, {"level": "2"}, {"level": -1}])
+def test_kwargs_and_level_of_the_wrong_json_type_are_422(http, body) -> None:
+    assert http.post(f"/envs/{MATH}/reset", json=body).status_code == 422
+
+
+def test_remote_env_takes_env_kwargs_and_set_difficulty(server) -> None:
+    with RemoteEnv(MATH, server.url, api_key=server.settings.api_key, env_kwargs={"kinds": "linear"}) as env:
+        _, info = env.reset(seed=1)
+        assert (info["metadata"]["kind"], info["metadata"]["level"]) == ("linear", 0)
+        env.set_difficulty(4)
+        _, info = env.reset(seed=1)
+        assert (info["metadata"]["kind"], info["metadata"]["level"]) == ("linear", 4)
+        env.set_difficulty(5)
+        with pytest.raises(RemoteError, match="difficulty levels 0..4; got 5") as refused:
+            env.reset(seed=1)
+        assert refused.value.status == 422
