@@ -94,7 +94,7 @@ class TextEnv(gymnasium.Env[str, str]):
     family: str = ""
     # What `reset(options=...)` takes; anything else is refused, so a typo never silently draws a random task.
     reset_options: ClassVar[tuple[str, ...]] = ("index", "task_id")
-    level: int | None = 0
+    level: int | None = 0  # the difficulty level in use (`set_difficulty`); None under a config of the caller's own
 
     def __init__(self, tasks: TaskSource, *, max_turns: int = 1, render_mode: str | None = None,
                  runtime: Runtime | None = None):
