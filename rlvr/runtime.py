@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import multiprocessing.util
 import os
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -70,6 +71,7 @@ class Runtime:
         self._lock = threading.Lock()
         self._sandbox_lock = threading.Lock()  # starting containers takes seconds: worker checks must not wait
         self._closed = False
+        self._pid = os.getpid()  # threads and pipes do not survive a fork: a child must make its own runtime
         self._threads = ThreadPoolExecutor(max_workers=inline_threads, thread_name_prefix="rlvr-inline")
 
     # Resources ---------------------------------------------------------------------------------------------
@@ -137,6 +139,9 @@ class Runtime:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeClosed("the runtime is closed")
+        if os.getpid() != self._pid:
+            raise RuntimeClosed(f"this runtime belongs to process {self._pid}; a forked process must make its own "
+                                "(envs made without one use the process's default runtime)")
 
     # Verification ------------------------------------------------------------------------------------------
 
@@ -204,13 +209,24 @@ _default_lock = threading.Lock()
 
 def default_runtime() -> Runtime:
     """The process-wide Runtime behind `rlvr.verify` and envs made without one: created on first use, closed at
-    exit."""
+    exit, also in a multiprocessing child (Gymnasium's async vector env workers end with `os._exit`, which skips
+    atexit: their Docker executors would outlive them). A forked child starts without one."""
     global _default
     with _default_lock:
         if _default is None:
             _default = Runtime()
             atexit.register(_default.close)
+            multiprocessing.util.Finalize(_default, _default.close, exitpriority=10)
         return _default
+
+
+def _forget_default() -> None:
+    """In a forked child: the parent's default runtime has no threads here; the child makes its own."""
+    global _default, _default_lock
+    _default, _default_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_default)
 
 
 def verify(env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:

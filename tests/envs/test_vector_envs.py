@@ -67,3 +67,54 @@ def test_shared_memory_is_read_live_not_once() -> None:
     gym.vector.utils.write_to_shared_memory(space, 1, "next", memory)  # shorter: the old tail must not show
     snapshot = copy.deepcopy(view)
     assert snapshot == ("first", "next") and isinstance(snapshot, tuple) and view[:] == snapshot
+
+
+# Scores in the parent first (its default runtime has threads, a worker pool and Docker executors), then forks
+# the vector env's workers: each must make its own runtime (no hang on the parent's dead threads) and close it
+# when Gymnasium ends the worker with os._exit (no executor containers left behind).
+SCORED_FIRST = """
+import json, sys
+import gymnasium as gym
+import rlvr
+
+before = rlvr.verify("rlvr/Code-v1", completion="```python\\ndef f():\\n    return 1\\n```",
+                     reference={"asserts": ["assert f() == 1"]}).status.value
+math = rlvr.verify("rlvr/Math-v1", completion="\\\\boxed{2}", reference={"answer": "2"}).status.value
+vector = gym.make_vec("rlvr/Code-v1", 2, vectorization_mode="async")
+vector.reset(seed=0)
+_, _, _, _, info = vector.step(("no code", "no code either"))
+vector.close()
+print(json.dumps({"before": [before, math], "status": list(info["status"])}))
+"""
+
+
+def _executors() -> set[str]:
+    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True,
+                           check=True).stdout.split()
+    return {name for name in names if name.startswith("rlvr-exec-")}
+
+
+def test_a_vector_env_forked_after_scoring_makes_its_own_runtime_and_leaves_no_executor() -> None:
+    existing = _executors()
+    run = subprocess.run([sys.executable, "-c", SCORED_FIRST], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and not run.stderr, run.stderr[-3000:]
+    assert json.loads(run.stdout) == {"before": ["correct", "correct"], "status": ["no_answer", "no_answer"]}
+    assert _executors() <= existing
+
+
+def test_a_runtime_refuses_work_in_a_forked_child() -> None:
+    import os
+
+    from rlvr.runtime import Runtime
+
+    with Runtime() as runtime:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: one line on the pipe, then out without running the parent's cleanup
+            result = runtime.verify("rlvr/Sudoku-v1", completion="x", reference={})
+            os.write(write, f"{result.status.value}|{result.reason}".encode())
+            os._exit(0)
+        os.close(write)
+        os.waitpid(pid, 0)
+        status, reason = os.read(read, 4096).decode().split("|", 1)
+    assert status == "error" and "forked process must make its own" in reason
