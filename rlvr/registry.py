@@ -34,8 +34,9 @@ class Family:
 
     `runs_in="worker"` sends checks to the killable process pool (CPU-bound checks that can hang, such as
     symbolic math); `"inline"` runs them on a thread lane, for verifiers that bound their own work (string
-    checks, or code that the sandbox limits). `uses_runtime` verifiers get the `Runtime` as a keyword, for the
-    live resources it owns (the sandbox, Lean backends); they must run inline.
+    checks, or code that the sandbox limits), each inline family on a lane of its own `lane_threads` threads, so
+    its checks never wait behind another family's. `uses_runtime` verifiers get the `Runtime` as a keyword, for
+    the live resources it owns (the sandbox, Lean backends); they must run inline.
     """
 
     name: str
@@ -43,12 +44,15 @@ class Family:
     runs_in: RunsIn
     reference_format: str
     uses_runtime: bool = False
+    lane_threads: int = 8
 
     def __post_init__(self) -> None:
         if self.runs_in not in ("worker", "inline"):
             raise ConfigError(f"family {self.name!r}: runs_in must be 'worker' or 'inline', got {self.runs_in!r}")
         if self.uses_runtime and self.runs_in != "inline":
             raise ConfigError(f"family {self.name!r}: a verifier that uses the runtime must run inline")
+        if not isinstance(self.lane_threads, int) or self.lane_threads < 1:
+            raise ConfigError(f"family {self.name!r}: lane_threads must be an int >= 1, got {self.lane_threads!r}")
         _require_entry_point(self.verifier, f"family {self.name!r} verifier")
 
 
@@ -75,7 +79,7 @@ def logic_kind(name: str, env_id: str, env_class: str, description: str) -> tupl
     """The row of one logic puzzle kind: its module `rlvr.envs.logic.<name>` holds the env and the verifier."""
     module = f"rlvr.envs.logic.{name}"
     return (Family(name, f"{module}:verify", "inline",
-                   f'{{"kind": "{name}", ...the generated instance; see docs/envs/logic.md}}'),
+                   f'{{"kind": "{name}", ...the generated instance; see docs/envs/logic.md}}', lane_threads=4),
             EnvEntry(env_id, f"{module}:{env_class}", name, description))
 
 
@@ -113,14 +117,14 @@ TABLE: tuple[Row, ...] = (
     Family("code", "rlvr.envs.code.verifier:verify", "inline",
            '{"prompt", "test", "entry_point"} (HumanEval) | {"asserts": [...]} (MBPP) | '
            '{"inputs": [...], "outputs": [...], "fn_name"?: ...} (stdin/stdout); see docs/envs/code.md',
-           uses_runtime=True),
+           uses_runtime=True, lane_threads=32),  # a code check mostly waits on a sandbox slot
     EnvEntry("rlvr/Code-v1", "rlvr.envs.code:CodeEnv", "code",
              "Python functions and stdin/stdout programs checked by unit tests in the sandbox "
              "(71 built-in problems, or HumanEval/MBPP/stdin-stdout JSONL)."),
     EnvEntry("rlvr/CodeRepair-v1", "rlvr.envs.code:CodeRepairEnv", "code",
              "Multi-turn Code-v1: a failed attempt gets the failing test's message back, up to 3 turns."),
     Family("logic", "rlvr.envs.logic.mix:verify", "inline",
-           '{"kind": "<sudoku|countdown|...>", ...; see docs/envs/logic.md}'),
+           '{"kind": "<sudoku|countdown|...>", ...; see docs/envs/logic.md}', lane_threads=4),
     EnvEntry("rlvr/Logic-v1", "rlvr.envs.logic:LogicMixEnv", "logic",
              "All eight logic puzzle families mixed by weight (equal by default)."),
 )

@@ -1,6 +1,6 @@
 """`Runtime`: every live resource verification needs, owned in one place and closed in one call.
 
-A runtime holds the killable worker pool (for `runs_in="worker"` families), the thread lane for inline ones,
+A runtime holds the killable worker pool (for `runs_in="worker"` families), a thread lane per inline family,
 the code sandbox (an embedded Docker pool, remote executor sockets, or the local backend) and the resources
 families keep warm (Lean REPL pools, kimina clients; see `Runtime.resource`). Everything is created on first
 use, so a runtime is cheap to make and cheap to close twice. `rlvr.verify` uses a default runtime made on first
@@ -16,7 +16,7 @@ import multiprocessing.util
 import os
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
@@ -31,8 +31,9 @@ from rlvr.dispatch import (
     worker_modules,
 )
 from rlvr.errors import ConfigError, RuntimeClosed
+from rlvr.lanes import Lane, LaneLoad
 from rlvr.outcomes import result_for
-from rlvr.registry import FAMILIES, family_of
+from rlvr.registry import FAMILIES, Family, family_of
 from rlvr.results import VerifyResult
 from rlvr.sandbox import Sandbox, SandboxSettings
 from rlvr.workers import PoolConfig, WorkerPool
@@ -58,7 +59,7 @@ class Runtime:
     """
 
     def __init__(self, pool: WorkerPool | PoolConfig | None = None, *, timeout_s: float | None = None,
-                 inline_threads: int = 32, sandbox: Sandbox | SandboxSettings | None = None):
+                 sandbox: Sandbox | SandboxSettings | None = None):
         self.timeout_s = _timeout_from_env() if timeout_s is None else timeout_s
         if not self.timeout_s > 0:
             raise ConfigError(f"timeout_s must be > 0, got {self.timeout_s}")
@@ -72,7 +73,7 @@ class Runtime:
         self._sandbox_lock = threading.Lock()  # starting containers takes seconds: worker checks must not wait
         self._closed = False
         self._pid = os.getpid()  # threads and pipes do not survive a fork: a child must make its own runtime
-        self._threads = ThreadPoolExecutor(max_workers=inline_threads, thread_name_prefix="rlvr-inline")
+        self._lanes: dict[str, Lane] = {}
 
     # Resources ---------------------------------------------------------------------------------------------
 
@@ -103,6 +104,12 @@ class Runtime:
                     self._check_open()
             return self._own_sandbox
 
+    def lane_loads(self) -> dict[str, LaneLoad]:
+        """Each inline family's lane that has run a check: its threads, checks waiting and running (/metrics)."""
+        with self._lock:
+            lanes = list(self._lanes.values())
+        return {lane.name: lane.load() for lane in lanes}
+
     @property
     def current_sandbox(self) -> Sandbox | None:
         """The sandbox if there is one now; never makes one (for metrics and readiness probes)."""
@@ -124,8 +131,10 @@ class Runtime:
                 return
             self._closed = True
             owned = [*self._resources.values(), self._own_sandbox, self._pool]
+            lanes = list(self._lanes.values())
             self._resources.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        for lane in lanes:
+            lane.shutdown()
         for resource in owned:
             if resource is not None:
                 resource.close()
@@ -135,6 +144,13 @@ class Runtime:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _lane(self, family: Family) -> Lane:
+        with self._lock:
+            self._check_open()
+            if family.name not in self._lanes:
+                self._lanes[family.name] = Lane(family.name, family.lane_threads)
+            return self._lanes[family.name]
 
     def _check_open(self) -> None:
         if self._closed:
@@ -161,7 +177,8 @@ class Runtime:
             check_types(completion, reference)
             if family.runs_in == "inline":
                 resources = {"runtime": self} if family.uses_runtime else {}
-                return self._threads.submit(run_verifier, family.verifier, completion, dict(reference), **resources)
+                return self._lane(family).submit(run_verifier, family.verifier, completion, dict(reference),
+                                                 **resources)
             return job_result(self.pool.submit(run_verifier_job, timeout_s=self.timeout_s, verifier=family.verifier,
                                                completion=completion, reference=dict(reference)))
         except Exception as exc:  # noqa: BLE001 - a closed runtime or a bad item: this item's result

@@ -19,7 +19,7 @@ from rlvr import __version__
 from rlvr.dispatch import worker_modules
 from rlvr.runtime import Runtime
 from rlvr.sandbox import Sandbox
-from rlvr.server.auth import require_key
+from rlvr.server.auth import KeyGuard, require_key
 from rlvr.server.contract import errors
 from rlvr.server.errors import ApiError
 from rlvr.server.limits import BodyLimit
@@ -30,6 +30,7 @@ from rlvr.server.sandbox import attach, embedded
 from rlvr.server.scoring import Scorer
 from rlvr.server.sessions import SessionStore
 from rlvr.server.settings import Settings
+from rlvr.server.shutdown import Drain, DrainGuard
 from rlvr.workers import PoolConfig, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.readiness = lambda: {"worker_pool": False}  # until the lifespan has started the pools
     guarded = [Depends(require_key)]
-    # The body limit answers 413 on every route; the key guard 401 on all but /healthz and /readyz.
+    # The body limit answers 413 on every route; the key guard 401 on all but /healthz and /readyz (KeyGuard
+    # enforces it before the body is read; the dependency declares it in OpenAPI).
     for router in (verify.router, envs.router, openrlhf.router, health.metrics_router):
         app.include_router(router, dependencies=guarded, responses=errors(401, 413))
     app.include_router(health.router, responses=errors(413))
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    # Outermost last: the drain sees every request, the key is checked before the body limit reads a byte.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeyGuard, key=app.state.api_key)
+    app.state.drain = Drain(grace_s=settings.shutdown_grace_s, retry_after_s=settings.retry_after_s)
+    app.add_middleware(DrainGuard, drain=app.state.drain)
     return app
 
 
@@ -86,7 +92,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         retry_after_s=settings.retry_after_s,
     )
     app.state.readiness = lambda: _readiness(warmup, runtime.current_sandbox, required=bool(socket_dir))
+    app.state.capacity = lambda: sandbox_capacity(runtime.current_sandbox)
     app.state.metrics.add_gauges(lambda: _gauges(pool, scorer, sessions, runtime.current_sandbox))
+    app.state.metrics.add_lanes(runtime.lane_loads)
     sweeper = asyncio.create_task(_sweep(sessions, min(60.0, settings.session_ttl_s / 2)))
     try:
         yield
@@ -129,7 +137,20 @@ def _sandbox_gauges(sandbox: Sandbox | None) -> dict[str, tuple[str, float]]:
         "rlvr_sandbox_busy_slots": ("Sandbox slots running a job now (saturation = busy / slots).", sandbox.busy),
         "rlvr_sandbox_queue_depth": ("Sandbox jobs waiting for a free slot.", sandbox.waiting),
         "rlvr_sandbox_heals": ("Times a sandbox executor was found broken and healed or replaced.", sandbox.heals),
+        "rlvr_sandbox_executors": ("Sandbox executors in rotation now (compose: the live replicas).", sandbox.executors),
+        "rlvr_sandbox_executors_lost": (
+            "Sandbox executors taken out of rotation because they stopped answering (compose only; the Docker "
+            "backend replaces its own).",
+            sandbox.lost,
+        ),
     }
+
+
+def sandbox_capacity(sandbox: Sandbox | None) -> dict[str, int] | None:
+    """How much of the code sandbox is alive, for /readyz: executors and slots in rotation, executors lost."""
+    if sandbox is None:
+        return None
+    return {"executors": sandbox.executors, "slots": sandbox.capacity, "lost": sandbox.lost}
 
 
 async def _sweep(sessions: SessionStore, every_s: float) -> None:
@@ -140,12 +161,13 @@ async def _sweep(sessions: SessionStore, every_s: float) -> None:
 
 def _readiness(warmup: list[Future], sandbox: Sandbox | None, *, required: bool) -> dict[str, bool]:
     """Checks run in a thread at each probe: every worker answered its warm-up, and, when the server has a
-    sandbox (or `required` one), one of its executors answers (`Sandbox.answers`)."""
+    sandbox (or `required` one), one of its executors answers (`Sandbox.answers`). Compose's sandbox always
+    exists: it has no executor until one answers in the socket directory."""
     checks = {"worker_pool": all(f.done() and f.exception() is None for f in warmup)}
     if sandbox is not None:
         checks["sandbox"] = sandbox.answers(_PING_S)
     elif required:
-        checks["sandbox"] = False  # no executor answered at startup; executors added later need a restart
+        checks["sandbox"] = False
     return checks
 
 

@@ -5,11 +5,13 @@ Each app has its own registry, so several apps in one process (tests) never coll
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from rlvr.lanes import LaneLoad
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -43,8 +45,32 @@ class Metrics:
         """Expose live values read at scrape time: name -> (help, value)."""
         self.registry.register(_LiveGauges(read))
 
+    def add_lanes(self, read: Callable[[], Mapping[str, LaneLoad]]) -> None:
+        """Expose each family lane's threads, queue depth and running checks, labelled by lane, at scrape time."""
+        self.registry.register(_LaneGauges(read))
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _LaneGauges(Collector):
+    def __init__(self, read: Callable[[], Mapping[str, LaneLoad]]):
+        self._read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        loads = self._read()
+        for name, help_text, field in _LANE_GAUGES:
+            gauge = GaugeMetricFamily(name, help_text, labels=["lane"])
+            for lane, load in sorted(loads.items()):
+                gauge.add_metric([lane], getattr(load, field))
+            yield gauge
+
+
+_LANE_GAUGES = (
+    ("rlvr_lane_threads", "Threads of an inline family's lane (each family has its own).", "threads"),
+    ("rlvr_lane_queue_depth", "Checks waiting for a thread of the family's lane.", "queued"),
+    ("rlvr_lane_busy", "Checks running on the family's lane now.", "running"),
+)
 
 
 class _LiveGauges(Collector):
