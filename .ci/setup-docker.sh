@@ -5,16 +5,52 @@
 #   3. build the local Debian base image with debootstrap + `docker import` if absent (no registry needed)
 #   4. docker build the executor image on top of it
 # Env: RLVR_BASE_IMAGE (default rlvr-base:bookworm), RLVR_EXECUTOR_IMAGE (default rlvr-executor:latest),
-#      RLVR_DEBIAN_MIRROR (default http://deb.debian.org/debian), RLVR_DEBIAN_SUITE (default bookworm).
+#      RLVR_DEBIAN_MIRROR (default: the first `deb` source of this host's apt that serves the suite),
+#      RLVR_DEBIAN_SUITE (default bookworm).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE_IMAGE="${RLVR_BASE_IMAGE:-rlvr-base:bookworm}"
 EXECUTOR_IMAGE="${RLVR_EXECUTOR_IMAGE:-rlvr-executor:latest}"
-MIRROR="${RLVR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE="${RLVR_DEBIAN_SUITE:-bookworm}"
 
 log() { echo "[setup-docker] $*" >&2; }
+
+# The mirror this host's apt already uses for $SUITE (one-line and deb822 formats), as sandbox/images.py
+# reads it: nothing here names a mirror host.
+host_mirror() {
+    local f apt="${APT_DIR:-/etc/apt}"  # APT_DIR: for the test of this function only
+    for f in "$apt/sources.list" "$apt"/sources.list.d/*.list; do
+        [[ -r "$f" ]] || continue
+        awk -v suite="$SUITE" '
+            { sub(/#.*/, "") }
+            $1 == "deb" {
+                i = 2
+                if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                if ($(i + 1) == suite) { print $i; exit }
+            }' "$f"
+    done
+    for f in "$apt"/sources.list.d/*.sources; do
+        [[ -r "$f" ]] || continue
+        awk -v suite="$SUITE" '
+            BEGIN { RS = ""; FS = "\n" }
+            {
+                types = ""; uris = ""; suites = ""; enabled = "yes"
+                for (i = 1; i <= NF; i++) {
+                    if ($i ~ /^#/) continue
+                    split($i, kv, ":"); key = tolower(kv[1]); value = substr($i, length(kv[1]) + 2)
+                    if (key == "types") types = " " value " "
+                    else if (key == "uris") uris = value
+                    else if (key == "suites") suites = " " value " "
+                    else if (key == "enabled") enabled = tolower(value)
+                }
+                gsub(/[ \t]+/, " ", types); gsub(/[ \t]+/, " ", suites); gsub(/ /, "", enabled)
+                if (types ~ / deb / && suites ~ (" " suite " ") && enabled != "no") {
+                    split(uris, u, " "); for (j in u) if (u[j] != "") { print u[j]; exit }
+                }
+            }' "$f"
+    done
+}
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)  # the client alone may be preinstalled
@@ -37,6 +73,8 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    MIRROR="${RLVR_DEBIAN_MIRROR:-$(host_mirror | head -n 1)}"
+    [[ -n "$MIRROR" ]] || { log "no apt source of this host serves $SUITE: set RLVR_DEBIAN_MIRROR"; exit 1; }
     log "building $BASE_IMAGE with debootstrap ($SUITE from $MIRROR)"
     rootfs="$(mktemp -d /var/tmp/rlvr-rootfs.XXXXXX)"
     trap 'rm -rf "$rootfs"' EXIT

@@ -1,6 +1,10 @@
 """The docker backend's executors: long-lived hardened containers, each a warm fork server reached over
 a unix socket in a bind-mounted host directory. Docker is only used to create and replace containers;
-no job ever starts a container."""
+no job ever starts a container.
+
+Each container is labelled with its owner (this process, as the host knows it), and each socket directory
+holds an `owner` file: a pool that starts reaps what owners that died without closing (SIGKILL, OOM) left
+behind on this host, and never touches a live process's executors."""
 
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ DEFAULT_IMAGE = os.environ.get("RLVR_EXECUTOR_IMAGE", "rlvr-executor:latest")
 SOCKET_DIR_IN_CONTAINER = "/run/rlvr/sock"
 CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")
 LABEL = "org.rlvr.sandbox"
+OWNER_LABEL = "org.rlvr.owner"  # "<boot id>:<pid namespace>:<pid>:<start time>" of the process that started it
+ROOT_PREFIX = "rlvr-sandbox-"
 # Jobs of one container share its IPC namespace, and a SysV segment or message queue outlives the job
 # that made it: it would carry data to later jobs and hold memory that no sweep frees. Turn them off.
 IPC_OFF_SYSCTLS = {"kernel.shmmax": "0", "kernel.shmall": "0", "kernel.shmmni": "0", "kernel.msgmni": "0",
@@ -42,8 +48,9 @@ class ContainerSpec:
     work_bytes_per_slot: int = 64 * MiB
     idle_exit_s: float = 900.0
 
-    def run_kwargs(self, socket_dir: str, uid_base: int, name: str) -> dict[str, Any]:
-        """Arguments for docker-py's containers.run: the hardening lives here, in one place."""
+    def run_kwargs(self, socket_dir: str, uid_base: int, name: str, owner: str | None = None) -> dict[str, Any]:
+        """Arguments for docker-py's containers.run: the hardening lives here, in one place. `owner`
+        (`owner_id()`) labels the container for `reap_orphans`."""
         return {
             "image": self.image,
             "name": name,
@@ -68,7 +75,7 @@ class ContainerSpec:
                             "RLVR_SLOTS": str(self.slots), "RLVR_UID_BASE": str(uid_base),
                             "RLVR_WORK_ROOT": "/work", "RLVR_SETUID": "1",
                             "RLVR_IDLE_EXIT_S": str(self.idle_exit_s)},
-            "labels": {LABEL: "executor"},
+            "labels": {LABEL: "executor", **({OWNER_LABEL: owner} if owner else {})},
             "hostname": "sandbox",
         }
 
@@ -91,6 +98,76 @@ def docker_client() -> Any:
     return client
 
 
+def owner_id(pid: int | None = None) -> str:
+    """Who owns an executor, unambiguous on this host: boot id, pid namespace, pid and the pid's start time
+    (a pid reused after its owner died has another start time)."""
+    pid = os.getpid() if pid is None else pid
+    return f"{_boot_id()}:{_pid_namespace()}:{pid}:{_start_time(pid)}"
+
+
+def owner_alive(owner: str) -> bool | None:
+    """Whether the process `owner` names still runs; None when it is not this host's (or this pid
+    namespace's) to judge, as for an owner on another machine sharing the daemon."""
+    parts = owner.split(":")
+    if len(parts) != 4 or not parts[2].isdigit():
+        return None
+    boot, namespace, pid, started = parts
+    if boot != _boot_id() or namespace != _pid_namespace():
+        return None
+    return _start_time(int(pid)) == started
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return "unknown-boot"
+
+
+def _pid_namespace() -> str:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "unknown-ns"
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot; "" when there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]  # field 22; the command name before ")" may hold spaces
+
+
+def reap_orphans(client: Any, temp_root: str | None = None) -> tuple[int, int]:
+    """Remove executor containers and socket directories whose owner died on this host; leave everything
+    else alone (live owners, other hosts, containers without an owner label). Returns (containers, dirs)."""
+    containers = 0
+    try:
+        labelled = client.containers.list(all=True, filters={"label": OWNER_LABEL})
+    except Exception as exc:  # docker-py's APIError or a connection error: reaping is best effort
+        log.warning("could not list executor containers to reap orphans: %s", exc)
+        labelled = []
+    for container in labelled:
+        if owner_alive(container.labels.get(OWNER_LABEL, "")) is False:
+            DockerExecutors._remove(container)
+            containers += 1
+    directories = 0
+    for root in Path(temp_root or tempfile.gettempdir()).glob(ROOT_PREFIX + "*"):
+        try:
+            owner = (root / "owner").read_text().strip()
+        except OSError:
+            continue  # not made by a pool that writes owners, or not ours to read
+        if owner_alive(owner) is False:
+            shutil.rmtree(root, ignore_errors=True)
+            directories += 1
+    if containers or directories:
+        log.warning("removed %d executor container(s) and %d socket dir(s) left by dead rlvr processes",
+                    containers, directories)
+    return containers, directories
+
+
 class DockerExecutors:
     """`count` executor containers. `heal` replaces one that is dead, wedged, or breached."""
 
@@ -107,7 +184,10 @@ class DockerExecutors:
                 raise ImageNotFound(f"executor image {spec.image!r} is not built: run .ci/setup-docker.sh "
                                     "or `rlvr sandbox build`") from exc
             raise DockerUnavailable(f"cannot inspect image {spec.image!r}: {exc}") from exc
-        self._root = Path(tempfile.mkdtemp(prefix="rlvr-sandbox-"))
+        reap_orphans(self._client)
+        self._owner = owner_id()
+        self._root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
+        (self._root / "owner").write_text(self._owner + "\n")
         self._tag = secrets.token_hex(4)
         self._uid_base = 100_000 + secrets.randbelow(10_000) * 1_000
         self.socket_paths = [str(self._socket_dir(i) / "executor.sock") for i in range(count)]
@@ -130,7 +210,7 @@ class DockerExecutors:
         # image is root-only, and the host-side parent (mkdtemp) is private to this user.
         directory.chmod(0o700 if os.geteuid() == 0 else 0o777)
         name = f"rlvr-exec-{self._tag}-{index}-{secrets.token_hex(2)}"
-        kwargs = self.spec.run_kwargs(str(directory), self._uid_base + index * self.spec.slots, name)
+        kwargs = self.spec.run_kwargs(str(directory), self._uid_base + index * self.spec.slots, name, self._owner)
         try:
             container = self._client.containers.run(**kwargs)
         except Exception as exc:

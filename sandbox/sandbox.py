@@ -9,8 +9,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rlvr.sandbox.client import PROTOCOL, ExecutorPool, Provider, StaticSockets, ping
+from rlvr.sandbox.client import PROTOCOL, ExecutorPool, Provider, ping
 from rlvr.sandbox.errors import LimitsError, SandboxClosed
+from rlvr.sandbox.fleet import Fleet
 from rlvr.sandbox.languages import LANGUAGES, LanguageSpec
 from rlvr.sandbox.limits import Limits
 from rlvr.sandbox.result import ExecResult
@@ -35,26 +36,39 @@ class Sandbox:
     backend="docker": a pool of warm hardened executor containers (needs Docker and the executor image;
         raises DockerUnavailable/ImageNotFound, never falls back).
     backend="local": the same executor as a host process. NOT a security boundary; development only.
-    backend="sockets": connect to executors someone else runs (e.g. a compose service) at `sockets`.
+    backend="sockets": connect to executors someone else runs (e.g. a compose service) at `sockets`, and to
+        any that serve a `*.sock` in `socket_dir` now or later. One that dies leaves rotation (the job it held
+        runs again on another); one that appears joins within seconds (see rlvr.sandbox.fleet).
 
     `executors` containers times `slots` connections each is how many jobs run at once.
     """
 
     def __init__(self, backend: Backend = "docker", *, executors: int = 2, slots: int = 4,
                  limits: Limits | None = None, image: str | None = None,
-                 sockets: Sequence[str] | None = None, container: Any = None, grace_s: float = 5.0):
+                 sockets: Sequence[str] | None = None, socket_dir: str | None = None, container: Any = None,
+                 grace_s: float = 5.0):
         if executors < 1 or slots < 1:
             raise LimitsError(f"executors and slots must be >= 1, got {executors} and {slots}")
         self.backend = backend
         self.limits = limits or Limits()
-        self.provider = self._provider(backend, executors, slots, image, sockets, container)
-        self._pool = ExecutorPool(self.provider, slots, grace_s=grace_s)
-        self._threads = ThreadPoolExecutor(max_workers=self._pool.capacity, thread_name_prefix="rlvr-sandbox")
+        self._pool: ExecutorPool | Fleet
+        if backend == "sockets":
+            if not sockets and not socket_dir:
+                raise LimitsError("backend='sockets' needs sockets=[paths of executor sockets] or socket_dir=")
+            self.provider: Provider | None = None
+            self._pool = Fleet(paths=sockets or (), directory=socket_dir, slots=slots, grace_s=grace_s)
+            # Threads start on demand; a fleet can grow after this, so leave room for it.
+            threads = max(self._pool.capacity, 32 * slots)
+        else:
+            self.provider = self._provider(backend, executors, slots, image, container)
+            self._pool = ExecutorPool(self.provider, slots, grace_s=grace_s)
+            threads = self._pool.capacity
+        self._python = self.provider.python if self.provider is not None else None
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rlvr-sandbox")
         self._closed = False
 
     @staticmethod
-    def _provider(backend: str, executors: int, slots: int, image: str | None,
-                  sockets: Sequence[str] | None, container: Any) -> Provider:
+    def _provider(backend: str, executors: int, slots: int, image: str | None, container: Any) -> Provider:
         if backend == "docker":
             from rlvr.sandbox.docker_pool import ContainerSpec, DockerExecutors
 
@@ -69,10 +83,6 @@ class Sandbox:
             from rlvr.sandbox.local import LocalExecutors
 
             return LocalExecutors(slots=slots)
-        if backend == "sockets":
-            if not sockets:
-                raise LimitsError("backend='sockets' needs sockets=[paths of executor sockets]")
-            return StaticSockets(sockets)
         raise LimitsError(f"unknown sandbox backend {backend!r}; choose 'docker', 'local' or 'sockets'")
 
     @property
@@ -82,8 +92,25 @@ class Sandbox:
 
     @property
     def capacity(self) -> int:
-        """How many jobs run at once."""
+        """How many jobs run at once (on the live executors, for backend="sockets")."""
         return self._pool.capacity
+
+    @property
+    def executors(self) -> int:
+        """Executors in rotation now."""
+        return len(self.socket_paths)
+
+    @property
+    def lost(self) -> int:
+        """Executors taken out of rotation because they died (backend="sockets"; the others replace them)."""
+        return self._pool.lost if isinstance(self._pool, Fleet) else 0
+
+    @property
+    def socket_paths(self) -> list[str]:
+        """The sockets of the executors in rotation now."""
+        if self.provider is None:
+            return self._pool.socket_paths  # type: ignore[union-attr]
+        return list(self.provider.socket_paths)
 
     @property
     def busy(self) -> int:
@@ -103,7 +130,7 @@ class Sandbox:
             return False
         if time.monotonic() - self._pool.last_answer < recent_s:
             return True
-        return any(ping(path, timeout_s) for path in list(self.provider.socket_paths))
+        return any(ping(path, timeout_s) for path in self.socket_paths)
 
     def run(self, code: str, *, language: str = "python", stdin: str = "",
             files: Mapping[str, str | bytes] | None = None, limits: Limits | None = None) -> ExecResult:
@@ -146,7 +173,7 @@ class Sandbox:
             "code": code,
             "stdin_len": len(stdin_bytes),
             "files": table,
-            "language": spec.to_wire(python=self.provider.python),
+            "language": spec.to_wire(python=self._python),
             "limits": run_limits.to_wire(),
             "compile_limits": compile_limits.to_wire(),
         }
@@ -159,7 +186,8 @@ class Sandbox:
         self._closed = True
         self._threads.shutdown(wait=True, cancel_futures=True)
         self._pool.close()
-        self.provider.close()
+        if self.provider is not None:
+            self.provider.close()
 
     def __enter__(self) -> Sandbox:
         return self

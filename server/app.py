@@ -137,7 +137,7 @@ def _sandbox_gauges(sandbox: Sandbox | None) -> dict[str, tuple[str, float]]:
         "rlvr_sandbox_busy_slots": ("Sandbox slots running a job now (saturation = busy / slots).", sandbox.busy),
         "rlvr_sandbox_queue_depth": ("Sandbox jobs waiting for a free slot.", sandbox.waiting),
         "rlvr_sandbox_heals": ("Times a sandbox executor was found broken and healed or replaced.", sandbox.heals),
-        "rlvr_sandbox_executors": ("Sandbox executors in rotation now (compose: the live replicas).", sandbox.executors),
+        "rlvr_sandbox_executors": ("Sandbox executors in rotation now (compose: the live ones).", sandbox.executors),
         "rlvr_sandbox_executors_lost": (
             "Sandbox executors taken out of rotation because they stopped answering (compose only; the Docker "
             "backend replaces its own).",

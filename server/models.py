@@ -156,10 +156,17 @@ class OpenRLHFOut(BaseModel):
     extra_logs: dict[str, list[float]]
 
 
+class SandboxCapacity(BaseModel):
+    executors: int = Field(description="executors in rotation now")
+    slots: int = Field(description="sandbox jobs that can run at once on them")
+    lost: int = Field(description="executors taken out of rotation because they stopped answering (compose)")
+
+
 class ReadyOut(BaseModel):
     status: str = Field(description="ready or not_ready")
     checks: dict[str, bool] = Field(description="each pool (worker_pool, sandbox) and whether it is ready")
     not_ready: list[str] = Field(description="the pools that are not ready")
+    sandbox: SandboxCapacity | None = Field(None, description="the code sandbox's live capacity, once there is one")
 
 
 class ErrorOut(BaseModel):

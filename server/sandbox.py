@@ -1,13 +1,15 @@
 """Which sandbox the server's Runtime runs code in.
 
 Compose (`RLVR_SANDBOX_SOCKET_DIR`): executors the server did not start, each replica serving
-`<container>.sock` in a shared volume. At startup the server pings every socket there (a volume can
-hold stale ones from removed replicas) and connects to the live ones. Executors added later
-(`--scale executor=N` on a running stack) are seen after a restart.
+`<container>.sock` in a shared volume. The server connects to the sockets there that answer a ping (a
+volume keeps the sockets of removed or killed replicas), evicts an executor that stops listening (the job
+it held runs again on another) and admits one that appears (`--scale executor=N` on a running stack)
+within seconds, with no restart: see rlvr.sandbox.fleet.
 
 Embedded (`rlvr serve`, no socket dir, no RLVR_SANDBOX_BACKEND): the Runtime's default, Docker executors
 started on first use, when a daemon and the executor image are there; otherwise the local backend, with a
-loud warning, because it isolates nothing.
+loud warning, because it isolates nothing. At startup it removes the executor containers and socket
+directories that servers killed on this host (SIGKILL, OOM) left behind (`docker_pool.reap_orphans`).
 
 The lifespan closes the sandbox it got here, and the Runtime the one it made, at shutdown: uvicorn re-raises
 SIGTERM after shutdown, so atexit hooks never run and Docker executor containers would outlive the server.
@@ -38,14 +40,15 @@ def live_sockets(directory: str, *, wait_s: float) -> list[str]:
         time.sleep(0.2)
 
 
-def attach(directory: str, *, slots: int, wait_s: float) -> Sandbox | None:
-    """A Sandbox on the live executors in `directory`; None if none answers."""
+def attach(directory: str, *, slots: int, wait_s: float) -> Sandbox:
+    """A Sandbox on the executors in `directory`, now and later; waits up to `wait_s` for the first."""
     sockets = live_sockets(directory, wait_s=wait_s)
     if not sockets:
-        log.error("no sandbox executor answers in %s; code checks will fail with sandbox_error", directory)
-        return None
-    log.info("sandbox: %d executor(s) in %s, %d slots each", len(sockets), directory, slots)
-    return Sandbox("sockets", sockets=sockets, slots=slots)
+        log.error("no sandbox executor answers in %s yet; code checks fail with sandbox_error until one does",
+                  directory)
+    box = Sandbox("sockets", socket_dir=directory, slots=slots)
+    log.info("sandbox: %d executor(s) in %s, %d slots each", box.executors, directory, slots)
+    return box
 
 
 def embedded() -> Sandbox | None:
@@ -70,11 +73,12 @@ def embedded() -> Sandbox | None:
 
 
 def _probe_docker() -> None:
-    """Raise DockerUnavailable (or its ImageNotFound) unless the docker backend could start."""
-    from rlvr.sandbox.docker_pool import DEFAULT_IMAGE, docker_client
+    """Raise DockerUnavailable (or its ImageNotFound) unless the docker backend could start; reap orphans."""
+    from rlvr.sandbox.docker_pool import DEFAULT_IMAGE, docker_client, reap_orphans
 
     client = docker_client()
     try:
+        reap_orphans(client)
         client.images.get(DEFAULT_IMAGE)
     except Exception as exc:  # docker-py's ImageNotFound, or an API error: either way no executors
         raise DockerUnavailable(f"executor image {DEFAULT_IMAGE!r} is not available ({type(exc).__name__})") from exc

@@ -20,15 +20,19 @@ async def healthz() -> dict:
 @router.get(
     "/readyz",
     response_model=ReadyOut,
+    response_model_exclude_none=True,
     responses={503: {"model": ReadyOut, "description": "a pool is not ready; `not_ready` names it"}},
 )
 async def readyz(request: Request, response: Response) -> dict:
     """200 once every math worker has answered a warm-up job and, when the server has a code sandbox,
-    one of its executors answers a ping; else 503, and `not_ready` names the pools that are not."""
+    one of its executors answers a ping; else 503, and `not_ready` names the pools that are not. `sandbox` says
+    how much of the code sandbox is alive (executors and slots in rotation, executors lost)."""
     checks = await anyio.to_thread.run_sync(request.app.state.readiness)
     not_ready = [name for name, ok in checks.items() if not ok]
     response.status_code = 503 if not_ready else 200
-    return {"status": "not_ready" if not_ready else "ready", "checks": checks, "not_ready": not_ready}
+    capacity = getattr(request.app.state, "capacity", lambda: None)()
+    return {"status": "not_ready" if not_ready else "ready", "checks": checks, "not_ready": not_ready,
+            "sandbox": capacity}
 
 
 @metrics_router.get("/metrics", response_class=Response)

@@ -81,11 +81,14 @@ def test_metrics_and_readyz_cover_the_code_sandbox(server) -> None:
     assert after[("rlvr_sandbox_heals", ())] == sandbox.heals
     ready = httpx.get(server.url + "/readyz", timeout=5)
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"worker_pool": True, "sandbox": True}, "not_ready": []}
+    assert ready.json() == {"status": "ready", "checks": {"worker_pool": True, "sandbox": True}, "not_ready": [],
+                            "sandbox": {"executors": 2, "slots": sandbox.capacity, "lost": 0}}
+    assert after[("rlvr_sandbox_executors", ())] == 2 and after[("rlvr_sandbox_executors_lost", ())] == 0
 
 
 def test_readyz_names_the_sandbox_when_no_executor_answers(tmp_path, monkeypatch) -> None:
-    """RLVR_SANDBOX_SOCKET_DIR with no live executor: the worker pool comes up, the sandbox never does."""
+    """RLVR_SANDBOX_SOCKET_DIR with no live executor: the worker pool comes up, the sandbox has nothing alive
+    (tests/server/test_server_sandbox.py sees executors join later)."""
     monkeypatch.setattr(app_module, "_SANDBOX_WAIT_S", 0.2)
     live = LiveServer(Settings(workers=1, sandbox_socket_dir=str(tmp_path)))
     live._thread.start()
@@ -101,8 +104,8 @@ def test_readyz_names_the_sandbox_when_no_executor_answers(tmp_path, monkeypatch
             time.sleep(0.05)
         assert reply.status_code == 503
         assert body == {"status": "not_ready", "checks": {"worker_pool": True, "sandbox": False},
-                        "not_ready": ["sandbox"]}
-        assert not any(name.startswith("rlvr_sandbox_") for name, _ in _samples(
-            httpx.get(live.url + "/metrics", timeout=5).text))
+                        "not_ready": ["sandbox"], "sandbox": {"executors": 0, "slots": 0, "lost": 0}}
+        gauges = _samples(httpx.get(live.url + "/metrics", timeout=5).text)
+        assert gauges[("rlvr_sandbox_executors", ())] == 0 and gauges[("rlvr_sandbox_slots", ())] == 0
     finally:
         live.stop()
