@@ -41,11 +41,35 @@ def _is_finite_number(value: object) -> bool:
 _VERDICTS = frozenset({Status.CORRECT, Status.PARTIAL, Status.WRONG, Status.NO_ANSWER})
 
 
+MAX_ECHO_CHARS = 1_000  # longest string a result carries (a 10 MB gold once came back whole in `details`)
+
+
+def capped(value: Any) -> Any:
+    """`value` with every string (in lists and dicts too) cut to MAX_ECHO_CHARS and marked as cut, so that no
+    result, its HTTP answer or a log line repeats a huge reference or completion back whole.
+
+    >>> capped("9" * 1_005)[-40:]
+    '9999999999999999999… [5 more characters]'
+    """
+    if isinstance(value, str):
+        if len(value) <= MAX_ECHO_CHARS:
+            return value
+        return f"{value[:MAX_ECHO_CHARS]}… [{len(value) - MAX_ECHO_CHARS} more characters]"
+    if isinstance(value, dict):
+        return {key: capped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [capped(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(capped(item) for item in value)
+    return value
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     """A reward with its reason. `reward` is None exactly when the check reached no verdict.
 
     `details` is a plain dict (results cross process boundaries, so it must pickle); treat it as read-only.
+    Strings in it and the reason are capped at MAX_ECHO_CHARS (`capped`).
     """
 
     reward: float | None
@@ -63,7 +87,8 @@ class VerifyResult:
             if not _is_finite_number(self.reward):
                 raise ValueError(f"reward must be a finite number, got {self.reward!r}")
             object.__setattr__(self, "reward", float(self.reward))
-        object.__setattr__(self, "details", dict(self.details))
+        object.__setattr__(self, "reason", capped(self.reason))
+        object.__setattr__(self, "details", {key: capped(value) for key, value in self.details.items()})
 
     @classmethod
     def correct(cls, reason: str = "matches the reference", **details: Any) -> VerifyResult:

@@ -15,17 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from rlvr.server import Settings, create_app
+    from rlvr.server.serving import serve
 
     settings = Settings.from_env(host=args.host, port=args.port)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    serve(create_app(settings), settings, log_level=args.log_level)
     return 0

@@ -7,7 +7,10 @@ error rlvr raises on purpose.
 
 from __future__ import annotations
 
+import json
+
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from rlvr.errors import RlvrError
 
@@ -64,8 +67,30 @@ class NotReady(ApiError):
     code = "not_ready"
 
 
+class ShuttingDown(ApiError):
+    """The server is stopping: a request it could not finish within the shutdown grace, or one that arrived
+    after the drain began. Nothing of it was kept; retry, on another replica if there is one."""
+
+    status = 503
+    code = "shutting_down"
+
+    def __init__(self, message: str, *, retry_after_s: int):
+        super().__init__(message, headers={"Retry-After": str(retry_after_s), "Connection": "close"})
+
+
 class Internal(ApiError):
     """Our fault (a bug, or an env that failed to start); the details go to the server log only."""
 
     status = 500
     code = "internal_error"
+
+
+async def answer(send: Send, error: ApiError) -> None:
+    """Send `error` as the whole response from ASGI middleware (outside FastAPI's exception handlers), with
+    `connection: close`: the middleware answers before reading the body, so the connection cannot be reused."""
+    body = json.dumps({"error": error.code, "message": error.detail}).encode()
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    headers.update({"content-type": "application/json", "content-length": str(len(body)), "connection": "close"})
+    await send({"type": "http.response.start", "status": error.status,
+                "headers": [(k.encode(), v.encode()) for k, v in headers.items()]})
+    await send({"type": "http.response.body", "body": body})

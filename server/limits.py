@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rlvr.server.errors import TooLarge
+from rlvr.server.errors import TooLarge, answer
 
 
 class BodyLimit:
@@ -20,7 +18,7 @@ class BodyLimit:
             return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await _refuse(send, self._message(int(length)))
+            await answer(send, TooLarge(self._message(int(length))))
             return
         seen = 0
 
@@ -37,18 +35,3 @@ class BodyLimit:
     def _message(self, size: int) -> str:
         return f"request body has {size}+ bytes; the limit is {self.max_bytes} (RLVR_MAX_BODY_BYTES)"
 
-
-async def _refuse(send: Send, message: str) -> None:
-    body = json.dumps({"error": TooLarge.code, "message": message}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": TooLarge.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

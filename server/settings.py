@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from rlvr.errors import ConfigError
 
 PREFIX = "RLVR_"
+# The longest check the server admits by default: a code job's wall limit (rlvr/Code-v1's total_timeout_s, 60 s,
+# plus 5 s of set-up and up to 5 s for the judge's null run). Math and logic checks stop at RLVR_VERIFY_TIMEOUT_S.
+DEFAULT_CODE_JOB_S = 70.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class Settings:
     default_env: str = "rlvr/Math-v1"
     sandbox_socket_dir: str = ""
     sandbox_slots: int = 8
+    shutdown_grace_s: float = 0.0
+    max_connections: int = 0
+    header_timeout_s: float = 10.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -53,7 +59,7 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be >= 1, got {getattr(self, name)}")
-        for name in ("verify_timeout_s", "session_ttl_s"):
+        for name in ("verify_timeout_s", "session_ttl_s", "header_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be > 0, got {getattr(self, name)}")
         if self.max_batch > self.max_pending:
@@ -61,6 +67,11 @@ class Settings:
                 f"{PREFIX}MAX_BATCH ({self.max_batch}) must not exceed {PREFIX}MAX_PENDING "
                 f"({self.max_pending}), or a full-size batch could never be admitted"
             )
+        for name in ("shutdown_grace_s", "max_connections"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be >= 0 (0 derives it), got {getattr(self, name)}")
+        if not self.shutdown_grace_s:
+            object.__setattr__(self, "shutdown_grace_s", max(self.verify_timeout_s, DEFAULT_CODE_JOB_S) + 5.0)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

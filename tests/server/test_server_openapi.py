@@ -13,7 +13,8 @@ ERROR_REF = "#/components/schemas/ErrorOut"
 
 @pytest.fixture(scope="module")
 def spec(server) -> dict:
-    reply = httpx.get(server.url + "/openapi.json", timeout=30)
+    reply = httpx.get(server.url + "/openapi.json", headers={"Authorization": f"Bearer {server.settings.api_key}"},
+                      timeout=30)
     assert reply.status_code == 200
     return reply.json()
 
