@@ -73,7 +73,7 @@ def test_shared_memory_is_read_live_not_once() -> None:
 # the vector env's workers: each must make its own runtime (no hang on the parent's dead threads) and close it
 # when Gymnasium ends the worker with os._exit (no executor containers left behind).
 SCORED_FIRST = """
-import json, sys
+import json, os, sys
 import gymnasium as gym
 import rlvr
 
@@ -82,24 +82,31 @@ before = rlvr.verify("rlvr/Code-v1", completion="```python\\ndef f():\\n    retu
 math = rlvr.verify("rlvr/Math-v1", completion="\\\\boxed{2}", reference={"answer": "2"}).status.value
 vector = gym.make_vec("rlvr/Code-v1", 2, vectorization_mode="async")
 vector.reset(seed=0)
-_, _, _, _, info = vector.step(("no code", "no code either"))
+_, _, _, _, info = vector.step(("```python\\nx = 1\\n```",) * 2)  # runs in each worker's own sandbox
+pids = [os.getpid(), *(process.pid for process in vector.processes)]
 vector.close()
-print(json.dumps({"before": [before, math], "status": list(info["status"])}))
+print(json.dumps({"before": [before, math], "status": list(info["status"]), "pids": pids}))
 """
 
 
-def _executors() -> set[str]:
-    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True,
-                           check=True).stdout.split()
-    return {name for name in names if name.startswith("rlvr-exec-")}
+def _executors_of(pids: list[int]) -> list[str]:
+    """Executor containers whose owner label names one of `pids` (the label is boot:namespace:pid:start)."""
+    from rlvr.sandbox.docker_pool import OWNER_LABEL
+
+    listing = subprocess.run(["docker", "ps", "-a", "--filter", f"label={OWNER_LABEL}", "--format",
+                              f'{{{{.Names}}}} {{{{.Label "{OWNER_LABEL}"}}}}'],
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+    owned = [line.split(" ", 1) for line in listing if " " in line]
+    return [name for name, owner in owned if owner.split(":")[2:3] and int(owner.split(":")[2]) in pids]
 
 
 def test_a_vector_env_forked_after_scoring_makes_its_own_runtime_and_leaves_no_executor() -> None:
-    existing = _executors()
     run = subprocess.run([sys.executable, "-c", SCORED_FIRST], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and not run.stderr, run.stderr[-3000:]
-    assert json.loads(run.stdout) == {"before": ["correct", "correct"], "status": ["no_answer", "no_answer"]}
-    assert _executors() <= existing
+    report = json.loads(run.stdout)
+    assert {key: report[key] for key in ("before", "status")} == {"before": ["correct", "correct"],
+                                                                 "status": ["wrong", "wrong"]}
+    assert _executors_of(report["pids"]) == []
 
 
 def test_a_runtime_refuses_work_in_a_forked_child() -> None:
