@@ -145,7 +145,7 @@ def reap_orphans(client: Any, temp_root: str | None = None) -> tuple[int, int]:
     else alone (live owners, other hosts, containers without an owner label). Returns (containers, dirs)."""
     containers = 0
     try:
-        labelled = client.containers.list(all=True, filters={"label": OWNER_LABEL})
+        labelled = client.containers.list(all=True, filters={"label": OWNER_LABEL}, ignore_removed=True)
     except Exception as exc:  # docker-py's APIError or a connection error: reaping is best effort
         log.warning("could not list executor containers to reap orphans: %s", exc)
         labelled = []

@@ -82,7 +82,7 @@ def _our_executors(tmp_path, *, remove: bool = False) -> list[str]:
 
     client = docker_client()
     try:
-        containers = client.containers.list(all=True, filters={"label": LABEL})
+        containers = client.containers.list(all=True, filters={"label": LABEL}, ignore_removed=True)
         ours = [c for c in containers
                 if any(m.get("Source", "").startswith(str(tmp_path)) for m in c.attrs.get("Mounts", []))]
         for container in ours if remove else ():

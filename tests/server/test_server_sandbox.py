@@ -210,7 +210,7 @@ def _executors_under(roots: set[Path]) -> dict[str, str]:
     client = docker_client()
     try:
         found = {}
-        for container in client.containers.list(all=True, filters={"label": "org.rlvr.sandbox"}):
+        for container in client.containers.list(all=True, filters={"label": "org.rlvr.sandbox"}, ignore_removed=True):
             sources = [m.get("Source", "") for m in container.attrs.get("Mounts", [])]
             if any(src.startswith(str(root)) for src in sources for root in roots):
                 found[container.name] = container.status
