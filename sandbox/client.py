@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct(">I")
 MAX_MESSAGE = 256 << 20
-PROTOCOL = 2  # must match executor.py's PROTOCOL
+PROTOCOL = 3  # must match executor.py's PROTOCOL
 
 
 class ProtocolError(OSError):
@@ -57,11 +57,24 @@ class Channel:
         self.sock.sendall(b"".join(frames))
 
     def receive(self, timeout_s: float) -> dict[str, Any]:
+        """The answer's JSON header; a job's stdout and stderr follow it as one raw frame."""
         self.sock.settimeout(timeout_s)
+        answer = json.loads(self._recv_frame())
+        lengths = answer.pop("outputs", None)
+        if lengths is not None:
+            output = self._recv_frame()
+            stdout_len, stderr_len = lengths
+            if stdout_len + stderr_len != len(output):
+                raise ProtocolError("the executor's output frame does not match its lengths")
+            answer["stdout"] = output[:stdout_len].decode("utf-8", "replace")
+            answer["stderr"] = output[stdout_len:].decode("utf-8", "replace")
+        return answer
+
+    def _recv_frame(self) -> bytes:
         (size,) = _HEADER.unpack(self._recv_exact(4))
         if size > MAX_MESSAGE:
             raise ProtocolError(f"executor answered {size} bytes")
-        return json.loads(self._recv_exact(size))
+        return self._recv_exact(size)
 
     def _recv_exact(self, size: int) -> bytes:
         buffer = bytearray()

@@ -3,15 +3,17 @@
 It runs inside the hardened executor container (as root there, with only the capabilities it needs to
 drop privileges), and also on the host for the local backend. It listens on a unix socket; every
 connection gets a slot, served by a forked handler that runs that connection's jobs one at a time.
-Each job is read by a runner forked fresh from the handler (so no job sees another's data in memory),
-which forks the program with the slot's own unprivileged uid, a private work dir (HOME, TMPDIR and
-cwd), rlimits and a wall-clock kill of its process group; afterwards it kills everything left of the
-job (the runner is a child subreaper, so double-forked daemons come back to it, and in setuid mode
-`kill(-1)` as the slot's uid catches anything else) and wipes the work dir.
+Per job the handler forks the program (one fork per job) with the slot's own unprivileged uid, a
+private work dir (HOME, TMPDIR and cwd), rlimits and a wall-clock kill of its process group; afterwards
+it kills everything left of the job (the handler is a child subreaper, so double-forked daemons come
+back to it, and in setuid mode `kill(-1)` as the slot's uid catches anything else) and wipes the work
+dir. The handler never holds a job's data (code, stdin, files, output) anywhere but in buffers it
+zeroes before the next fork, so no job finds an earlier job's data in its memory.
 
 Wire format: a frame is a 4-byte big-endian length and its bytes. A job is a JSON header frame
-(protocol, code, language, limits, stdin length, file table) and a raw payload frame (stdin, then the
-files); the answer is one JSON frame. `{"op": "ping"}` is answered at once.
+(protocol, language, limits, code and stdin lengths, file table: names and sizes) and a raw payload
+frame (the code, stdin, then the files); the answer is a JSON header frame and, for a job that ran, a
+raw frame with its stdout then its stderr (lengths in the header). `{"op": "ping"}` is answered at once.
 Configuration comes from the environment (RLVR_SOCKET, RLVR_SLOTS, RLVR_UID_BASE, RLVR_WORK_ROOT,
 RLVR_SETUID, RLVR_IDLE_EXIT_S); keep this file free of heavy imports: every job is forked from it.
 """
@@ -33,7 +35,7 @@ import types
 import zlib
 
 MAX_MESSAGE = 256 << 20
-PROTOCOL = 2  # bump whenever client.py and this file change how they talk
+PROTOCOL = 3  # bump whenever client.py and this file change how they talk
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -87,8 +89,8 @@ def recv_message(conn):
 
 
 def recv_payload(conn):
-    """The raw bytes after a job's header (stdin, then the files), read straight into one buffer that
-    the runner zeroes once they are written out, before it forks the job."""
+    """The raw bytes after a job's header (code, stdin, then the files), read straight into one buffer
+    that the handler zeroes once they are written out, before it forks the job."""
     header = recv_exact(conn, 4)
     if header is None:
         return None
@@ -108,6 +110,25 @@ def recv_payload(conn):
 def send_message(conn, obj):
     body = json.dumps(obj).encode()
     conn.sendall(_HEADER.pack(len(body)) + body)
+
+
+def send_result(conn, result, outputs):
+    """The result's JSON header, then (for a job that ran) the raw output frame straight from the
+    capture buffers: the output never becomes a Python object in this process."""
+    if outputs is None:
+        send_message(conn, result)
+        return
+    result["outputs"] = [out.size for out in outputs]
+    body = json.dumps(result).encode()
+    total = sum(out.size for out in outputs)
+    parts = [memoryview(_HEADER.pack(len(body)) + body + _HEADER.pack(total))]
+    parts += [memoryview(out.buffer)[:out.size] for out in outputs if out.size]
+    while parts:
+        sent = conn.sendmsg(parts)
+        while parts and sent >= len(parts[0]):
+            sent -= len(parts.pop(0))
+        if sent:
+            parts[0] = parts[0][sent:]
 
 
 # ---- the server ------------------------------------------------------------------------------------
@@ -214,90 +235,102 @@ def _is_job_peer(config, conn):
 
 
 def handle_connection(config, conn, slot):
-    """Serve one connection. Each request is read and run by a fresh runner forked from this process,
-    which never reads job data itself: no job can find remnants of an earlier job in its memory."""
+    """Serve one connection's requests, one at a time, each job forked from this process. What this
+    process reads of a job (code, stdin, files) and of its output stays in buffers that are zeroed
+    before the next job is forked: no job can find remnants of an earlier job in its memory."""
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    # Inherited by every runner and job: the OOM killer picks the job first (this handler is tiny),
-    # and SIGINT raises KeyboardInterrupt as in a fresh interpreter.
+    # Inherited by every job: the OOM killer picks the job first (this handler is tiny), and SIGINT
+    # raises KeyboardInterrupt as in a fresh interpreter.
     oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
     os.write(oom, b"1000")
     os.close(oom)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    while True:
-        runner = os.fork()
-        if runner == 0:
-            code = 2
-            try:
-                code = serve_one_request(config, conn, slot)
-            finally:
-                os._exit(code)
+    oom_events = OomEvents()
+    try:
         while True:
-            pid, status = os.waitpid(-1, 0)
-            if pid == runner:
-                break
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
-                return  # the client hung up
-            sweep(config, slot)
-            wipe_dir(config, slot)
-            return  # the runner broke mid-request: drop the connection so the client notices
+            try:
+                if not serve_one_request(config, conn, slot, oom_events):
+                    return  # the client hung up, or speaks another protocol
+            except Exception:
+                sweep(config, slot)
+                wipe_dir(config, slot)
+                return  # broke mid-request: drop the connection so the client notices
+    finally:
+        oom_events.close()
 
 
-def serve_one_request(config, conn, slot):
-    """Read one request, run it, answer. Returns the runner's exit code (3: the client hung up)."""
-    _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+def serve_one_request(config, conn, slot, oom_events):
+    """Read one request, run it, answer. False when the connection is done with."""
     request = recv_message(conn)
     if request is None:
-        return 3
+        return False
     if request.get("op") == "ping":
         send_message(conn, {"ok": True, "slot": slot})
-        return 0
+        return True
     if request.get("protocol") != PROTOCOL:
         send_message(conn, {"status": "sandbox_error", "refused": True,
                             "reason": f"the executor speaks protocol {PROTOCOL}, the client "
                                       f"{request.get('protocol', 1)}: run client and executor image "
                                       "from the same rlvr version"})
-        return 3  # the rest of what this client sends cannot be framed: drop the connection
+        return False  # the rest of what this client sends cannot be framed: drop the connection
     payload = recv_payload(conn)
     if payload is None:
-        return 3
+        return False
+    outputs = None
     try:
-        response = run_job(config, slot, request, payload)
+        response, outputs = run_job(config, slot, request, payload, oom_events)
     except Exception as exc:
         response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
         response["breach"] = not sweep(config, slot)
         wipe_dir(config, slot)  # again, now that nothing of the job is left to write into it
-    send_message(conn, response)
-    return 0
+    finally:
+        _zero(payload, len(payload))
+    try:
+        send_result(conn, response, outputs)
+    finally:
+        for out in outputs or ():
+            out.wipe()
+    return True
+
+
+def _zero(buffer, size):
+    if size:
+        buffer[:size] = bytes(size)
 
 
 # ---- one job ------------------------------------------------------------------------------------
 
-def run_job(config, slot, request, payload):
-    """Write the job's files and stdin out of `payload`, zero it, then compile (if needed) and run.
-    The job is forked from this runner, so what it can find in its memory is its own code only."""
+def run_job(config, slot, request, payload, oom_events):
+    """Write the job's code, files and stdin out of `payload`, zero it, then compile (if needed) and
+    run. Returns the result header and the output captures (zeroed by the caller once sent)."""
     uid = config.uid(slot)
     workdir = config.workdir(slot)
     language = request["language"]
     stdin_fd = None
     try:
         view = memoryview(payload)
-        stdin_fd = _memfd(view[:request["stdin_len"]])
-        files = _split_files(view[request["stdin_len"]:], request["files"])
-        prepare_dir(config, workdir, uid, files, language["source"], request["code"])
+        code_len, stdin_len = request["code_len"], request["stdin_len"]
+        stdin_fd = _memfd(view[code_len:code_len + stdin_len])
+        files = _split_files(view[code_len + stdin_len:], request["files"])
+        prepare_dir(config, workdir, uid, files, language["source"], view[:code_len])
         del files, view
-        payload[:] = bytes(len(payload))
+        _zero(payload, len(payload))
+        payload.clear()
         env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
         compile_argv = language.get("compile")
         if compile_argv:
-            result = spawn(config, compile_argv, request["compile_limits"], None, uid, workdir, env, None)
+            result, outputs = spawn(config, compile_argv, request["compile_limits"], None, uid, workdir, env,
+                                    None, oom_events)
             if result["status"] != "ok":
                 result["phase"] = "compile"
-                return _finish(config, slot, result)
+                return _finish(config, slot, result), outputs
+            for out in outputs:
+                out.wipe()
         run = language["run"] if not language.get("inprocess") else None
-        result = spawn(config, run, request["limits"], stdin_fd, uid, workdir, env, language["source"])
+        result, outputs = spawn(config, run, request["limits"], stdin_fd, uid, workdir, env, language["source"],
+                                oom_events)
         result["phase"] = "run"
-        return _finish(config, slot, result)
+        return _finish(config, slot, result), outputs
     finally:
         if stdin_fd is not None:
             os.close(stdin_fd)
@@ -328,48 +361,56 @@ def _finish(config, slot, result):
 
 
 def prepare_dir(config, workdir, uid, files, source_name, code):
-    """Write the job's files as root, then hand them to the job's uid."""
+    """Write the job's files as root, each handed to the job's uid as it is made (no walk afterwards);
+    the work dir itself last."""
     if not os.path.isdir(workdir):
         os.mkdir(workdir, 0o700)
+    owner = uid if config.setuid else None
     written = {source_name}
-    _write_file(workdir, source_name, memoryview(code.encode()))
+    _write_file(workdir, source_name, code, owner)
     for name, data in files:
         if name not in written:  # the code wins over a file of the same name
             written.add(name)
-            _write_file(workdir, name, data)
-    if config.setuid:
-        for root, dirs, names in os.walk(workdir):
-            for name in dirs + names:
-                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
-        os.chown(workdir, uid, uid)
+            _write_file(workdir, name, data, owner)
+    if owner is not None:
+        os.chown(workdir, owner, owner)
 
 
-def _write_file(workdir, name, data):
+def _write_file(workdir, name, data, owner):
     """Unbuffered, so that no copy of the data stays behind in a buffer of this process."""
-    path = _safe_join(workdir, name)
-    parent = os.path.dirname(path)
-    if parent != workdir:
-        os.makedirs(parent, 0o700, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    path = workdir
+    parts = _safe_parts(name)
+    for part in parts[:-1]:
+        path = os.path.join(path, part)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue  # made for an earlier file (or a file of that name: the open below then fails)
+        if owner is not None:
+            os.chown(path, owner, owner, follow_symlinks=False)
+    fd = os.open(os.path.join(path, parts[-1]), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
+        if owner is not None:
+            os.fchown(fd, owner, owner)
         while data:
             data = data[os.write(fd, data):]
     finally:
         os.close(fd)
 
 
-def _safe_join(workdir, name):
+def _safe_parts(name):
     if not name or name.startswith("/") or "\0" in name:
         raise ValueError(f"bad file name {name!r}")
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
         raise ValueError(f"bad file name {name!r}")
-    return os.path.join(workdir, *parts)
+    return parts
 
 
-def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source):
+def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source, oom_events):
     """Fork, confine and exec one program (argv None: run the Python `source` in the forked copy of
-    this interpreter, which skips an interpreter start); collect its output within the limits."""
+    this interpreter, which skips an interpreter start); collect its output within the limits.
+    Returns the result header and the two output captures (stdout, stderr)."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
@@ -381,16 +422,18 @@ def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source):
     for fd in (out_w, err_w, exec_w, stdin_fd):
         os.close(fd)
     try:
-        result = _supervise(pid, started, limits, out_r, err_r)
+        result, outputs = _supervise(pid, started, limits, out_r, err_r, oom_events)
         # The child writes here only when it could not start the program (exec_w is close-on-exec, and
         # closed before in-process code runs); it has been reaped, so this read cannot block.
         failure = _read_all(exec_r)
     finally:
         os.close(exec_r)
     if failure:
+        for out in outputs:
+            out.wipe()
         why = failure.decode(errors="replace")
-        return {"status": "sandbox_error", "reason": f"cannot start {argv[0] if argv else source}: {why}"}
-    return result
+        return {"status": "sandbox_error", "reason": f"cannot start {argv[0] if argv else source}: {why}"}, None
+    return result, outputs
 
 
 def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source):
@@ -504,17 +547,45 @@ def _read_all(fd):
         chunks.append(chunk)
 
 
-def _supervise(pid, started, limits, out_r, err_r):
+class Capture:
+    """One stream's output, read straight into a buffer (no bytes object per read) that grows up to
+    the cap plus one byte; `wipe` zeroes it once the answer is sent."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.buffer = bytearray(min(cap + 1, 4096))  # one page: most jobs print little
+        self.size = 0
+        self.truncated = False
+
+    def read(self, fd):
+        """Read what the pipe has. False at end of file."""
+        if self.size == len(self.buffer):
+            bigger = bytearray(min(self.cap + 1, 4 * len(self.buffer)))
+            bigger[:self.size] = self.buffer
+            self.wipe()
+            self.buffer = bigger
+        got = os.readv(fd, [memoryview(self.buffer)[self.size:]])
+        self.size += got
+        if self.size > self.cap:
+            self.size, self.truncated = self.cap, True
+        return got > 0
+
+    def tail_has(self, needle, span=2048):
+        return self.buffer.find(needle, max(0, self.size - span), self.size) >= 0
+
+    def wipe(self):
+        _zero(self.buffer, len(self.buffer) if self.truncated else self.size)
+
+
+def _supervise(pid, started, limits, out_r, err_r, oom_events):
     """Pump output until the process exits, a limit trips, or the wall clock runs out."""
-    cap = limits["output_bytes"]
-    buffers = {out_r: bytearray(), err_r: bytearray()}
-    truncated = {out_r: False, err_r: False}
+    outputs = {out_r: Capture(limits["output_bytes"]), err_r: Capture(limits["output_bytes"])}
     pidfd = os.pidfd_open(pid)
     poller = select.poll()
     for fd in (out_r, err_r, pidfd):
         poller.register(fd, select.POLLIN)
     deadline = started + limits["wall_time_s"]
-    oom_kills_before = _oom_kills()
+    oom_kills_before = oom_events.count()
     open_pipes = 2
     exited = False
     killed_for = None
@@ -531,15 +602,11 @@ def _supervise(pid, started, limits, out_r, err_r):
                 exited = True
                 poller.unregister(pidfd)
                 continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
+            if not outputs[fd].read(fd):
                 poller.unregister(fd)
                 open_pipes -= 1
                 continue
-            room = cap - len(buffers[fd])
-            buffers[fd] += chunk[:room]
-            if len(chunk) > room:
-                truncated[fd] = True
+            if outputs[fd].truncated:
                 killed_for = "output_limit"
                 break
     if killed_for is not None:
@@ -550,35 +617,55 @@ def _supervise(pid, started, limits, out_r, err_r):
     _kill(-pid, signal.SIGKILL)
     for fd in (out_r, err_r, pidfd):
         os.close(fd)
-    stdout, stderr = bytes(buffers[out_r]), bytes(buffers[err_r])
+    stdout, stderr = outputs[out_r], outputs[err_r]
     result = {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-        "stdout": stdout.decode("utf-8", "replace"),
-        "stderr": stderr.decode("utf-8", "replace"),
-        "stdout_truncated": truncated[out_r],
-        "stderr_truncated": truncated[err_r],
+        "stdout_truncated": stdout.truncated,
+        "stderr_truncated": stderr.truncated,
         "wall_time_s": round(wall, 6),
         "cpu_time_s": round(usage.ru_utime + usage.ru_stime, 6),
         "max_rss_bytes": usage.ru_maxrss * 1024,
     }
-    oom_killed = oom_kills_before is None or (_oom_kills() or 0) > oom_kills_before
+    oom_killed = None
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        oom_killed = oom_kills_before is None or (oom_events.count() or 0) > oom_kills_before
     result["status"], result["reason"] = _classify(result, killed_for, limits, stderr, oom_killed)
-    return result
+    return result, (stdout, stderr)
 
 
-def _oom_kills():
-    """The memory cgroup's OOM-kill count (v2 memory.events, v1 memory.oom_control), or None if unreadable."""
-    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+class OomEvents:
+    """The memory cgroup's OOM-kill count (v2 memory.events, v1 memory.oom_control): the file is opened
+    once per handler and re-read with one pread per look; None where it cannot be read."""
+
+    def __init__(self):
+        self.fd = None
+        for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+            try:
+                self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                break
+            except OSError:
+                continue
+
+    def count(self):
+        if self.fd is None:
+            return None
         try:
-            with open(path) as events:
-                for line in events:
-                    key, _, value = line.partition(" ")
-                    if key == "oom_kill":
-                        return int(value)
-        except (OSError, ValueError):
-            continue
-    return None
+            text = os.pread(self.fd, 4096, 0)
+        except OSError:
+            return None
+        at = text.find(b"oom_kill ")
+        if at < 0:
+            return None
+        try:
+            return int(text[at + 9:].split(b"\n", 1)[0])
+        except ValueError:
+            return None
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _classify(result, killed_for, limits, stderr, oom_killed):
@@ -591,8 +678,7 @@ def _classify(result, killed_for, limits, stderr, oom_killed):
         return "timeout", "CPU time exceeded {:g}s".format(limits["cpu_time_s"])
     if result["exit_code"] == 0:
         return "ok", ""
-    tail = stderr[-2048:]
-    if b"MemoryError" in tail or b"std::bad_alloc" in tail or b"Cannot allocate memory" in tail:
+    if any(stderr.tail_has(needle) for needle in (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory")):
         return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
     if sig == signal.SIGKILL and oom_killed:
         return "memory_limit", "killed by the out-of-memory killer"

@@ -161,16 +161,16 @@ class Sandbox:
 
     def _request(self, code: str, language: str, stdin: str, files: Mapping[str, str | bytes] | None,
                  limits: Limits | None) -> tuple[dict[str, Any], bytes, float]:
-        """The job's header, and its raw payload: stdin, then each file (the executor zeroes it once it is
-        written out, so that a job cannot find another job's inputs in its memory)."""
+        """The job's header, and its raw payload: the code, stdin, then each file (the executor zeroes it
+        once it is written out, so that a job cannot find another job's inputs in its memory)."""
         spec = _language(language)
         run_limits = spec.limits_for(limits or self.limits)
         compile_limits = spec.compile_limits or run_limits
-        stdin_bytes = stdin.encode()
+        code_bytes, stdin_bytes = code.encode(), stdin.encode()
         table, contents = _wire_files(files)
         request = {
             "protocol": PROTOCOL,
-            "code": code,
+            "code_len": len(code_bytes),
             "stdin_len": len(stdin_bytes),
             "files": table,
             "language": spec.to_wire(python=self._python),
@@ -178,7 +178,7 @@ class Sandbox:
             "compile_limits": compile_limits.to_wire(),
         }
         timeout_s = run_limits.wall_time_s + (compile_limits.wall_time_s if spec.compile else 0.0)
-        return request, b"".join([stdin_bytes, *contents]), timeout_s
+        return request, b"".join([code_bytes, stdin_bytes, *contents]), timeout_s
 
     def close(self) -> None:
         if self._closed:

@@ -111,3 +111,40 @@ def test_a_client_of_another_protocol_version_is_refused_clearly(box):
         channel.close()
     assert reply["status"] == "sandbox_error" and f"protocol {PROTOCOL}" in reply["reason"]
     assert box.run("print('fine')").stdout == "fine\n"
+
+
+def _copies_in_memory(pid: int, tokens: list[bytes]) -> list[int]:
+    counts = [0] * len(tokens)
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            bounds, perms = line.split()[:2]
+            if "r" not in perms or "[v" in line:
+                continue
+            low, high = (int(x, 16) for x in bounds.split("-"))
+            try:
+                mem.seek(low)
+                data = mem.read(high - low)
+            except (OSError, ValueError, OverflowError):
+                continue
+            counts = [count + data.count(token) for count, token in zip(counts, tokens, strict=True)]
+    return counts
+
+
+def test_the_handler_keeps_nothing_of_a_job_in_its_memory():
+    """Every job is forked from its connection's handler, which also writes the job's code, stdin and
+    files out and relays its output: all of that is zeroed before the next fork, so the next job (a
+    copy of the handler's memory) cannot find it. Read the handler's memory from outside after a job."""
+    import os
+    import subprocess
+
+    secrets = [os.urandom(8).hex() for _ in range(5)]
+    code, stdin, file, out, err = secrets
+    pad = "-" * 3000  # not at a buffer's start, where a freed block's first bytes are the allocator's
+    program = f"import sys\n# {code}\nprint('{pad}{out}')\nprint('{pad}{err}', file=sys.stderr)"
+    with Sandbox("local", slots=1) as one_slot:
+        result = one_slot.run(program, stdin=pad + stdin, files={"data.txt": pad + file})
+        assert result.stdout == f"{pad}{out}\n" and result.stderr == f"{pad}{err}\n", result
+        server = one_slot.provider._process.pid
+        handlers = subprocess.run(["pgrep", "-P", str(server)], capture_output=True, text=True).stdout.split()
+        assert len(handlers) == 1, handlers
+        assert _copies_in_memory(int(handlers[0]), [s.encode() for s in secrets]) == [0] * 5
