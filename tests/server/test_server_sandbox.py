@@ -45,7 +45,7 @@ class Executors:
 
     def start(self) -> str:
         name = f"rlvr-test-exec-{secrets.token_hex(3)}"
-        spec = ContainerSpec(slots=4, idle_exit_s=0)
+        spec = ContainerSpec(idle_exit_s=0)  # 8 slots: the server takes 2; pings and probes have room
         kwargs = spec.run_kwargs(str(self.directory), 100_000 + secrets.randbelow(10_000) * 1_000, name)
         kwargs["environment"]["RLVR_SOCKET"] = f"{SOCKET_DIR_IN_CONTAINER}/{name}.sock"
         self.running[name] = self.client.containers.run(**kwargs)
@@ -92,10 +92,13 @@ def _items(n: int, sleep_s: float) -> tuple[list[dict], list[str]]:
     return items, expected
 
 
-def _statuses(http: httpx.Client, items: list[dict]) -> list[str]:
+def _check(http: httpx.Client, items: list[dict], expected: list[str]) -> None:
+    """The batch's statuses are `expected`, in order; a mismatch shows the reasons of unexpected ones."""
     reply = http.post("/verify/batch", json={"items": items})
     assert reply.status_code == 200, reply.text
-    return [r["status"] for r in reply.json()["results"]]
+    results = reply.json()["results"]
+    odd = sorted({r["reason"] for r, want in zip(results, expected, strict=False) if r["status"] != want})
+    assert [r["status"] for r in results] == expected, odd
 
 
 def _gauges(http: httpx.Client) -> dict[str, float]:
@@ -120,18 +123,18 @@ def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(e
     try:
         with live.client() as http:
             items, expected = _items(12, 0)
-            assert _statuses(http, items) == expected
+            _check(http, items, expected)
             assert _wait_capacity(live.url, 3)["sandbox"] == {"executors": 3, "slots": 6, "lost": 0}
 
             # One executor dies in the middle of a batch: the jobs it held and every later one run elsewhere.
             items, expected = _items(36, 0.3)
             killer = threading.Timer(0.8, executors.kill, args=(names[1],))
             killer.start()
-            assert _statuses(http, items) == expected
+            _check(http, items, expected)
             killer.join()
             assert (executors.directory / f"{names[1]}.sock").exists()  # the stale socket is still there
             items, expected = _items(12, 0)
-            assert _statuses(http, items) == expected
+            _check(http, items, expected)
             ready = _wait_capacity(live.url, 2)
             assert ready["status"] == "ready" and ready["sandbox"] == {"executors": 2, "slots": 4, "lost": 1}
             gauges = _gauges(http)
@@ -144,17 +147,17 @@ def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(e
             executors.kill(names[0])
             executors.kill(names[2])
             items, expected = _items(16, 0)
-            assert _statuses(http, items) == expected
+            _check(http, items, expected)
             assert _wait_capacity(live.url, 1)["sandbox"] == {"executors": 1, "slots": 2, "lost": 3}
             heals = _gauges(http)["rlvr_sandbox_heals"]
-            assert _statuses(http, items) == expected
+            _check(http, items, expected)
             assert _gauges(http)["rlvr_sandbox_heals"] == heals  # the dead are out of rotation, not healed again
 
             # The last one goes: not ready, and a code check says the sandbox failed (never the program).
             executors.kill(added)
             ready = _wait_capacity(live.url, 0)
             assert ready["status"] == "not_ready" and ready["not_ready"] == ["sandbox"]
-            assert _statuses(http, items[:2]) == ["sandbox_error"] * 2
+            _check(http, items[:2], ["sandbox_error"] * 2)
     finally:
         live.stop()
 
