@@ -22,8 +22,9 @@ OPEN_PATHS = frozenset({"/healthz", "/readyz"})  # probes: an orchestrator has n
 bearer = HTTPBearer(auto_error=False, description="the server's RLVR_API_KEY; required only when it is set")
 
 
-def require_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
-    """Router dependency that puts the bearer scheme and the 401 into OpenAPI; KeyGuard has already checked."""
+async def require_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    """Router dependency that puts the bearer scheme and the 401 into OpenAPI; KeyGuard has already checked.
+    `async`: FastAPI runs a plain `def` dependency on its thread pool, a thread hop per request (issue 13)."""
 
 
 class KeyGuard:

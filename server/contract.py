@@ -1,4 +1,5 @@
-"""What the routes promise beyond their models: the error responses OpenAPI declares, and JSON bodies.
+"""What the routes promise beyond their models: the error responses OpenAPI declares, JSON bodies in, and
+JSON bodies out without a second validation on the hot path.
 
 Routers declare their errors with `errors(...)` once per router (or per route where a router mixes
 bodies and none); the app adds the ones every route shares (413 from the body limit, 401 from auth).
@@ -9,7 +10,10 @@ from __future__ import annotations
 import email.message
 from typing import Any
 
-from fastapi import Request
+import orjson
+from fastapi import Request, Response
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from rlvr.server.errors import BadJson
 from rlvr.server.models import ErrorOut
@@ -49,3 +53,14 @@ def _is_json(content_type: str) -> bool:
     message["content-type"] = content_type
     subtype = message.get_content_subtype()
     return message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def json_response(body: dict[str, Any], model: type[BaseModel]) -> Response:
+    """`body` as a JSON response, written by orjson without FastAPI's re-validation against `model` (the
+    route's `response_model`, still what OpenAPI shows). Anything orjson will not write as-is (a lone
+    surrogate, an integer past 64 bits) takes the model's own path, which makes it valid JSON (`SafeStr`)."""
+    try:
+        content = orjson.dumps(body, default=to_jsonable_python, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        content = model.model_validate(body).model_dump_json().encode()
+    return Response(content, media_type="application/json")

@@ -58,7 +58,7 @@ async def openrlhf_reward(
     unlocated = [float(isinstance(item, VerifyResult) and item.details.get("prompt") == "not_found")
                  for item in items]
     items = [item if isinstance(item, VerifyResult) else scorer.check_limits(item) for item in items]
-    results = await scorer.score(items, gone=request.is_disconnected)
+    results = await scorer.score(items, receive=request.receive)
     rewards = [unscored if r.reward is None else r.reward for r in results]
     return {
         "rewards": rewards,
