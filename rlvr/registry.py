@@ -9,6 +9,7 @@ Other packages add rows through the `rlvr.envs` entry-point group (see `load_plu
 from __future__ import annotations
 
 import importlib
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from rlvr.errors import ConfigError, UnknownEnvError
 
 RunsIn = Literal["worker", "inline"]
 PLUGIN_GROUP = "rlvr.envs"
+_IMPORTING = threading.RLock()
 
 
 def _require_entry_point(spec: str, what: str) -> None:
@@ -264,9 +266,12 @@ def remote_kwargs(env_id: str) -> list[str]:
 
 @cache
 def load_entry_point(spec: str) -> Any:
-    """The object a `module:attribute` string names, imported on first use."""
+    """The object a `module:attribute` string names, imported on first use. Imports take one lock: lanes start
+    their families' first checks on threads of their own, and two threads importing modules that import each
+    other (the logic mix and its kinds) raise `_DeadlockError` in one of them."""
     module_name, _, attr = spec.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
+    with _IMPORTING:
+        return getattr(importlib.import_module(module_name), attr)
 
 
 def register_all() -> None:

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from rlvr import __version__
 from rlvr.dispatch import worker_modules
+from rlvr.registry import FAMILIES, load_entry_point
 from rlvr.runtime import Runtime
 from rlvr.sandbox import Sandbox
 from rlvr.server.auth import KeyGuard, require_key
@@ -74,6 +75,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     pool = WorkerPool(PoolConfig(workers=settings.workers, preload=worker_modules()))
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
+    # Import every verifier before the first request: no check pays for it, and no request thread imports a
+    # family package while a lane imports one of its modules.
+    await anyio.to_thread.run_sync(_import_verifiers)
     socket_dir = settings.sandbox_socket_dir
     if socket_dir:
         sandbox = await anyio.to_thread.run_sync(
@@ -104,6 +108,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.close()
         if sandbox is not None:
             sandbox.close()
+
+
+def _import_verifiers() -> None:
+    for family in FAMILIES.values():
+        try:
+            load_entry_point(family.verifier)
+        except Exception:  # a family that cannot import answers its checks with the error, as without warm-up
+            log.exception("importing the verifier of family %r failed", family.name)
 
 
 def _gauges(
