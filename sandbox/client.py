@@ -126,22 +126,6 @@ class Provider(Protocol):
     def close(self) -> None: ...
 
 
-class StaticSockets:
-    """Executors run by someone else (a compose service, another host process): just connect."""
-
-    python: str | None = None
-
-    def __init__(self, paths: Sequence[str]):
-        self.socket_paths = list(paths)
-
-    def heal(self, index: int, *, force: bool) -> None:
-        if force or not ping(self.socket_paths[index]):
-            log.error("executor at %s is broken and is not ours to replace", self.socket_paths[index])
-
-    def close(self) -> None:
-        pass
-
-
 LOST_JOBS_BEFORE_REPLACING = 3
 
 
