@@ -114,7 +114,6 @@ def test_rlvr_envs_lists_plugin_envs_with_their_origin(toy: Path) -> None:
 
 
 def test_server_lists_plugin_envs(toy: Path) -> None:
-    pytest.importorskip("fastapi")
     code = ("import json\n"
             "from fastapi.testclient import TestClient\n"
             "from rlvr.server import create_app\n"

@@ -92,3 +92,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("compose") is not None)
+
+
+def wait_for_executors(url: str, executors: int, within_s: float) -> dict:
+    """The /readyz body once it reports `executors` live sandbox executors; fails after `within_s`."""
+    deadline = time.monotonic() + within_s
+    body: dict = {}
+    while time.monotonic() < deadline:
+        body = httpx.get(url + "/readyz", timeout=5).json()
+        if body.get("sandbox", {}).get("executors") == executors:
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{url}/readyz never reported {executors} executors: {body}")

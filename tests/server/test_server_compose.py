@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from rlvr.sandbox import Limits, Sandbox
+from tests.server.conftest import wait_for_executors
 
 pytestmark = [pytest.mark.compose, pytest.mark.timeout(300)]
 
@@ -164,17 +164,6 @@ def test_hostile_programs_are_contained_and_the_stack_keeps_serving(stack) -> No
             assert reply.json()["status"] == "correct"
 
 
-def _capacity(url: str, executors: int, within_s: float = 20.0) -> dict:
-    deadline = time.monotonic() + within_s
-    body: dict = {}
-    while time.monotonic() < deadline:
-        body = httpx.get(url + "/readyz", timeout=5).json()
-        if body.get("sandbox", {}).get("executors") == executors:
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"{url}/readyz never reported {executors} executors: {body}")
-
-
 def test_scaling_executors_down_and_up_needs_no_server_restart(stack) -> None:
     """The issue-13 defect: after `--scale executor=1` the removed replica's socket stayed in the volume and
     the servers kept using it (75% sandbox_error with 4 -> 1). Now it leaves rotation, and a new one joins."""
@@ -183,12 +172,12 @@ def test_scaling_executors_down_and_up_needs_no_server_restart(stack) -> None:
     scale = ["up", "-d", "--wait", "--no-recreate", "--scale", "server=2", "--scale"]
     _compose(stack["project"], *scale, "executor=1")
     for url in stack["urls"]:
-        assert _capacity(url, 1)["sandbox"]["slots"] == 3
+        assert wait_for_executors(url, 1, 20.0)["sandbox"]["slots"] == 3
         with _http(url) as http:
             results = http.post("/verify/batch", json={"items": [good] * 12}).json()["results"]
             assert [r["status"] for r in results] == ["correct"] * 12, results
     _compose(stack["project"], *scale, "executor=2")
     for url in stack["urls"]:
-        ready = _capacity(url, 2)
+        ready = wait_for_executors(url, 2, 20.0)
         assert ready["status"] == "ready" and ready["sandbox"]["slots"] == 6
     assert _compose(stack["project"], "ps", "-q", "server").split() == servers  # the same server containers

@@ -25,7 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from rlvr.sandbox.docker_pool import SOCKET_DIR_IN_CONTAINER, ContainerSpec, docker_client
 from rlvr.server import Settings
-from tests.server.conftest import LiveServer
+from tests.server.conftest import LiveServer, wait_for_executors
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -105,17 +105,6 @@ def _gauges(http: httpx.Client) -> dict[str, float]:
     return {s.name: s.value for f in text_string_to_metric_families(http.get("/metrics").text) for s in f.samples}
 
 
-def _wait_capacity(url: str, executors: int, within_s: float = 15.0) -> dict:
-    deadline = time.monotonic() + within_s
-    body: dict = {}
-    while time.monotonic() < deadline:
-        body = httpx.get(url + "/readyz", timeout=5).json()
-        if body.get("sandbox", {}).get("executors") == executors:
-            return body
-        time.sleep(0.1)
-    raise AssertionError(f"/readyz never reported {executors} executors: {body}")
-
-
 def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(executors: Executors) -> None:
     names = [executors.start() for _ in range(3)]
     live = LiveServer(Settings(workers=1, verify_timeout_s=5, sandbox_socket_dir=str(executors.directory),
@@ -124,7 +113,7 @@ def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(e
         with live.client() as http:
             items, expected = _items(12, 0)
             _check(http, items, expected)
-            assert _wait_capacity(live.url, 3)["sandbox"] == {"executors": 3, "slots": 6, "lost": 0}
+            assert wait_for_executors(live.url, 3, 15.0)["sandbox"] == {"executors": 3, "slots": 6, "lost": 0}
 
             # One executor dies in the middle of a batch: the jobs it held and every later one run elsewhere.
             items, expected = _items(36, 0.3)
@@ -135,7 +124,7 @@ def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(e
             assert (executors.directory / f"{names[1]}.sock").exists()  # the stale socket is still there
             items, expected = _items(12, 0)
             _check(http, items, expected)
-            ready = _wait_capacity(live.url, 2)
+            ready = wait_for_executors(live.url, 2, 15.0)
             assert ready["status"] == "ready" and ready["sandbox"] == {"executors": 2, "slots": 4, "lost": 1}
             gauges = _gauges(http)
             assert gauges["rlvr_sandbox_executors"] == 2 and gauges["rlvr_sandbox_slots"] == 4
@@ -143,19 +132,19 @@ def test_a_dead_executor_leaves_rotation_and_a_new_one_joins_without_a_restart(e
 
             # Scale up with no restart, then lose both old executors at once: only the new one serves.
             added = executors.start()
-            _wait_capacity(live.url, 3)
+            wait_for_executors(live.url, 3, 15.0)
             executors.kill(names[0])
             executors.kill(names[2])
             items, expected = _items(16, 0)
             _check(http, items, expected)
-            assert _wait_capacity(live.url, 1)["sandbox"] == {"executors": 1, "slots": 2, "lost": 3}
+            assert wait_for_executors(live.url, 1, 15.0)["sandbox"] == {"executors": 1, "slots": 2, "lost": 3}
             heals = _gauges(http)["rlvr_sandbox_heals"]
             _check(http, items, expected)
             assert _gauges(http)["rlvr_sandbox_heals"] == heals  # the dead are out of rotation, not healed again
 
             # The last one goes: not ready, and a code check says the sandbox failed (never the program).
             executors.kill(added)
-            ready = _wait_capacity(live.url, 0)
+            ready = wait_for_executors(live.url, 0, 15.0)
             assert ready["status"] == "not_ready" and ready["not_ready"] == ["sandbox"]
             _check(http, items[:2], ["sandbox_error"] * 2)
     finally:
