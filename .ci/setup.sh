@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything a fresh Debian machine needs, idempotent: the Python environment (.venv with every extra),
+# Everything a fresh Debian machine needs, idempotent: the Python environment (.venv with every extra, Ray too),
 # then, as root, Docker with the sandbox images and the compose plugin with the server image.
 # Without root (or with RLVR_SKIP_DOCKER=1) the Docker part is skipped and the sandbox runs only where a
 # daemon and its images already exist; `rlvr serve` then falls back to the local backend, loudly.
@@ -17,7 +17,7 @@ stamp=".venv/.rlvr-installed"
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     log "installing rlvr and its extras into .venv (torch is pinned to the CPU build 2.13.0)"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[server,sandbox,data,trainer,lean,dev]"
+    .venv/bin/python -m pip install -q -e ".[server,sandbox,data,trainer,lean,ray,dev]"
     touch "$stamp"
 fi
 

@@ -23,6 +23,7 @@ CAUGHT_WHERE_RAISED = {
     "ProtocolError",  # sandbox client: the executor is healed or the job is a sandbox_error result
     "CandidateDied", "CandidateError", "UnsupportedTest", "ReferenceDefect", "NullOverrun",  # the harness program
     "_Deadline",  # a worker's own deadline: JobTimeout to the parent
+    "_Died",  # the fleet's dispatcher: a dead actor's chunk is retried, or its items are ActorLost results
 }
 # The top-level folders, each mapped into the one namespace (pyproject's package-dir).
 TOP_PACKAGES = ("rlvr", "rlvr.envs", "rlvr.sandbox", "rlvr.server", "rlvr.trainer")

@@ -1,0 +1,61 @@
+"""Batch items checked in the driver exactly as the HTTP server checks them, so that `RayVerifier` refuses what
+`POST /verify/batch` refuses, per item and with the same reason (tests/fleet/test_items.py holds the two equal).
+
+The server keeps its own model at its edge (server/models.py) and the lead's fast path (server/scoring.py); this
+module is the same contract for callers that never cross HTTP, and it never ships a refused item to an actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from rlvr.dispatch import VerifyRequest
+from rlvr.results import Status, VerifyResult
+
+
+class VerifyIn(BaseModel):
+    """One item, strictly typed (a number is not a completion), no unknown keys: the server's `VerifyIn`."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    env: str
+    completion: str
+    reference: dict[str, Any] = {}
+
+
+_ITEM = TypeAdapter(VerifyIn)
+
+
+def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyResult:
+    """The item as a request, or the `error` result the server would answer for it.
+
+    >>> checked({"env": "rlvr/Math-v1", "completion": 7}, max_completion_chars=10).reason
+    'invalid item: completion: Input should be a valid string'
+    """
+    if isinstance(raw, VerifyRequest):
+        raw = {"env": raw.env, "completion": raw.completion, "reference": dict(raw.reference)}
+    elif isinstance(raw, Mapping) and not isinstance(raw, dict):
+        raw = dict(raw)
+    try:
+        item = _ITEM.validate_python(raw, strict=True)
+    except ValidationError as exc:
+        return VerifyResult.broken(Status.ERROR, f"invalid item: {_describe(exc)}")
+    if len(item.completion) > max_completion_chars:
+        return VerifyResult.broken(
+            Status.ERROR,
+            f"completion has {len(item.completion)} characters; the limit is {max_completion_chars} "
+            "(RLVR_MAX_COMPLETION_CHARS)",
+        )
+    return VerifyRequest(item.env, item.completion, item.reference)
+
+
+def _describe(exc: ValidationError) -> str:
+    """Pydantic's messages name the field and the expected type; the input itself is not echoed."""
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False)[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "item"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
