@@ -17,6 +17,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Literal
 
+from rlvr import reasoning_gym_catalog
 from rlvr.errors import ConfigError, UnknownEnvError
 
 RunsIn = Literal["worker", "inline"]
@@ -99,6 +100,7 @@ LOGIC_ROWS: tuple[tuple[Family, EnvEntry], ...] = (
 # The kinds `rlvr/Logic-v1` mixes and its verifier routes to (built-in ones only: a mix must not change with
 # whatever plugins happen to be installed).
 LOGIC_KINDS: tuple[str, ...] = tuple(family.name for family, _ in LOGIC_ROWS)
+REASONING_GYM_ENV = "rlvr.envs.reasoning_gym:ReasoningGymEnv"
 
 TABLE: tuple[Row, ...] = (
     Family("math", "rlvr.envs.math.verifier:verify", "worker",
@@ -125,6 +127,14 @@ TABLE: tuple[Row, ...] = (
              "(71 built-in problems, or HumanEval/MBPP/stdin-stdout JSONL)."),
     EnvEntry("rlvr/CodeRepair-v1", "rlvr.envs.code:CodeRepairEnv", "code",
              "Multi-turn Code-v1: a failed attempt gets the failing test's message back, up to 3 turns."),
+    Family("reasoning_gym", "rlvr.envs.reasoning_gym.verifier:verify", "worker",
+           '{"dataset": "<reasoning-gym dataset>", "entry": {"question", "answer", "metadata"}, '
+           '"partial_credit"?: bool}; see docs/envs/reasoning_gym.md'),
+    EnvEntry(reasoning_gym_catalog.GENERIC_ID, REASONING_GYM_ENV, "reasoning_gym",
+             "Any reasoning-gym dataset (dataset=NAME, level, knobs), scored strictly by its own checker."),
+    *(EnvEntry(reasoning_gym_catalog.env_id(name), REASONING_GYM_ENV, "reasoning_gym",
+               f"reasoning-gym's {name}, scored strictly by its own checker.", kwargs={"dataset": name})
+      for name in reasoning_gym_catalog.CURRICULUM_LEVELS),
     Family("logic", "rlvr.envs.logic.mix:verify", "inline",
            '{"kind": "<sudoku|countdown|...>", ...; see docs/envs/logic.md}', lane_threads=4),
     EnvEntry("rlvr/Logic-v1", "rlvr.envs.logic:LogicMixEnv", "logic",
