@@ -45,16 +45,14 @@ class VerifierActor:
                                 sandbox=self._socket_sandbox or _docker_settings(options))
 
     async def warm(self) -> ActorInfo:
-        """Start the worker pool and the sandbox now, so the first batch pays for neither. A sandbox that cannot
-        start is logged: code items then answer `sandbox_error`, as they would on the server."""
+        """Start the worker pool and the sandbox now, so the first batch pays for neither (again after Ray
+        restarts the actor: a new sandbox also reaps the executors its dead predecessor left on this host). A
+        sandbox that cannot start is logged: code items then answer `sandbox_error`, as they would on the server."""
         await asyncio.to_thread(self._warm)
         return self.info()
 
     async def verify(self, items: Chunk) -> list[VerifyResult]:
         return await self._runtime.averify_batch([VerifyRequest(*item) for item in items])
-
-    async def ping(self) -> ActorInfo:
-        return self.info()
 
     def info(self) -> ActorInfo:
         sandbox = self._runtime.current_sandbox

@@ -18,7 +18,7 @@ from rlvr.fleet.options import FleetOptions
 
 log = logging.getLogger(__name__)
 _CLOSE_S = 30.0
-_EXTRA_CALLS = 4  # pings and close beside `max_inflight` chunks on an actor's event loop
+_EXTRA_CALLS = 4  # warm-ups and close beside `max_inflight` chunks on an actor's event loop
 
 
 def connect(address: str | None, timeout_s: float) -> bool:
@@ -131,8 +131,8 @@ class RayTransport:
     def call(self, member: Member, chunk: list[tuple[str, str, dict[str, Any]]]) -> Future:
         return member.handle.verify.remote(chunk).future()
 
-    def ping(self, member: Member) -> Future:
-        return member.handle.ping.remote().future()
+    def warm(self, member: Member) -> Future:
+        return member.handle.warm.remote().future()
 
     def died(self, exc: BaseException) -> bool:
         from ray.exceptions import RayError, RayTaskError

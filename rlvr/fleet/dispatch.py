@@ -28,7 +28,7 @@ from rlvr.outcomes import result_for
 from rlvr.results import VerifyResult
 
 log = logging.getLogger(__name__)
-_PING_TIMEOUT_S = 30.0
+_WARM_TIMEOUT_S = 120.0
 _REVIVE_MAX_DELAY_S = 5.0
 _CLOSE_S = 10.0
 
@@ -38,7 +38,9 @@ class Transport(Protocol):
 
     def call(self, member: Member, chunk: list[tuple[str, str, dict[str, Any]]]) -> Future: ...
 
-    def ping(self, member: Member) -> Future: ...
+    def warm(self, member: Member) -> Future:
+        """Resolves to the actor's ActorInfo once it is up and warm (idempotent)."""
+        ...
 
     def died(self, exc: BaseException) -> bool:
         """True when `exc` says the actor or its node is gone (retry elsewhere), False when the call raised."""
@@ -65,6 +67,7 @@ class Load:
     in_flight: int
     retried: int
     lost: int
+    by_node: dict[str, int] = field(default_factory=dict)  # items in flight per node id
 
 
 class Dispatcher:
@@ -104,7 +107,8 @@ class Dispatcher:
         live = [m for m in self._members if m.alive]
         return Load(actors=len(self._members), actors_alive=len(live), nodes=len({m.node_id for m in live}),
                     sandbox_slots=sum(m.code_slots for m in live), queue_depth=sum(map(len, self._queues.values())),
-                    in_flight=sum(m.items for m in self._members), retried=self.retried, lost=self.lost)
+                    in_flight=sum(m.items for m in self._members), retried=self.retried, lost=self.lost,
+                    by_node=_by_node(self._members))
 
     def revive(self, member: Member) -> None:
         """Watch a member that is not live yet (still starting) and let it in when it answers."""
@@ -229,12 +233,12 @@ class Dispatcher:
             self._changed.notify_all()
 
     async def _revive(self, member: Member) -> None:
-        """Ping until the actor answers again (Ray restarts it where a node has room), then let it back in."""
+        """Warm the actor until it answers (Ray restarts it where a node has room), then let it back in."""
         delay = 0.5
         while True:
             try:
-                info: ActorInfo = await asyncio.wait_for(asyncio.wrap_future(self._transport.ping(member)),
-                                                         _PING_TIMEOUT_S)
+                info: ActorInfo = await asyncio.wait_for(asyncio.wrap_future(self._transport.warm(member)),
+                                                         _WARM_TIMEOUT_S)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - dead, restarting or unreachable: ask again later
@@ -260,6 +264,13 @@ class Dispatcher:
 
 class _Died(Exception):
     """The actor (or its node) is gone, or gave an answer that cannot be used: the chunk's items go elsewhere."""
+
+
+def _by_node(members: list[Member]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for member in members:
+        counts[member.node_id] = counts.get(member.node_id, 0) + member.items
+    return counts
 
 
 def _answer(work: list[Work], result: VerifyResult) -> None:
