@@ -26,7 +26,7 @@ from rlvr.fleet.dispatch import Dispatcher, Load
 from rlvr.fleet.errors import ActorLost, FleetUnavailable
 from rlvr.fleet.items import checked
 from rlvr.fleet.options import FleetOptions
-from rlvr.registry import family_of
+from rlvr.registry import ENVS, family_of
 from rlvr.results import VerifyResult
 
 __all__ = ["ActorLost", "FleetOptions", "FleetUnavailable", "Load", "RayVerifier"]
@@ -67,6 +67,12 @@ class RayVerifier:
 
     def verify(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
         return self.submit(env, completion=completion, reference=reference).result()
+
+    def verify_family(self, family: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
+        """Score by family (what an env's `score` calls, so envs and server sessions run on the fleet too): any
+        env of the family names its verifier."""
+        env = next((entry.id for entry in ENVS.values() if entry.family == family), family)
+        return self.verify(env, completion=completion, reference=reference)
 
     def verify_batch(self, items: Sequence[Any]) -> list[VerifyResult]:
         """One result per item, in order, failures included."""

@@ -73,6 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    if settings.ray_address:  # a front for the Ray fleet: checks run on its actors, not here
+        from rlvr.server.fleet import fleet_front
+
+        async with fleet_front(app):
+            yield
+        return
     pool = WorkerPool(PoolConfig(workers=settings.workers, preload=worker_modules()))
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     # Import every verifier before the first request: no check pays for it, and no request thread imports a

@@ -162,11 +162,23 @@ class SandboxCapacity(BaseModel):
     lost: int = Field(description="executors taken out of rotation because they stopped answering (compose)")
 
 
+class FleetCapacity(BaseModel):
+    actors: int = Field(description="verifier actors this front started on the Ray cluster")
+    actors_alive: int = Field(description="verifier actors live now")
+    nodes: int = Field(description="Ray nodes with a live verifier actor")
+    sandbox_slots: int = Field(description="code jobs the live actors' sandboxes can run at once")
+    queue_depth: int = Field(description="items waiting in this front for room on an actor")
+    in_flight: int = Field(description="items sent to actors and not yet answered")
+    retried: int = Field(description="items sent again because their actor or node died before a verdict")
+    lost: int = Field(description="items answered error because no live actor could verify them")
+
+
 class ReadyOut(BaseModel):
     status: str = Field(description="ready or not_ready")
     checks: dict[str, bool] = Field(description="each pool (worker_pool, sandbox) and whether it is ready")
     not_ready: list[str] = Field(description="the pools that are not ready")
     sandbox: SandboxCapacity | None = Field(None, description="the code sandbox's live capacity, once there is one")
+    fleet: FleetCapacity | None = Field(None, description="the Ray fleet's capacity (`rlvr serve --ray` only)")
 
 
 class ErrorOut(BaseModel):

@@ -24,6 +24,8 @@ class Settings:
     `sandbox_socket_dir` is a directory of sandbox executor sockets (the compose volume); when set,
     /readyz also needs an executor there to answer a ping, and the server's Runtime runs code on those executors
     (`sandbox_slots` connections each: at most the executors' RLVR_SLOTS).
+    `ray_address` makes the server a stateless front for a verification fleet on that Ray cluster (docs/scaling.md):
+    `ray_actors_per_node` verifier actors on each node, `sandbox_slots` code jobs per actor executor.
     """
 
     host: str = "127.0.0.1"
@@ -44,6 +46,8 @@ class Settings:
     shutdown_grace_s: float = 0.0
     max_connections: int = 0
     header_timeout_s: float = 10.0
+    ray_address: str = ""
+    ray_actors_per_node: int = 1
 
     def __post_init__(self) -> None:
         for name in (
@@ -56,6 +60,7 @@ class Settings:
             "retry_after_s",
             "sandbox_slots",
             "max_sessions",
+            "ray_actors_per_node",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be >= 1, got {getattr(self, name)}")

@@ -26,13 +26,15 @@ async def healthz() -> dict:
 async def readyz(request: Request, response: Response) -> dict:
     """200 once every math worker has answered a warm-up job and, when the server has a code sandbox,
     one of its executors answers a ping; else 503, and `not_ready` names the pools that are not. `sandbox` says
-    how much of the code sandbox is alive (executors and slots in rotation, executors lost)."""
+    how much of the code sandbox is alive (executors and slots in rotation, executors lost). A front for a Ray
+    fleet (`rlvr serve --ray`) is ready while one verifier actor is live, and `fleet` says how much of it is."""
     checks = await anyio.to_thread.run_sync(request.app.state.readiness)
     not_ready = [name for name, ok in checks.items() if not ok]
     response.status_code = 503 if not_ready else 200
     capacity = getattr(request.app.state, "capacity", lambda: None)()
+    fleet = getattr(request.app.state, "fleet", lambda: None)()
     return {"status": "not_ready" if not_ready else "ready", "checks": checks, "not_ready": not_ready,
-            "sandbox": capacity}
+            "sandbox": capacity, "fleet": fleet}
 
 
 @metrics_router.get("/metrics", response_class=Response)
