@@ -1,4 +1,4 @@
-"""`rlvr train --config train.yaml [--server URL] [--set key=value ...]`."""
+"""`rlvr train --config train.yaml [--server URL | --ray ADDRESS] [--set key=value ...]`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def add_parser(subparsers: Any) -> None:
                                    description="Run GRPO; docs/training.md documents every config field.")
     parser.add_argument("--config", required=True, help="YAML file of TrainConfig fields")
     parser.add_argument("--server", help="score through a reward server at URL instead of in-process")
+    parser.add_argument("--ray", metavar="ADDRESS", help="score on a verification fleet on the Ray cluster at "
+                        "ADDRESS (auto, host:port or ray://host:port), in-cluster with no HTTP hop")
     parser.add_argument("--output-dir", help="override output_dir")
     parser.add_argument("--steps", type=int, help="override steps")
     parser.add_argument("--resume", metavar="CHECKPOINT", help="a checkpoint folder, or 'latest'")
@@ -32,8 +34,8 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
         if not sep:
             raise ConfigError(f"--set takes KEY=VALUE, got {item!r}")
         found[key.strip()] = yaml.safe_load(value)
-    for key, value in (("server", args.server), ("output_dir", args.output_dir), ("steps", args.steps),
-                       ("resume_from", args.resume)):
+    for key, value in (("server", args.server), ("ray", args.ray), ("output_dir", args.output_dir),
+                       ("steps", args.steps), ("resume_from", args.resume)):
         if value is not None:
             found[key] = value
     return found

@@ -33,6 +33,7 @@ class TrainConfig:
     server_batch_size: int = 256
     server_concurrency: int = 4
     server_api_key: str | None = None
+    ray: str | None = None
 
     steps: int = 100
     prompts_per_step: int = 4
@@ -100,6 +101,8 @@ class TrainConfig:
         unknown = set(self.env_kwargs) - set(self.envs)
         if unknown:
             raise ConfigError(f"env_kwargs names envs that are not in envs: {sorted(unknown)}")
+        if self.server and self.ray:
+            raise ConfigError("set one of server (a reward server URL) and ray (a Ray cluster address), not both")
 
     @property
     def batch_size(self) -> int:

@@ -42,7 +42,7 @@ from rlvr.trainer.grpo import (
 )
 from rlvr.trainer.metrics import MetricsLogger
 from rlvr.trainer.models import load_model, prepare_tokenizer, resolve_model
-from rlvr.trainer.rewards import HttpRewards, LocalRewards, RewardClient
+from rlvr.trainer.rewards import FleetRewards, HttpRewards, LocalRewards, RewardClient
 from rlvr.trainer.tasks import Prompt, TaskSampler
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class GRPOTrainer:
         if cfg.resume_from:
             self._resume(cfg.resume_from)
         # Local rewards run on a runtime of the trainer's own (worker pool, sandbox), closed with the trainer.
-        self.runtime = Runtime() if sampler is None and rewards is None and not cfg.server else None
+        self.runtime = Runtime() if sampler is None and rewards is None and not (cfg.server or cfg.ray) else None
         self.sampler = sampler or TaskSampler(cfg.envs, cfg.env_kwargs, seed=cfg.seed, runtime=self.runtime)
         self.rewards = rewards or _reward_client(cfg, self.sampler)
         self.generator = self._generator()
@@ -368,6 +368,8 @@ def _pass_rate(results: list[VerifyResult]) -> float:
 
 
 def _reward_client(cfg: TrainConfig, sampler: TaskSampler) -> RewardClient:
+    if cfg.ray:
+        return FleetRewards(cfg.ray)
     if cfg.server:
         return HttpRewards(cfg.server, timeout_s=cfg.server_timeout_s, batch_size=cfg.server_batch_size,
                            concurrency=cfg.server_concurrency, api_key=cfg.server_api_key)

@@ -1,4 +1,5 @@
-"""Scoring completions: in-process through each env's verifier, or through the reward server over HTTP.
+"""Scoring completions: in-process through each env's verifier, through the reward server over HTTP, or on a
+verification fleet on a Ray cluster (`rlvr.ray.RayVerifier`).
 
 Both return one `VerifyResult` per completion, in order; a result whose reward is None (the check
 reached no verdict) is masked by the trainer, never read as 0.
@@ -70,8 +71,7 @@ class HttpRewards:
         self.transport = transport
 
     def score(self, prompts: Sequence[Prompt], completions: Sequence[str]) -> list[VerifyResult]:
-        items = [{"env": p.env_id, "completion": c, "reference": dict(p.task.reference)}
-                 for p, c in zip(prompts, completions, strict=True)]
+        items = _items(prompts, completions)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -98,3 +98,25 @@ class HttpRewards:
 
     def close(self) -> None:
         return None
+
+
+class FleetRewards:
+    """Scores on the verification fleet of the Ray cluster at `address` (`RayVerifier`): a trainer on that cluster
+    verifies on it with no HTTP hop. Items whose actor died are retried once; what stays unverified comes back
+    with reward None and is masked. The fleet's actors live until `close()`."""
+
+    def __init__(self, address: str):
+        from rlvr.ray import RayVerifier
+
+        self.fleet = RayVerifier(address)
+
+    def score(self, prompts: Sequence[Prompt], completions: Sequence[str]) -> list[VerifyResult]:
+        return self.fleet.verify_batch(_items(prompts, completions))
+
+    def close(self) -> None:
+        self.fleet.close()
+
+
+def _items(prompts: Sequence[Prompt], completions: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"env": p.env_id, "completion": c, "reference": dict(p.task.reference)}
+            for p, c in zip(prompts, completions, strict=True)]

@@ -1,4 +1,5 @@
-"""Where adapters send items: a reward server when a URL is known, else the in-process default Runtime."""
+"""Where adapters send items: a Ray verification fleet when an address is known (in-cluster, no HTTP hop), a
+reward server when a URL is known, else the in-process default Runtime."""
 
 from __future__ import annotations
 
@@ -19,9 +20,14 @@ _clients: dict[tuple[str, str | None], Any] = {}
 _async_clients: dict[tuple[asyncio.AbstractEventLoop, str, str | None], tuple[Any, AsyncIterator[None]]] = {}
 _lock = threading.Lock()
 _EXIT_CLOSE_S = 5.0
+# One RayVerifier per cluster address, made on first use: its actors stay warm across a trainer's steps.
+_fleets: dict[str, Any] = {}
 
 
-def score_batch(items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None) -> list[VerifyResult]:
+def score_batch(items: Sequence[Mapping[str, Any]], *, url: str | None, api_key: str | None,
+                ray_address: str | None = None) -> list[VerifyResult]:
+    if ray_address:
+        return fleet(ray_address).verify_batch(items)
     if not url:
         from rlvr.runtime import verify_batch
 
@@ -38,6 +44,26 @@ async def ascore_batch(
         return await default_runtime().averify_batch(items)
     client = await _async_client(url, api_key)
     return await client.verify_batch(items)
+
+
+def fleet(address: str) -> Any:
+    """This process's RayVerifier for the cluster at `address` ("auto" inside a Ray job such as verl's)."""
+    from rlvr.ray import RayVerifier
+
+    with _lock:
+        if address not in _fleets:
+            _fleets[address] = RayVerifier(address)
+        return _fleets[address]
+
+
+@atexit.register
+def close_fleets() -> None:
+    """Free the fleets' actors and executors (at exit, or when a caller is done with them)."""
+    with _lock:
+        fleets = list(_fleets.values())
+        _fleets.clear()
+    for verifier in fleets:
+        verifier.close()
 
 
 def _client(url: str, api_key: str | None) -> Any:

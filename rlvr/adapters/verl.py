@@ -3,10 +3,11 @@
     custom_reward_function.path=<site-packages>/rlvr/adapters/verl.py
     custom_reward_function.name=compute_score
 
-`RLVR_URL` picks the server (unset: in-process), `RLVR_API_KEY` its key, `RLVR_ENV` the env for rows
-whose `data_source` is not a registered env id. verl needs a number, so a check with no verdict scores
-0.0 and is flagged by `rlvr_unscored` (verl logs the extra keys); `compute_score_batch` is the
-batched form for verl's batch reward manager.
+`RLVR_RAY_ADDRESS` (or the reward kwarg `ray_address`, e.g. "auto" in a verl job on a Ray cluster) scores on a
+verification fleet on that cluster (`rlvr.ray.RayVerifier`, no HTTP hop); else `RLVR_URL` picks the server (unset:
+in-process), `RLVR_API_KEY` its key. `RLVR_ENV` is the env for rows whose `data_source` is not a registered env
+id. verl needs a number, so a check with no verdict scores 0.0 and is flagged by `rlvr_unscored` (verl logs the
+extra keys); `compute_score_batch` is the batched form for verl's batch reward manager.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def compute_score_batch(
     solution_strs: Sequence[str],
     ground_truths: Sequence[Any],
     extra_infos: Sequence[Any] | None = None,
+    ray_address: str | None = None,
     **kwargs: Any,
 ) -> list[dict[str, float]]:
     default_env = os.environ.get("RLVR_ENV", "rlvr/Math-v1")
@@ -44,7 +46,8 @@ def compute_score_batch(
         }
         for source, solution, truth in zip(data_sources, solution_strs, ground_truths, strict=True)
     ]
-    results = score_batch(items, url=os.environ.get("RLVR_URL") or None, api_key=os.environ.get("RLVR_API_KEY") or None)
+    results = score_batch(items, url=os.environ.get("RLVR_URL") or None, api_key=os.environ.get("RLVR_API_KEY") or None,
+                          ray_address=ray_address or os.environ.get("RLVR_RAY_ADDRESS") or None)
     return [_scored(result) for result in results]
 
 

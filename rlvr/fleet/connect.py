@@ -113,6 +113,8 @@ def release(members: list[Member]) -> None:
     """Close every actor's runtime (its executor containers go with it), then end the actors for good."""
     import ray
 
+    if not ray.is_initialized():  # the driver already left: its actors ended with it
+        return
     refs = [member.handle.close.remote() for member in members]
     ray.wait(refs, num_returns=len(refs), timeout=_CLOSE_S)
     for member in members:
