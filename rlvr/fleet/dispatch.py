@@ -78,6 +78,7 @@ class Dispatcher:
         self._room = threading.BoundedSemaphore(options.max_pending)
         self._queues: dict[bool, deque[Work]] = {False: deque(), True: deque()}
         self._tasks: set[asyncio.Task] = set()
+        self._open: set[Work] = set()  # handed over, not yet answered: what close() must answer
         self._flushing = False
         self._closed = False
         self.retried = 0  # items sent a second time
@@ -124,10 +125,13 @@ class Dispatcher:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(_CLOSE_S)
+            self._loop.close()  # a submit racing with close now fails over to a `closed` result
 
     # The dispatcher's loop ----------------------------------------------------------------------------------
 
     def _enqueue(self, work: Work) -> None:
+        self._open.add(work)
+        work.future.add_done_callback(lambda _: self._open.discard(work))
         self._queues[work.heavy].append(work)
         if not self._flushing:  # items handed over before this runs join the same chunks
             self._flushing = True
@@ -151,18 +155,12 @@ class Dispatcher:
         except LookupError:
             self._give_up(chunk, "no live verifier actor could take it")
             return
-        except asyncio.CancelledError:
-            _answer(chunk, result_for(RuntimeClosed("the fleet closed before this item was verified")))
-            raise
         work = [w for w in chunk if not w.future.cancelled()]  # the caller went away: send nothing for it
         results: list[VerifyResult] | None = None  # None: the actor died
         try:
             results = await self._call(member, work) if work else []
         except _Died:
             pass
-        except asyncio.CancelledError:
-            _answer(work, result_for(RuntimeClosed("the fleet closed before this item was verified")))
-            raise
         except Exception as exc:  # noqa: BLE001 - the actor's method raised: these items' error, not a death
             results = [result_for(exc, where="a verifier actor")] * len(work)
         finally:
@@ -253,13 +251,11 @@ class Dispatcher:
             return
 
     async def _stop(self) -> None:
-        for queue in self._queues.values():
-            _answer(list(queue), result_for(RuntimeClosed("the fleet closed before this item was verified")))
-            queue.clear()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        _answer(list(self._open), result_for(RuntimeClosed("the fleet closed before this item was verified")))
 
 
 class _Died(Exception):
