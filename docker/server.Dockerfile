@@ -1,12 +1,15 @@
 # The rlvr reward server. Build context: a folder holding this file and wheels/ (rlvr[server], its
 # dependencies and pip), built on the host: .ci/setup-compose.sh assembles it. No network needed here.
+# EXTRAS=server,sandbox,ray makes the image of docker/k8s/ (rlvr-fleet: the front and the Ray pods); its wheels/
+# then holds those extras' wheels too (docs/scaling.md, "Kubernetes").
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 FROM ${BASE_IMAGE} AS build
+ARG EXTRAS=server
 COPY wheels /wheels
 RUN python3 -m venv --without-pip /opt/rlvr \
     && /opt/rlvr/bin/python /wheels/$(cd /wheels && ls pip-*.whl)/pip install -q --no-index \
-        --find-links /wheels --no-compile "rlvr[server]"
+        --find-links /wheels --no-compile "rlvr[${EXTRAS}]"
 
 FROM ${BASE_IMAGE}
 COPY --from=build /opt/rlvr /opt/rlvr
