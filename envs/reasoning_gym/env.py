@@ -3,6 +3,7 @@ with rlvr's guarantees (see docs/envs/reasoning_gym.md)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rlvr.envs.base import Task, TextEnv
@@ -52,6 +53,11 @@ class ReasoningGymEnv(TextEnv):
     def reference_completion(self, task: Task) -> str | None:
         answer = self.reference_answer(task)
         return None if answer is None else f"Working through the task gives this.\n\n<answer>\n{answer}\n</answer>"
+
+    def _task_info(self) -> dict[str, Any]:
+        """A fresh copy of the nested entry in every info (Gymnasium's checker: infos must not share objects)."""
+        info = super()._task_info()
+        return {**info, "reference": copy.deepcopy(info["reference"])}
 
     def _tasks_at(self, level: int) -> DatasetSource:
         return self._source(level)

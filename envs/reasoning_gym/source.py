@@ -27,8 +27,8 @@ from rlvr.errors import ConfigError, TaskNotFound
 from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS, LEFT_OUT, levels
 
 INDEX_RANGE = 100_000
-# Datasets whose constructor builds every item up front (acre shuffles them all, so an item depends on the size).
-INDEX_RANGES = {"acre": 1_000}
+# Datasets that build every item up front (acre shuffles them all, so an item depends on the size) or cap it.
+INDEX_RANGES = {"acre": 1_000, "word_ladder": 20_000}
 RESERVED_KNOBS = frozenset({"seed", "size"})  # rlvr sets these from the task's seed and the index range
 _CACHE_SIZE = 16
 _cache: OrderedDict[str, Any] = OrderedDict()
@@ -131,10 +131,10 @@ class Setting:
 
 
 def entry_of(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The item as JSON holds it (tuples become lists): what a reference carries over HTTP, so the env and the
-    server score the very same thing."""
+    """The item as JSON holds it (tuples become lists, a Fraction its text): what a reference carries over HTTP, so
+    the env and the server score the very same thing."""
     entry = {"question": item["question"], "answer": item["answer"], "metadata": item["metadata"]}
-    return json.loads(json.dumps(entry))
+    return json.loads(json.dumps(entry, default=str))
 
 
 class DatasetSource:

@@ -122,6 +122,16 @@ def _each_line(pattern: re.Pattern[str], what: str) -> Rule:
     return rule
 
 
+def _json_list(answer: str, entry: Entry) -> str | None:
+    """boxnet: the checker iterates the parsed answer and crashes on anything but a list of actions."""
+    try:
+        parsed = json.loads(answer)
+    except ValueError:
+        return "the answer is not JSON"
+    ok = isinstance(parsed, list) and all(isinstance(step, dict) for step in parsed)
+    return None if ok else "the answer is not a JSON list of action objects"
+
+
 def _orthocenter(answer: str, entry: Entry) -> str | None:
     """advanced_geometry: the orthocenter checker splits on commas and reads the first two parts only."""
     if entry["metadata"].get("task_type") != "orthocenter":
@@ -132,6 +142,7 @@ def _orthocenter(answer: str, entry: Entry) -> str | None:
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "advanced_geometry": (_orthocenter,),
+    "boxnet": (_json_list,),
     "binary_matrix": (alphabet(_GRID_OF_INTS, "would eval"),),
     "countdown": (alphabet(_ARITHMETIC, "would eval (only digits, + - * / and brackets)"), _no_power),
     "fraction_simplification": (whole(r"\$?\s*(?:\\d?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\d+\s*/\s*\d+)\s*\$?",

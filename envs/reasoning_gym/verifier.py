@@ -37,6 +37,8 @@ except ImportError:  # pragma: no cover - the data extra is installed wherever t
     factory = None
 
 MAX_COMPLETION_CHARS = 400_000
+# Checkers that read their instance's config: word_ladder looks words up in the lengths its config loads.
+CHECKER_CONFIG: dict[str, dict[str, Any]] = {"word_ladder": {"min_word_length": 3, "max_word_length": 5}}
 _LOCK = threading.Lock()
 
 
@@ -79,8 +81,9 @@ def _score(dataset: str, answer: str, entry: dict[str, Any]) -> float:
 
 @cache
 def checker(dataset: str) -> Any:
-    """The `score_answer` of a default-config instance of `dataset` (made once per process)."""
+    """The `score_answer` of a default-config instance of `dataset` (made once per process), as reasoning-gym's
+    `get_score_answer_fn` gives it, with `CHECKER_CONFIG` set where the default would not cover every level."""
     if factory is None:
         raise ConfigError("reasoning-gym tasks need the package: pip install 'rlvr[data]'")
     with _LOCK:
-        return factory.get_score_answer_fn(dataset)
+        return factory.create_dataset(dataset, **CHECKER_CONFIG.get(dataset, {})).score_answer
