@@ -3,11 +3,11 @@
 It runs inside the hardened executor container (as root there, with only the capabilities it needs to
 drop privileges), and also on the host for the local backend. It listens on a unix socket; every
 connection gets a slot, served by a forked handler that runs that connection's jobs one at a time.
-Per job the handler forks the program (one fork per job) with the slot's own unprivileged uid, a
-private work dir (HOME, TMPDIR and cwd), rlimits and a wall-clock kill of its process group; afterwards
-it kills everything left of the job (the handler is a child subreaper, so double-forked daemons come
-back to it, and in setuid mode `kill(-1)` as the slot's uid catches anything else) and wipes the work
-dir. The handler never holds a job's data (code, stdin, files, output) anywhere but in buffers it
+Per job the handler's zygote (a fork of the handler that does nothing else) forks the program (one
+fork per job) with the slot's own unprivileged uid, a private work dir (HOME, TMPDIR and cwd), rlimits
+and a wall-clock kill of its process group; afterwards it kills everything left of the job (the zygote
+is a child subreaper, so double-forked daemons come back to it, and in setuid mode `kill(-1)` as the
+slot's uid catches anything else) and the handler wipes the work dir. The handler never holds a job's data (code, stdin, files, output) anywhere but in buffers it
 zeroes before the next fork, so no job finds an earlier job's data in its memory.
 
 Wire format: a frame is a 4-byte big-endian length and its bytes. A job is a JSON header frame
@@ -22,7 +22,9 @@ import _sitebuiltins
 import atexit
 import builtins
 import ctypes
+import gc
 import json
+import marshal
 import os
 import resource
 import select
@@ -38,6 +40,7 @@ MAX_MESSAGE = 256 << 20
 PROTOCOL = 3  # bump whenever client.py and this file change how they talk
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _HEADER = struct.Struct(">I")
 _JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -235,31 +238,26 @@ def _is_job_peer(config, conn):
 
 
 def handle_connection(config, conn, slot):
-    """Serve one connection's requests, one at a time, each job forked from this process. What this
-    process reads of a job (code, stdin, files) and of its output stays in buffers that are zeroed
+    """Serve one connection's requests, one at a time, each job forked by this handler's zygote. What
+    this process reads of a job (code, stdin, files) and of its output stays in buffers that are zeroed
     before the next job is forked: no job can find remnants of an earlier job in its memory."""
-    _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    # Inherited by every job: the OOM killer picks the job first (this handler is tiny), and SIGINT
-    # raises KeyboardInterrupt as in a fresh interpreter.
-    oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-    os.write(oom, b"1000")
-    os.close(oom)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     oom_events = OomEvents()
+    zygote = Zygote(config, slot)
     try:
         while True:
             try:
-                if not serve_one_request(config, conn, slot, oom_events):
+                if not serve_one_request(config, conn, slot, oom_events, zygote):
                     return  # the client hung up, or speaks another protocol
             except Exception:
-                sweep(config, slot)
+                zygote.sweep()
                 wipe_dir(config, slot)
                 return  # broke mid-request: drop the connection so the client notices
     finally:
+        zygote.close()
         oom_events.close()
 
 
-def serve_one_request(config, conn, slot, oom_events):
+def serve_one_request(config, conn, slot, oom_events, zygote):
     """Read one request, run it, answer. False when the connection is done with."""
     request = recv_message(conn)
     if request is None:
@@ -278,10 +276,10 @@ def serve_one_request(config, conn, slot, oom_events):
         return False
     outputs = None
     try:
-        response, outputs = run_job(config, slot, request, payload, oom_events)
+        response, outputs = run_job(config, slot, request, payload, oom_events, zygote)
     except Exception as exc:
         response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
-        response["breach"] = not sweep(config, slot)
+        response["breach"] = not zygote.sweep()
         wipe_dir(config, slot)  # again, now that nothing of the job is left to write into it
     finally:
         _zero(payload, len(payload))
@@ -290,7 +288,133 @@ def serve_one_request(config, conn, slot, oom_events):
     finally:
         for out in outputs or ():
             out.wipe()
-    return True
+    return zygote.alive  # without its zygote this handler can run nothing: a new connection gets a new one
+
+
+# ---- the zygote -----------------------------------------------------------------------------------
+
+class Zygote:
+    """The handler's side of its zygote: a fork of the handler, made once, that forks every job and
+    reaps it. Forking from a process that does nothing else is what makes a fork cheap: after a fork
+    the first write to each page of either process copies it, and the handler writes to hundreds of
+    pages per job (framing, captures, the result) where the zygote writes to a few dozen. The zygote
+    is the jobs' subreaper; it holds no job data (limits, argv and file names only, never code, input
+    or output). Started on the first job, so that pings fork nothing."""
+
+    def __init__(self, config, slot):
+        self.config, self.slot = config, slot
+        self.pid = None
+        self.ctl = None
+        self.alive = True
+
+    def spawn(self, argv, limits, source, fds):
+        """Fork one job with `fds` (stdin, stdout, stderr, exec-failure pipe); returns its pid and pidfd."""
+        pid, (pidfd,) = self._call(("spawn", argv, limits, source), fds, want_fds=1)
+        return pid, pidfd
+
+    def reap(self, pid):
+        """Wait for the (killed or exited) job; kill what it left. (wait status, CPU s, max RSS KiB, clean)."""
+        return self._call(("reap", pid))[0]
+
+    def sweep(self):
+        """Kill every process of the slot's uid; False when something survived."""
+        if self.pid is None or not self.alive:
+            return sweep(self.config, self.slot, reap_all=False)
+        try:
+            return self._call(("sweep",))[0]
+        except OSError:
+            return sweep(self.config, self.slot, reap_all=False)
+
+    def close(self):
+        if self.pid is None:
+            return
+        self.ctl.close()
+        _kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.pid = None
+
+    def _call(self, message, fds=(), want_fds=0):
+        if self.pid is None:
+            self._start()
+        try:
+            socket.send_fds(self.ctl, [marshal.dumps(message)], list(fds))
+            data, got_fds, _, _ = socket.recv_fds(self.ctl, 65536, want_fds)
+        except OSError:
+            self.alive = False
+            raise
+        if not data:
+            self.alive = False
+            raise ConnectionError("the zygote exited")
+        ok, value = marshal.loads(data)
+        if not ok:
+            raise OSError(value)
+        if len(got_fds) != want_fds:
+            self.alive = False
+            raise ConnectionError(f"the zygote sent {len(got_fds)} descriptors, not {want_fds}")
+        return value, got_fds
+
+    def _start(self):
+        self.ctl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        handler = os.getpid()
+        self.pid = os.fork()
+        if self.pid:
+            theirs.close()
+            return
+        code = 0
+        try:
+            # Nothing of the handler's: not its client's socket, not the pipes of the job being started.
+            keep = theirs.fileno()
+            os.closerange(3, keep)
+            os.closerange(keep + 1, 65536)
+            _zygote_main(self.config, self.slot, theirs, handler)
+        except BaseException:  # noqa: B036 - the zygote must never return into the handler's loop
+            code = 1
+        os._exit(code)
+
+
+def _zygote_main(config, slot, ctl, handler):
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != handler:
+        return  # the handler died before the line above
+    _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # Inherited by every job: the OOM killer picks a job first, and SIGINT raises KeyboardInterrupt as in
+    # a fresh interpreter. The environment is the same for every job of a slot: set it here, once.
+    oom = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+    os.write(oom, b"1000")
+    os.close(oom)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    uid, workdir = config.uid(slot), config.workdir(slot)
+    env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
+    os.environ.clear()
+    os.environ.update(env)
+    gc.freeze()  # a collection in a job then never walks (and so never copies) the zygote's objects
+    while True:
+        data, fds, _, _ = socket.recv_fds(ctl, 65536, 4)
+        if not data:
+            return
+        op, *args = marshal.loads(data)
+        try:
+            if op == "spawn":
+                argv, limits, source = args
+                try:
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(config, argv, limits, uid, workdir, env, *fds, source)
+                finally:
+                    for fd in fds:
+                        os.close(fd)
+                pidfd = os.pidfd_open(pid)
+                socket.send_fds(ctl, [marshal.dumps((True, pid))], [pidfd])
+                os.close(pidfd)
+                continue
+            if op == "reap":
+                _, status, usage = os.wait4(args[0], 0)
+                reply = (status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, cleanup_children(config, slot))
+            else:
+                reply = sweep(config, slot)
+            ctl.send(marshal.dumps((True, reply)))
+        except OSError as exc:
+            ctl.send(marshal.dumps((False, f"zygote: {type(exc).__name__}: {exc}")))
 
 
 def _zero(buffer, size):
@@ -300,7 +424,7 @@ def _zero(buffer, size):
 
 # ---- one job ------------------------------------------------------------------------------------
 
-def run_job(config, slot, request, payload, oom_events):
+def run_job(config, slot, request, payload, oom_events, zygote):
     """Write the job's code, files and stdin out of `payload`, zero it, then compile (if needed) and
     run. Returns the result header and the output captures (zeroed by the caller once sent)."""
     uid = config.uid(slot)
@@ -316,21 +440,18 @@ def run_job(config, slot, request, payload, oom_events):
         del files, view
         _zero(payload, len(payload))
         payload.clear()
-        env = {"PATH": _JOB_ENV_PATH, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
         compile_argv = language.get("compile")
         if compile_argv:
-            result, outputs = spawn(config, compile_argv, request["compile_limits"], None, uid, workdir, env,
-                                    None, oom_events)
-            if result["status"] != "ok":
+            result, outputs = spawn(zygote, compile_argv, request["compile_limits"], None, None, oom_events)
+            if result["status"] != "ok" or result["breach"]:
                 result["phase"] = "compile"
-                return _finish(config, slot, result), outputs
+                return result, outputs
             for out in outputs:
                 out.wipe()
         run = language["run"] if not language.get("inprocess") else None
-        result, outputs = spawn(config, run, request["limits"], stdin_fd, uid, workdir, env, language["source"],
-                                oom_events)
+        result, outputs = spawn(zygote, run, request["limits"], stdin_fd, language["source"], oom_events)
         result["phase"] = "run"
-        return _finish(config, slot, result), outputs
+        return result, outputs
     finally:
         if stdin_fd is not None:
             os.close(stdin_fd)
@@ -353,11 +474,6 @@ def _split_files(view, table):
     if offset != len(view):
         raise ValueError("the payload does not match the file table")
     return files
-
-
-def _finish(config, slot, result):
-    result["breach"] = not cleanup_children(config, slot)
-    return result
 
 
 def prepare_dir(config, workdir, uid, files, source_name, code):
@@ -407,22 +523,26 @@ def _safe_parts(name):
     return parts
 
 
-def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source, oom_events):
-    """Fork, confine and exec one program (argv None: run the Python `source` in the forked copy of
-    this interpreter, which skips an interpreter start); collect its output within the limits.
-    Returns the result header and the two output captures (stdout, stderr)."""
+def spawn(zygote, argv, limits, stdin_fd, source, oom_events):
+    """Have the zygote fork, confine and exec one program (argv None: run the Python `source` in the
+    forked copy of the interpreter, which skips an interpreter start); collect its output within the
+    limits. Returns the result header and the two output captures (stdout, stderr)."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
     stdin_fd = os.memfd_create("empty", 0) if stdin_fd is None else os.dup(stdin_fd)
     started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source)
-    for fd in (out_w, err_w, exec_w, stdin_fd):
-        os.close(fd)
     try:
-        result, outputs = _supervise(pid, started, limits, out_r, err_r, oom_events)
+        pid, pidfd = zygote.spawn(argv, limits, source, (stdin_fd, out_w, err_w, exec_w))
+    except BaseException:
+        for fd in (out_r, err_r, exec_r):
+            os.close(fd)
+        raise
+    finally:
+        for fd in (out_w, err_w, exec_w, stdin_fd):
+            os.close(fd)
+    try:
+        result, outputs = _supervise(zygote, pid, pidfd, started, limits, out_r, err_r, oom_events)
         # The child writes here only when it could not start the program (exec_w is close-on-exec, and
         # closed before in-process code runs); it has been reaped, so this read cannot block.
         failure = _read_all(exec_r)
@@ -437,6 +557,8 @@ def spawn(config, argv, limits, stdin_fd, uid, cwd, env, source, oom_events):
 
 
 def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, source):
+    """In the forked job: its fds, limits and uid, then exec `argv` or run `source` in this copy of the
+    interpreter (whose environment the zygote set once: `env`)."""
     try:
         os.setpgid(0, 0)
         os.dup2(stdin_fd, 0)
@@ -458,7 +580,7 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, 
             # setuid made this process non-dumpable (its /proc files root-owned); an exec would undo
             # that, so undo it here: the job owns its process, as any program run as its uid does.
             _LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
-            _prepare_python(source, env)
+            _prepare_python(source)
             os.close(exec_w)
         else:
             os.execve(argv[0], argv, env)
@@ -470,10 +592,8 @@ def _child(config, argv, limits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w, 
     _run_python(source)
 
 
-def _prepare_python(source, env):
+def _prepare_python(source):
     """Make this forked interpreter look like `python3 main.py` started afresh in the work dir."""
-    os.environ.clear()
-    os.environ.update(env)
     sys.argv = [source]
     sys.path.insert(0, os.getcwd())
     module = types.ModuleType("__main__")
@@ -577,10 +697,10 @@ class Capture:
         _zero(self.buffer, len(self.buffer) if self.truncated else self.size)
 
 
-def _supervise(pid, started, limits, out_r, err_r, oom_events):
-    """Pump output until the process exits, a limit trips, or the wall clock runs out."""
+def _supervise(zygote, pid, pidfd, started, limits, out_r, err_r, oom_events):
+    """Pump output until the process exits, a limit trips, or the wall clock runs out; then have the
+    zygote reap it and kill whatever it left behind."""
     outputs = {out_r: Capture(limits["output_bytes"]), err_r: Capture(limits["output_bytes"])}
-    pidfd = os.pidfd_open(pid)
     poller = select.poll()
     for fd in (out_r, err_r, pidfd):
         poller.register(fd, select.POLLIN)
@@ -609,12 +729,11 @@ def _supervise(pid, started, limits, out_r, err_r, oom_events):
             if outputs[fd].truncated:
                 killed_for = "output_limit"
                 break
-    if killed_for is not None:
-        _kill(-pid, signal.SIGKILL)
-        _kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.monotonic() - started
+    # Unreaped, the job keeps its pid and process group, so neither can name another process yet.
     _kill(-pid, signal.SIGKILL)
+    _kill(pid, signal.SIGKILL)
+    status, cpu_s, max_rss_kib, clean = zygote.reap(pid)
+    wall = time.monotonic() - started
     for fd in (out_r, err_r, pidfd):
         os.close(fd)
     stdout, stderr = outputs[out_r], outputs[err_r]
@@ -624,8 +743,9 @@ def _supervise(pid, started, limits, out_r, err_r, oom_events):
         "stdout_truncated": stdout.truncated,
         "stderr_truncated": stderr.truncated,
         "wall_time_s": round(wall, 6),
-        "cpu_time_s": round(usage.ru_utime + usage.ru_stime, 6),
-        "max_rss_bytes": usage.ru_maxrss * 1024,
+        "cpu_time_s": round(cpu_s, 6),
+        "max_rss_bytes": max_rss_kib * 1024,
+        "breach": not clean,
     }
     oom_killed = None
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
