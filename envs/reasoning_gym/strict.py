@@ -132,6 +132,26 @@ def _json_list(answer: str, entry: Entry) -> str | None:
     return None if ok else "the answer is not a JSON list of action objects"
 
 
+def _as_many(split: Callable[[str], list[str]], what: str) -> Rule:
+    """Checkers that credit the oracle's items position by position give full marks to the oracle followed by
+    anything (letter_jumble, word_sorting) or to a long enough prefix (figlet_font: 0.1 a letter)."""
+    def rule(answer: str, entry: Entry) -> str | None:
+        said, expected = len(split(answer)), len(split(str(entry["answer"])))
+        return None if said == expected else f"the answer has {said} {what}, the task {expected}"
+
+    return rule
+
+
+def _game_of_life_shape(answer: str, entry: Entry) -> str | None:
+    """game_of_life: the checker compares the expected cells only, so extra rows or cells go unseen."""
+    try:
+        said, expected = json.loads(answer), json.loads(str(entry["answer"]))
+    except ValueError:
+        return "the answer is not a JSON grid"
+    shape = [len(row) if isinstance(row, list) else -1 for row in said] if isinstance(said, list) else None
+    return None if shape == [len(row) for row in expected] else "the grid's shape is not the board's"
+
+
 def _orthocenter(answer: str, entry: Entry) -> str | None:
     """advanced_geometry: the orthocenter checker splits on commas and reads the first two parts only."""
     if entry["metadata"].get("task_type") != "orthocenter":
@@ -145,15 +165,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "boxnet": (_json_list,),
     "binary_matrix": (alphabet(_GRID_OF_INTS, "would eval"),),
     "countdown": (alphabet(_ARITHMETIC, "would eval (only digits, + - * / and brackets)"), _no_power),
+    "figlet_font": (_as_many(lambda text: list(text.replace(" ", "").strip()), "letters"),),
     "fraction_simplification": (whole(r"\$?\s*(?:\\d?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\d+\s*/\s*\d+)\s*\$?",
                                       "one fraction"),),
+    "game_of_life": (_game_of_life_shape,),
     "game_of_life_halting": (_same_truth,),
     "gsm_symbolic": (whole(_NUMBER, "one number"),),
     "intermediate_integration": (_integral,),
     "kakurasu": (_each_line(re.compile(r"[01](?:\s*[01])*"), "a row of 0s and 1s"),),
+    "letter_jumble": (_as_many(str.split, "words"),),
+    "knights_knaves": (whole(r"[A-Za-z]+ is an? [a-z]+(?:(?:,| and|, and) [A-Za-z]+ is an? [a-z]+)*\.?",
+                             "'Name is a role' statements joined by commas or 'and'", re.IGNORECASE),),
     "n_queens": (alphabet(_BOARD_LIST, "would eval"),),
     "number_sorting": (_exactly_sorted,),
     "polynomial_equations": (whole(rf"{_NUMBER}(?:\s*,\s*{_NUMBER})*", "numbers separated by commas"),),
+    "prime_factorization": (whole(r"\d+(?:\s*×\s*\d+)*", "factors joined by ×"),),
     "puzzle24": (alphabet(_ARITHMETIC, "would eval (only digits, + - * / and brackets)"), _no_power,
                  _numbers_given),
     "quantum_lock": (whole(r"[A-C](?:\s*(?:→|->|,)?\s*[A-C])*", "a sequence of the buttons A, B, C",
@@ -166,6 +192,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "string_insertion": (alphabet(_LETTER_LIST, "would eval"),),
     "survo": (_each_line(re.compile(r"\d+(?:\s+\d+)*"), "a row of numbers"),),
     "time_intervals": (_time_shape,),
+    "word_sorting": (_as_many(lambda text: re.split(r",\s*", text), "words"),),
     "tower_of_hanoi": (_each_line(_HANOI_MOVE, "a move 'Move disk X from Peg Y to Peg Z'"),),
 }
 

@@ -11,6 +11,7 @@ from rlvr.qa.code_attacks import CODE
 from rlvr.qa.lean_attacks import LEAN
 from rlvr.qa.logic_attacks import LOGIC
 from rlvr.qa.math_attacks import MATH
+from rlvr.qa.reasoning_gym_attacks import REASONING_GYM
 from rlvr.registry import LOGIC_KINDS
 
 BATTERIES: dict[str, tuple[Attack, ...]] = {
@@ -18,6 +19,7 @@ BATTERIES: dict[str, tuple[Attack, ...]] = {
     "code": CODE,
     "lean": LEAN,
     "logic": LOGIC,
+    "reasoning_gym": REASONING_GYM,
     **{kind: LOGIC for kind in LOGIC_KINDS},
 }
 

@@ -13,7 +13,13 @@ import gymnasium as gym
 import pytest
 
 from rlvr.envs.text_space import UnicodeText
+from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS as RG_DATASETS
+from rlvr.reasoning_gym_catalog import env_id as rg_id
 from rlvr.registry import ENVS
+
+# Of reasoning-gym's hundred dataset ids three stand in here (tests/envs/reasoning_gym/ covers each).
+RG_SAMPLE = ("arc_agi", "countdown", "sudoku")
+ENV_IDS = sorted(set(ENVS) - {rg_id(name) for name in RG_DATASETS if name not in RG_SAMPLE})
 
 # Makes the vector env first, so that the parent forks before it has scored anything; then takes each sub-env's
 # reference completion from a local env (by task id) and prints what the vector env's step said.
@@ -37,7 +43,7 @@ print(json.dumps({"prompts_match": list(prompts) == expected, "status": list(ste
 """
 
 
-@pytest.mark.parametrize("env_id", sorted(ENVS))
+@pytest.mark.parametrize("env_id", ENV_IDS)
 def test_async_vector_env_resets_steps_and_closes_cleanly(env_id: str) -> None:
     run = subprocess.run([sys.executable, "-c", PROBE, env_id], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and not run.stderr, run.stderr[-3000:]

@@ -11,12 +11,15 @@ import json
 import pytest
 
 from rlvr.cli import main
+from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS as RG_DATASETS
+from rlvr.reasoning_gym_catalog import env_id as rg_id
 from rlvr.registry import ENVS
 
 TASKS = 6
 
 
-@pytest.mark.parametrize("env_id", sorted(ENVS))
+# reasoning-gym's hundred dataset ids: tests/envs/reasoning_gym/test_reasoning_gym_qa.py, on one runtime.
+@pytest.mark.parametrize("env_id", sorted(set(ENVS) - {rg_id(name) for name in RG_DATASETS}))
 def test_every_registered_env_passes_qa(env_id, capsys):
     code = main(["qa", env_id, "--tasks", str(TASKS), "--json"])
     report = json.loads(capsys.readouterr().out)["envs"][0]

@@ -10,10 +10,16 @@ import pytest
 
 import rlvr  # noqa: F401  (registers the envs with Gymnasium)
 from rlvr.client import RemoteEnv, RemoteError
+from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS as RG_DATASETS
+from rlvr.reasoning_gym_catalog import env_id as rg_id
 from rlvr.registry import ENVS
 from rlvr.runtime import Runtime
 from rlvr.server.errors import NotFound
 from rlvr.server.sessions import SessionStore
+
+# Of reasoning-gym's hundred dataset ids three stand in here (tests/envs/reasoning_gym/ covers each).
+RG_SAMPLE = ("arc_agi", "countdown", "sudoku")
+ENV_IDS = sorted(set(ENVS) - {rg_id(name) for name in RG_DATASETS if name not in RG_SAMPLE})
 
 MATH = "rlvr/Math-v1"
 
@@ -102,7 +108,7 @@ def test_idle_sessions_expire() -> None:
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("env_id", sorted(ENVS))
+@pytest.mark.parametrize("env_id", ENV_IDS)
 def test_every_registered_env_runs_remotely(server, env_id: str) -> None:
     with RemoteEnv(env_id, server.url, api_key=server.settings.api_key) as env:
         prompt, info = env.reset(seed=0)

@@ -1,22 +1,21 @@
 """Every registered reasoning-gym dataset, 20 seeds each: the dataset's own answer scores 1.0; one token of it
 changed, which the dataset's checker does not accept as fully correct, scores 0 in strict mode; and
 `partial_credit` gives the checker's own score. Checks run in-process (the verifier function itself), so the
-whole table costs a minute or two; the worker-pool path is covered by test_reasoning_gym_env.py and `rlvr qa`.
+whole table costs a minute or two; the worker-pool path is covered by test_reasoning_gym_qa.py (`rlvr qa` on every
+id) and the red team, and every id goes through Gymnasium's check_env in tests/envs/test_env_checker.py.
 """
 
 from __future__ import annotations
 
 import re
 
-import gymnasium as gym
 import pytest
-from gymnasium.utils.env_checker import check_env
 
 import rlvr  # noqa: F401 - registers the envs
 from rlvr.envs.reasoning_gym.solutions import solution
 from rlvr.envs.reasoning_gym.source import DatasetSource, Setting
 from rlvr.envs.reasoning_gym.verifier import checker, verify
-from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS, env_id
+from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS
 
 SEEDS = range(20)
 NO_SOLUTION = {"boxnet", "rush_hour"}  # items keep no answer and no example (several are right)
@@ -71,10 +70,3 @@ def test_the_datasets_answer_scores_1_and_a_changed_one_0_or_its_partial_score(d
             assert partial.reward == pytest.approx(own), (task.id, wrong, partial, own)
             assert partial.status == ("partial" if own > 0 else "wrong")
     assert refused >= len(SEEDS) // 4, f"{dataset}: too few perturbations are refused"
-
-
-@pytest.mark.parametrize("dataset", sorted(CURRICULUM_LEVELS))
-def test_each_datasets_id_passes_check_env(dataset: str) -> None:
-    env = gym.make(env_id(dataset))
-    check_env(env.unwrapped, skip_render_check=True)
-    env.close()
