@@ -63,7 +63,7 @@ class RayVerifier:
     def submit(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> Future:
         """Start one check (the `Runtime.submit` shape, so the server can front the fleet); blocks while
         `max_pending` items are pending. The future always resolves to a VerifyResult."""
-        return self._submit({"env": env, "completion": completion, "reference": reference})
+        return self._submit_all([{"env": env, "completion": completion, "reference": reference}])[0]
 
     def verify(self, env: str, *, completion: str, reference: Mapping[str, Any]) -> VerifyResult:
         return self.submit(env, completion=completion, reference=reference).result()
@@ -107,13 +107,10 @@ class RayVerifier:
         self.close()
 
     def _submit_all(self, items: Sequence[Any]) -> list[Future]:
-        return [self._submit(item) for item in items]
-
-    def _submit(self, item: Any) -> Future:
-        request = checked(item, max_completion_chars=self.options.max_completion_chars)
-        if isinstance(request, VerifyResult):
-            return done(request)
-        return self._dispatcher.submit(request, heavy=_heavy(request))
+        """Refused items answered here; the rest handed over in one go, so they travel in full chunks."""
+        checked_items = [checked(item, max_completion_chars=self.options.max_completion_chars) for item in items]
+        sent = iter(self._dispatcher.submit([(r, _heavy(r)) for r in checked_items if isinstance(r, VerifyRequest)]))
+        return [done(r) if isinstance(r, VerifyResult) else next(sent) for r in checked_items]
 
 
 def _heavy(request: VerifyRequest) -> bool:

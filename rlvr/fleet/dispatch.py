@@ -6,6 +6,9 @@ first actor or its node died before answering; or, when no live actor is left or
 `error` result with reward None that says so (`ActorLost`). A call that never answers counts as a death after
 `call_timeout_s`. An answer that is not one `VerifyResult` per item is not used (an actor half gone): its items
 are retried like a death's. A late answer to a call already given up is dropped.
+
+Chunks wait in one queue, in order, until an actor has room (`rlvr.fleet.members`); `_pump` hands them out
+whenever room appears (an answer, an actor back), so nothing polls and no waiter is woken for nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import asyncio
 import logging
 import threading
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from rlvr.dispatch import VerifyRequest, done
+from rlvr.dispatch import VerifyRequest
 from rlvr.errors import RuntimeClosed
 from rlvr.fleet.actor import ActorInfo
 from rlvr.fleet.errors import ActorLost
@@ -55,6 +59,13 @@ class Work:
     tried_on: set[int] = field(default_factory=set)
 
 
+@dataclass(eq=False)
+class Chunk:
+    work: list[Work]
+    heavy: bool
+    exclude: set[int] = field(default_factory=set)  # actors these items died on
+
+
 @dataclass(frozen=True)
 class Load:
     """A snapshot of the fleet's work, for /readyz and /metrics."""
@@ -76,7 +87,9 @@ class Dispatcher:
         self._options = options
         self._transport = transport
         self._room = threading.BoundedSemaphore(options.max_pending)
-        self._queues: dict[bool, deque[Work]] = {False: deque(), True: deque()}
+        self._incoming: dict[bool, deque[Work]] = {False: deque(), True: deque()}
+        self._waiting: dict[bool, deque[Chunk]] = {False: deque(), True: deque()}
+        self._retries: deque[Chunk] = deque()  # chunks whose actor died, to any other live one
         self._tasks: set[asyncio.Task] = set()
         self._open: set[Work] = set()  # handed over, not yet answered: what close() must answer
         self._flushing = False
@@ -84,30 +97,34 @@ class Dispatcher:
         self.retried = 0  # items sent a second time
         self.lost = 0  # items answered `error` because no live actor could verify them
         self._loop = asyncio.new_event_loop()
-        self._changed = asyncio.Condition()
         self._thread = threading.Thread(target=self._loop.run_forever, name="rlvr-fleet", daemon=True)
         self._thread.start()
 
     # Any thread ---------------------------------------------------------------------------------------------
 
-    def submit(self, request: VerifyRequest, *, heavy: bool) -> Future:
-        """Hand one item over; blocks while `max_pending` items are pending (backpressure). The future always
-        resolves to a VerifyResult."""
-        if self._closed:
-            return done(result_for(RuntimeClosed("the fleet is closed")))
-        self._room.acquire()
-        future: Future = Future()
-        future.add_done_callback(lambda _: self._room.release())
-        try:
-            self._loop.call_soon_threadsafe(self._enqueue, Work(request, future, heavy))
-        except RuntimeError:  # the loop closed in the meantime
-            _settle(future, result_for(RuntimeClosed("the fleet is closed")))
-        return future
+    def submit(self, requests: Sequence[tuple[VerifyRequest, bool]]) -> list[Future]:
+        """Hand items over as (request, heavy); blocks while `max_pending` items are pending (backpressure), and
+        hands over what it has before it blocks. Each future always resolves to a VerifyResult."""
+        futures: list[Future] = []
+        batch: list[Work] = []
+        for request, heavy in requests:
+            if not self._room.acquire(blocking=False):
+                self._hand_over(batch)
+                batch = []
+                self._room.acquire()
+            future: Future = Future()
+            future.add_done_callback(self._free_room)
+            futures.append(future)
+            batch.append(Work(request, future, heavy))
+        self._hand_over(batch)
+        return futures
 
     def load(self) -> Load:
         live = [m for m in self._members if m.alive]
+        chunks = [*self._retries, *self._waiting[False], *self._waiting[True]]
+        queued = sum(len(c.work) for c in chunks) + sum(map(len, self._incoming.values()))
         return Load(actors=len(self._members), actors_alive=len(live), nodes=len({m.node_id for m in live}),
-                    sandbox_slots=sum(m.code_slots for m in live), queue_depth=sum(map(len, self._queues.values())),
+                    sandbox_slots=sum(m.code_slots for m in live), queue_depth=queued,
                     in_flight=sum(m.items for m in self._members), retried=self.retried, lost=self.lost,
                     by_node=_by_node(self._members))
 
@@ -127,35 +144,71 @@ class Dispatcher:
             self._thread.join(_CLOSE_S)
             self._loop.close()  # a submit racing with close now fails over to a `closed` result
 
+    def _hand_over(self, batch: list[Work]) -> None:
+        if not batch:
+            return
+        try:
+            if self._closed:
+                raise RuntimeError("closed")
+            self._loop.call_soon_threadsafe(self._enqueue, batch)
+        except RuntimeError:  # closed, or the loop closed in the meantime
+            _answer(batch, result_for(RuntimeClosed("the fleet is closed")))
+
+    def _free_room(self, _: Future) -> None:
+        self._room.release()
+
     # The dispatcher's loop ----------------------------------------------------------------------------------
 
-    def _enqueue(self, work: Work) -> None:
-        self._open.add(work)
-        work.future.add_done_callback(lambda _: self._open.discard(work))
-        self._queues[work.heavy].append(work)
-        if not self._flushing:  # items handed over before this runs join the same chunks
+    def _enqueue(self, batch: list[Work]) -> None:
+        for work in batch:
+            self._open.add(work)
+            work.future.add_done_callback(lambda _, work=work: self._open.discard(work))
+            self._incoming[work.heavy].append(work)
+        if not self._flushing:  # batches handed over before this runs join the same chunks
             self._flushing = True
             self._loop.call_soon(self._flush)
 
     def _flush(self) -> None:
+        """Cut what came in into chunks: code items `code_chunk` at a time; cheap ones `chunk` at a time, or fewer
+        when that spreads a small batch over every live actor."""
         self._flushing = False
-        for heavy, queue in self._queues.items():
-            size = self._options.code_chunk if heavy else self._options.chunk
+        live = max(1, sum(m.alive for m in self._members))
+        for heavy, queue in self._incoming.items():
+            size = self._options.code_chunk if heavy else min(self._options.chunk, -(-len(queue) // live))
             while queue:
-                self._spawn(self._send([queue.popleft() for _ in range(min(size, len(queue)))], heavy))
+                self._waiting[heavy].append(Chunk([queue.popleft() for _ in range(min(size, len(queue)))], heavy))
+        self._pump()
+
+    def _pump(self) -> None:
+        """Send waiting chunks to actors with room, retries first, then each kind in order until one waits."""
+        for chunk in list(self._retries):
+            if self._place(chunk):
+                self._retries.remove(chunk)
+        for queue in self._waiting.values():
+            while queue and self._place(queue[0]):
+                queue.popleft()
+
+    def _place(self, chunk: Chunk) -> bool:
+        """Send the chunk, or give it up when no live actor is left for it: True; False when it must wait."""
+        try:
+            member = pick(self._members, heavy=chunk.heavy, n=len(chunk.work),
+                          max_inflight=self._options.max_inflight, exclude=chunk.exclude)
+        except LookupError:
+            self._give_up(chunk.work, "no live verifier actor could take it")
+            return True
+        if member is None:
+            return False
+        member.take(chunk.heavy, len(chunk.work))
+        self._spawn(self._send(chunk, member))
+        return True
 
     def _spawn(self, coroutine: Any) -> None:
         task = self._loop.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, chunk: list[Work], heavy: bool) -> None:
-        try:
-            member = await self._acquire(heavy, len(chunk), set().union(*(w.tried_on for w in chunk)))
-        except LookupError:
-            self._give_up(chunk, "no live verifier actor could take it")
-            return
-        work = [w for w in chunk if not w.future.cancelled()]  # the caller went away: send nothing for it
+    async def _send(self, chunk: Chunk, member: Member) -> None:
+        work = [w for w in chunk.work if not w.future.cancelled()]  # the caller went away: send nothing for it
         results: list[VerifyResult] | None = None  # None: the actor died
         try:
             results = await self._call(member, work) if work else []
@@ -164,13 +217,14 @@ class Dispatcher:
         except Exception as exc:  # noqa: BLE001 - the actor's method raised: these items' error, not a death
             results = [result_for(exc, where="a verifier actor")] * len(work)
         finally:
-            await self._release(member, heavy, len(chunk))
+            member.give_back(chunk.heavy, len(chunk.work))
         if results is None:
             self._lose(member)
-            await self._retry(work, member)
-            return
-        for item, result in zip(work, results, strict=True):
-            _settle(item.future, result)
+            self._retry(work, chunk.heavy, member)
+        else:
+            for item, result in zip(work, results, strict=True):
+                _settle(item.future, result)
+        self._pump()
 
     async def _call(self, member: Member, work: list[Work]) -> list[VerifyResult]:
         chunk = [(w.request.env, w.request.completion, dict(w.request.reference)) for w in work]
@@ -194,41 +248,24 @@ class Dispatcher:
             raise _Died
         return results
 
-    async def _retry(self, work: list[Work], member: Member) -> None:
+    def _retry(self, work: list[Work], heavy: bool, member: Member) -> None:
+        """Items go back to the front of the queue, to any live actor but the one they died on; once only."""
         for item in work:
             item.tried_on.add(member.index)
-        again = [w for w in work if len(w.tried_on) < 2]
         self._give_up([w for w in work if len(w.tried_on) >= 2], "the retry's actor died too")
+        again = [w for w in work if len(w.tried_on) < 2]
         if again:
             self.retried += len(again)
-            await self._send(again, again[0].heavy)
+            self._retries.append(Chunk(again, heavy, exclude={member.index}))
 
     def _give_up(self, work: list[Work], why: str) -> None:
         self.lost += len(work)
         _answer(work, result_for(ActorLost(f"its verifier actor died before a verdict and {why}")))
 
-    async def _acquire(self, heavy: bool, n: int, exclude: set[int]) -> Member:
-        async with self._changed:
-            while (member := pick(self._members, heavy=heavy, n=n, max_inflight=self._options.max_inflight,
-                                  exclude=exclude)) is None:
-                await self._changed.wait()
-            member.take(heavy, n)
-            return member
-
-    async def _release(self, member: Member, heavy: bool, n: int) -> None:
-        async with self._changed:
-            member.give_back(heavy, n)
-            self._changed.notify_all()
-
     def _lose(self, member: Member) -> None:
         if member.alive:
             member.alive = False
-            self._spawn(self._notify())
             self._spawn(self._revive(member))
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     async def _revive(self, member: Member) -> None:
         """Warm the actor until it answers (Ray restarts it where a node has room), then let it back in."""
@@ -243,11 +280,10 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, _REVIVE_MAX_DELAY_S)
                 continue
-            async with self._changed:
-                member.node_id, member.code_slots = info.node_id, info.sandbox_slots or member.code_slots
-                member.alive = True
-                self._changed.notify_all()
+            member.node_id, member.code_slots = info.node_id, info.sandbox_slots or member.code_slots
+            member.alive = True
             log.info("verifier actor %d is live on node %s", member.index, info.node_id[:12])
+            self._pump()
             return
 
     async def _stop(self) -> None:
@@ -255,6 +291,9 @@ class Dispatcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._retries.clear()
+        for queue in self._waiting.values():
+            queue.clear()
         _answer(list(self._open), result_for(RuntimeClosed("the fleet closed before this item was verified")))
 
 
@@ -279,4 +318,3 @@ def _settle(future: Future, result: VerifyResult) -> None:
         future.set_result(result)
     except InvalidStateError:  # cancelled by its caller, or already answered
         pass
-

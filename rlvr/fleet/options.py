@@ -21,7 +21,8 @@ class FleetOptions:
     sandbox_executors / sandbox_slots: Docker executor containers per actor and jobs per container; the actor's
         code items are bounded by executors x slots. sandbox_socket_dir instead attaches executors someone else
         runs (a Kubernetes sidecar's shared emptyDir), as `RLVR_SANDBOX_SOCKET_DIR` does for the server.
-    chunk / code_chunk: items per call for cheap families, and for families that use the runtime (code, Lean).
+    chunk / code_chunk: items per call for cheap families (fewer when a small batch is spread over the actors),
+        and for families that use the runtime (code, Lean).
     max_inflight: chunks sent to one actor and not yet answered (backpressure: the rest wait in the driver).
     max_pending: items accepted and not yet answered; `submit` blocks past it, so the driver's queue is bounded.
     call_timeout_s: a call unanswered this long counts as lost (its items are retried once elsewhere).
@@ -37,7 +38,7 @@ class FleetOptions:
     sandbox_executors: int = 1
     sandbox_slots: int = 8
     sandbox_socket_dir: str | None = None
-    chunk: int = 32
+    chunk: int = 64
     code_chunk: int = 2
     max_inflight: int = 4
     max_pending: int = 4096

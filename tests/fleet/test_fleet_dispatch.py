@@ -66,7 +66,7 @@ def _run(transport: Transport, n: int, members: int = 2, **options) -> tuple[lis
     group = [Member(i, handle=None, code_slots=4, node_id=f"node-{i}", alive=True) for i in range(members)]
     dispatcher = Dispatcher(group, FleetOptions(**{"chunk": 4, "max_inflight": 2, **options}), transport)
     try:
-        futures = [dispatcher.submit(VerifyRequest("rlvr/Math-v1", str(i), {}), heavy=False) for i in range(n)]
+        futures = dispatcher.submit([(VerifyRequest("rlvr/Math-v1", str(i), {}), False) for i in range(n)])
         return [f.result(timeout=30) for f in futures], dispatcher
     finally:
         dispatcher.close()
@@ -117,10 +117,11 @@ def test_a_call_that_never_answers_counts_as_a_death() -> None:
 def test_closing_answers_what_is_pending() -> None:
     group = [Member(0, handle=None, code_slots=4, alive=True)]
     dispatcher = Dispatcher(group, FleetOptions(chunk=2), Transport(hang={0}))
-    futures = [dispatcher.submit(VerifyRequest("rlvr/Math-v1", "x", {}), heavy=False) for _ in range(6)]
+    futures = dispatcher.submit([(VerifyRequest("rlvr/Math-v1", "x", {}), False)] * 6)
     dispatcher.close()
     dispatcher.close()
     results = [f.result(timeout=5) for f in futures]
     assert all(r.reward is None and "fleet closed" in r.reason for r in results)
-    late = dispatcher.submit(VerifyRequest("rlvr/Math-v1", "x", {}), heavy=False).result(timeout=1)
+    (late,) = dispatcher.submit([(VerifyRequest("rlvr/Math-v1", "x", {}), False)])
+    late = late.result(timeout=1)
     assert late.status == Status.ERROR and "closed" in late.reason
