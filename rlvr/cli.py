@@ -76,8 +76,13 @@ def run(args: argparse.Namespace) -> int:
 
 def env_hint(env_id: str) -> str:
     """The error for an env id that is not registered, with the close ones (never a dump of every id)."""
+    from rlvr.reasoning_gym_catalog import LEFT_OUT
+    from rlvr.reasoning_gym_catalog import env_id as reasoning_gym_id
     from rlvr.registry import ENVS
 
+    left_out = next((name for name in LEFT_OUT if reasoning_gym_id(name) == env_id), None)
+    if left_out is not None:
+        return f"unknown env {env_id!r}: reasoning-gym's {left_out} is not served ({LEFT_OUT[left_out]})"
     close = difflib.get_close_matches(env_id, ENVS, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "`rlvr envs` lists the registered ids"
     return f"unknown env {env_id!r}; {hint}"

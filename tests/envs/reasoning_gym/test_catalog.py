@@ -44,3 +44,10 @@ def test_level_counts_are_reasoning_gyms() -> None:
 def test_import_rlvr_does_not_import_reasoning_gym() -> None:
     probe = "import sys, rlvr; rlvr.registry.register_all(); print('reasoning_gym' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_a_left_out_datasets_id_says_why() -> None:
+    from rlvr.cli import env_hint
+
+    assert "not served (making one item takes" in env_hint(env_id("sokoban"))
+    assert "did you mean rlvr/RG-sudoku-v0" in env_hint("rlvr/RG-sudok-v0")
