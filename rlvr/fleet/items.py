@@ -27,6 +27,7 @@ class VerifyIn(BaseModel):
 
 
 _ITEM = TypeAdapter(VerifyIn)
+_FIELDS = frozenset(VerifyIn.model_fields)
 
 
 def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyResult:
@@ -35,6 +36,9 @@ def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyRes
     >>> checked({"env": "rlvr/Math-v1", "completion": 7}, max_completion_chars=10).reason
     'invalid item: completion: Input should be a valid string'
     """
+    if (type(raw) is dict and _FIELDS.issuperset(raw) and type(raw.get("env")) is str
+            and type(raw.get("completion")) is str and type(reference := raw.get("reference", {})) is dict):
+        return _request(raw["env"], raw["completion"], reference, max_completion_chars)  # pydantic would take it as is
     if isinstance(raw, VerifyRequest):
         raw = {"env": raw.env, "completion": raw.completion, "reference": dict(raw.reference)}
     elif isinstance(raw, Mapping) and not isinstance(raw, dict):
@@ -43,13 +47,14 @@ def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyRes
         item = _ITEM.validate_python(raw, strict=True)
     except ValidationError as exc:
         return VerifyResult.broken(Status.ERROR, f"invalid item: {_describe(exc)}")
-    if len(item.completion) > max_completion_chars:
-        return VerifyResult.broken(
-            Status.ERROR,
-            f"completion has {len(item.completion)} characters; the limit is {max_completion_chars} "
-            "(RLVR_MAX_COMPLETION_CHARS)",
-        )
-    return VerifyRequest(item.env, item.completion, item.reference)
+    return _request(item.env, item.completion, item.reference, max_completion_chars)
+
+
+def _request(env: str, completion: str, reference: dict[str, Any], limit: int) -> VerifyRequest | VerifyResult:
+    if len(completion) > limit:
+        return VerifyResult.broken(Status.ERROR, f"completion has {len(completion)} characters; the limit is "
+                                   f"{limit} (RLVR_MAX_COMPLETION_CHARS)")
+    return VerifyRequest(env, completion, reference)
 
 
 def _describe(exc: ValidationError) -> str:
