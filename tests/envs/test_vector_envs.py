@@ -17,8 +17,8 @@ from rlvr.reasoning_gym_catalog import CURRICULUM_LEVELS as RG_DATASETS
 from rlvr.reasoning_gym_catalog import env_id as rg_id
 from rlvr.registry import ENVS
 
-# Of reasoning-gym's hundred dataset ids three stand in here (tests/envs/reasoning_gym/ covers each).
-RG_SAMPLE = ("arc_agi", "countdown", "sudoku")
+# Of reasoning-gym's hundred dataset ids one stands in here (tests/envs/reasoning_gym/ covers each; 20 s an id).
+RG_SAMPLE = ("sudoku",)
 ENV_IDS = sorted(set(ENVS) - {rg_id(name) for name in RG_DATASETS if name not in RG_SAMPLE})
 
 # Makes the vector env first, so that the parent forks before it has scored anything; then takes each sub-env's
