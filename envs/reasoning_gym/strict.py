@@ -34,7 +34,8 @@ _SYMPY_NAMES = frozenset({
     "acosh", "atanh", "exp", "log", "ln", "sqrt", "pi", "E", "I", "C", "Abs", "sign",
 })
 _SORTED_LIST = re.compile(r"\[[\s'\"0-9.,eE+\-]*\]")  # number_sorting evals its stored answer when JSON fails
-_HEX_EXPRESSION = re.compile(r"[0-9a-fA-Fx()+\-*<>\s]+")  # bitwise_arithmetic evals its stored problem
+_HEX_LITERAL = re.compile(r"0x[0-9a-fA-F]+")
+_HEX_OPERATORS = re.compile(r"[0-9()+\-*<>\s]+")  # bitwise_arithmetic evals its stored problem: no names
 _HANOI_MOVE = re.compile(r"Move disk \d+ from Peg \d+ to Peg \d+")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _DAYS = re.compile(r"-?\d+(?: days?)?")
@@ -64,6 +65,8 @@ def sympy_safe(text: str, variable: str) -> str | None:
     long enough to hang."""
     if not _SYMPY_CHARS.fullmatch(text):
         return "it holds a character that is not a digit, a letter, an operator or a bracket"
+    if re.search(r"\.\s*[A-Za-z]", text):
+        return "it reaches an attribute (a '.' before a name)"
     names = set(re.findall(r"[A-Za-z]+", text)) - _SYMPY_NAMES - {variable}
     if names:
         return f"it names {sorted(names)[:3]}, which is neither the variable nor a known function"
@@ -72,8 +75,14 @@ def sympy_safe(text: str, variable: str) -> str | None:
     return None
 
 
+def _variable(entry: Entry) -> str:
+    """The integration variable: one letter, or no name at all (a reference could name `open` as its variable)."""
+    variable = entry["metadata"].get("variable", "x")
+    return variable if isinstance(variable, str) and re.fullmatch(r"[A-Za-z]", variable) else ""
+
+
 def _integral(answer: str, entry: Entry) -> str | None:
-    why = sympy_safe(answer, str(entry["metadata"].get("variable", "x")))
+    why = sympy_safe(answer, _variable(entry))
     return None if why is None else f"the answer cannot be read as an antiderivative: {why}"
 
 
@@ -207,25 +216,28 @@ def refusal(dataset: str, answer: str, entry: Entry) -> str | None:
 
 
 def _integrand(entry: Entry) -> str | None:
-    metadata = entry["metadata"]
-    why = sympy_safe(str(metadata.get("integrand", "")), str(metadata.get("variable", "x")))
-    return None if why is None else f"metadata.integrand is not a plain expression: {why}"
+    if not _variable(entry):
+        return "metadata.variable is not plain data (one letter)"
+    why = sympy_safe(str(entry["metadata"].get("integrand", "")), _variable(entry))
+    return None if why is None else f"metadata.integrand is not plain data: {why}"
 
 
-def _plain(field: str, pattern: re.Pattern[str]) -> Callable[[Entry], str | None]:
-    def check(entry: Entry) -> str | None:
-        holder = entry["metadata"] if field != "answer" else entry
-        value = holder.get(field)
-        ok = isinstance(value, str) and pattern.fullmatch(value)
-        return None if ok else f"{field} is not the plain data its checker evaluates"
+def _hex_problem(entry: Entry) -> str | None:
+    problem = entry["metadata"].get("problem")
+    plain = isinstance(problem, str) and _HEX_OPERATORS.fullmatch(_HEX_LITERAL.sub("0", problem))
+    return None if plain else "metadata.problem is not plain data (hex numbers and operators)"
 
-    return check
+
+def _sorted_list(entry: Entry) -> str | None:
+    answer = entry["answer"]
+    plain = isinstance(answer, str) and _SORTED_LIST.fullmatch(answer)
+    return None if plain else "answer is not plain data (a list of numbers)"
 
 
 # Reference fields a checker evaluates: refused (an `error`) unless they are plain data.
 REFERENCE_RULES: dict[str, Callable[[Entry], str | None]] = {
-    "bitwise_arithmetic": _plain("problem", _HEX_EXPRESSION),
+    "bitwise_arithmetic": _hex_problem,
     "intermediate_integration": _integrand,
-    "number_sorting": _plain("answer", _SORTED_LIST),
+    "number_sorting": _sorted_list,
     "simple_integration": _integrand,
 }

@@ -94,6 +94,7 @@ EVAL_ATTACKS = [
     ("simple_integration", f"__import__('os').system('touch {PWNED}')"),
     ("intermediate_integration", "x + Symbol('a').__class__.__base__"),
     ("countdown", "9**9**9**9"),
+    ("simple_integration", "x.func(x) + C"),
 ]
 
 
@@ -111,6 +112,8 @@ def test_an_answer_the_checker_would_eval_is_refused_before_it_runs(dataset, ans
     ("number_sorting", "answer", f"__import__('os').system('touch {PWNED}')"),
     ("bitwise_arithmetic", "problem", f"__import__('os').system('touch {PWNED}')"),
     ("simple_integration", "integrand", f"__import__('os').system('touch {PWNED}')"),
+    ("bitwise_arithmetic", "problem", "exec(0x1)"),  # exec is spelled in hex digits and an x
+    ("simple_integration", "variable", "open"),  # a name the answer may then use
 ])
 def test_a_reference_field_a_checker_evals_must_be_plain_data(dataset, where, value) -> None:
     reference = item(dataset)
