@@ -7,7 +7,7 @@ so a batch always returns one result per item, in order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,23 +46,9 @@ def worker_modules() -> tuple[str, ...]:
     return tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
 
 
-def job_result(job: Future) -> Future:
-    """A future of the worker job's VerifyResult, whatever the job raised. Cancelling it (a client that went
-    away) cancels the job if no worker has started it, so an abandoned backlog costs no CPU."""
-    result: Future = Future()
-
-    def finish(done: Future) -> None:
-        if done.cancelled():
-            return
-        exc = done.exception()
-        try:
-            result.set_result(done.result() if exc is None else result_for(exc, where="the worker pool"))
-        except InvalidStateError:  # the caller cancelled in the meantime
-            pass
-
-    job.add_done_callback(finish)
-    result.add_done_callback(lambda outer: job.cancel() if outer.cancelled() else None)
-    return result
+def job_error(exc: Exception) -> VerifyResult:
+    """The result of a worker job that was lost (timeout, crash, closed pool)."""
+    return result_for(exc, where="the worker pool")
 
 
 def check_types(completion: Any, reference: Any) -> None:

@@ -24,7 +24,7 @@ from rlvr.dispatch import (
     VerifyRequest,
     check_types,
     done,
-    job_result,
+    job_error,
     request_from,
     run_verifier,
     run_verifier_job,
@@ -179,8 +179,8 @@ class Runtime:
                 resources = {"runtime": self} if family.uses_runtime else {}
                 return self._lane(family).submit(run_verifier, family.verifier, completion, dict(reference),
                                                  **resources)
-            return job_result(self.pool.submit(run_verifier_job, timeout_s=self.timeout_s, verifier=family.verifier,
-                                               completion=completion, reference=dict(reference)))
+            kwargs = {"verifier": family.verifier, "completion": completion, "reference": dict(reference)}
+            return self.pool.submit_job(run_verifier_job, kwargs, timeout_s=self.timeout_s, on_error=job_error)
         except Exception as exc:  # noqa: BLE001 - a closed runtime or a bad item: this item's result
             return done(result_for(exc))
 

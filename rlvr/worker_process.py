@@ -6,6 +6,7 @@ worker survives it; the pool's dispatcher kills the process when even that does 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import resource
 import signal
@@ -26,6 +27,7 @@ def serve(fd: int, memory_bytes: int, preload: list[str]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     for module in preload:
         importlib.import_module(module)
+    gc.freeze()  # the preloads (sympy alone is ~10^5 objects) live as long as the worker: no collection walks them
     conn = Connection(fd)
     signal.signal(signal.SIGALRM, _raise_deadline)
     conn.send("ready")

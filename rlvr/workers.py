@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
@@ -56,6 +56,17 @@ class _Job:
     kwargs: dict[str, Any]
     timeout_s: float
     future: Future
+    on_error: Callable[[Exception], Any] | None = None
+
+    def fail(self, exc: Exception) -> None:
+        """The job is lost (timeout, crash, closed pool): its future raises `exc`, or holds `on_error(exc)`."""
+        try:
+            if self.on_error is None:
+                self.future.set_exception(exc)
+            else:
+                self.future.set_result(self.on_error(exc))
+        except InvalidStateError:  # cancelled by its caller in the meantime
+            pass
 
 
 class WorkerPool:
@@ -77,14 +88,20 @@ class WorkerPool:
 
     def submit(self, fn: Callable[..., Any], /, *, timeout_s: float, **kwargs: Any) -> Future:
         """Queue `fn(**kwargs)`; the future raises JobTimeout or WorkerCrashed when the job is lost."""
+        return self.submit_job(fn, kwargs, timeout_s=timeout_s)
+
+    def submit_job(self, fn: Callable[..., Any], kwargs: dict[str, Any], *, timeout_s: float,
+                   on_error: Callable[[Exception], Any] | None = None) -> Future:
+        """`submit`, where a lost job's future holds `on_error(exc)` instead of raising: one future per job for
+        callers whose futures always resolve to a value (cancelling it still drops a job no worker took)."""
         if timeout_s <= 0:
             raise ConfigError(f"timeout_s must be > 0, got {timeout_s}")
-        future: Future = Future()
+        job = _Job(fn, kwargs, timeout_s, Future(), on_error)
         if self._closed:
-            future.set_exception(PoolClosed("the worker pool is closed"))
-            return future
-        self._jobs.put(_Job(fn, kwargs, timeout_s, future))
-        return future
+            job.fail(PoolClosed("the worker pool is closed"))
+        else:
+            self._jobs.put(job)
+        return job.future
 
     def run(self, fn: Callable[..., Any], /, *, timeout_s: float, **kwargs: Any) -> Any:
         return self.submit(fn, timeout_s=timeout_s, **kwargs).result()
@@ -125,7 +142,7 @@ class WorkerPool:
         try:
             while (job := self._jobs.get()) is not None:
                 if self._closed:
-                    job.future.set_exception(PoolClosed("the worker pool closed before the job ran"))
+                    job.fail(PoolClosed("the worker pool closed before the job ran"))
                     continue
                 if not job.future.set_running_or_notify_cancel():
                     continue
@@ -136,7 +153,7 @@ class WorkerPool:
                 if not worker.wait_ready(self.config.start_timeout_s):
                     self._replace(worker, "failed to start")
                     worker = None
-                    job.future.set_exception(WorkerCrashed("a verification worker failed to start"))
+                    job.fail(WorkerCrashed("a verification worker failed to start"))
                     continue
                 with self._lock:
                     self._busy += 1
@@ -145,7 +162,7 @@ class WorkerPool:
                 except Exception:  # never let one job take the dispatcher down: later jobs would hang
                     log.exception("verification job failed in the dispatcher")
                     if not job.future.done():
-                        job.future.set_exception(WorkerCrashed("the job failed in the dispatcher"))
+                        job.fail(WorkerCrashed("the job failed in the dispatcher"))
                     self._replace(worker, "was in an unknown state")
                     worker = _Worker(self.config)
                 finally:
@@ -161,7 +178,7 @@ class WorkerPool:
             request = ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             # e.g. a reference nested 100,000 deep: fail this job alone, the worker and this thread live on
-            job.future.set_exception(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
+            job.fail(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
             return worker
         try:
             worker.conn.send_bytes(request)
@@ -170,20 +187,20 @@ class WorkerPool:
         except (EOFError, OSError, BrokenPipeError):
             exitcode = worker.exitcode
             self._replace(worker, "crashed")
-            job.future.set_exception(WorkerCrashed(f"the worker died running the job (exit {exitcode})"))
+            job.fail(WorkerCrashed(f"the worker died running the job (exit {exitcode})"))
             return _Worker(self.config)
         if message is None:
             self._replace(worker, "overran its deadline")
-            job.future.set_exception(JobTimeout(f"no answer within {job.timeout_s:g}s; worker killed"))
+            job.fail(JobTimeout(f"no answer within {job.timeout_s:g}s; worker killed"))
             return _Worker(self.config)
         worker.jobs_done += 1
         kind, payload = message
         if kind == "ok":
             job.future.set_result(payload)
         elif kind == "timeout":
-            job.future.set_exception(JobTimeout(f"job exceeded {job.timeout_s:g}s"))
+            job.fail(JobTimeout(f"job exceeded {job.timeout_s:g}s"))
         else:
-            job.future.set_exception(WorkerCrashed(payload))
+            job.fail(WorkerCrashed(payload))
         return worker
 
     def _replace(self, worker: _Worker, why: str) -> None:
