@@ -1,12 +1,13 @@
 """A real multi-node Ray cluster on this machine (`ray.cluster_utils.Cluster`): a head with no CPUs, so that
 verifier actors run only on the worker nodes, and two worker nodes with 3 CPUs each (Ray's accounting, not
 cores: a test fleet, the server's fleet and a restart all find room). Every Ray process binds 127.0.0.1; the
-object stores are small. The test process is the cluster's driver; the cluster and its processes end with the
-session."""
+object stores are small; the head also serves Ray Client (`ray://`), the address a Kubernetes front uses. The
+test process is the cluster's driver; the cluster and its processes end with the session."""
 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,10 +30,15 @@ STORE_BYTES = 80 << 20
 @dataclass
 class LocalCluster:
     cluster: Cluster
+    client_port: int
 
     @property
     def address(self) -> str:
         return self.cluster.address
+
+    @property
+    def client_address(self) -> str:
+        return f"ray://127.0.0.1:{self.client_port}"
 
     def add_node(self) -> object:
         node = self.cluster.add_node(num_cpus=NODE_CPUS, object_store_memory=STORE_BYTES)
@@ -48,9 +54,13 @@ class LocalCluster:
 
 @pytest.fixture(scope="session")
 def ray_cluster() -> Iterator[LocalCluster]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        client_port = sock.getsockname()[1]
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "object_store_memory": STORE_BYTES,
-                                                            "include_dashboard": False})
-    test_cluster = LocalCluster(cluster)
+                                                            "include_dashboard": False,
+                                                            "ray_client_server_port": client_port})
+    test_cluster = LocalCluster(cluster, client_port)
     try:
         for _ in range(2):
             test_cluster.add_node()

@@ -1,5 +1,6 @@
-"""`rlvr serve --ray ADDRESS`: a real uvicorn front (a subprocess on loopback) for a fleet on the test cluster.
-Its checks run on the cluster's actors; /readyz and /metrics report the fleet; SIGTERM frees the actors."""
+"""`rlvr serve --ray ADDRESS`: a real uvicorn front (a subprocess on loopback) for a fleet on the test cluster,
+reached through Ray Client (`ray://`, as the Kubernetes front reaches its RayCluster). Its checks run on the
+cluster's actors; /readyz and /metrics report the fleet; SIGTERM frees the actors."""
 
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def test_rlvr_serve_ray_fronts_the_fleet(ray_cluster: LocalCluster) -> None:
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "RLVR_RAY_ADDRESS": "", "RLVR_SANDBOX_SLOTS": "4"}
-    proc = subprocess.Popen([sys.executable, "-m", "rlvr", "serve", "--ray", ray_cluster.address, "--port", str(port),
-                             "--log-level", "warning"], env=env, stderr=subprocess.PIPE, text=True)
+    command = ["rlvr", "serve", "--ray", ray_cluster.client_address, "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen([sys.executable, "-m", *command], env=env, stderr=subprocess.PIPE, text=True)
     try:
         ready = _ready(url, proc)
         assert ready["checks"] == {"fleet": True}
