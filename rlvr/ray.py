@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from rlvr.dispatch import VerifyRequest, done
+from rlvr.errors import UnknownEnvError
 from rlvr.fleet import connect as cluster
 from rlvr.fleet.dispatch import Dispatcher, Load
 from rlvr.fleet.errors import ActorLost, FleetUnavailable
@@ -118,7 +119,7 @@ def _heavy(request: VerifyRequest) -> bool:
     chunks; an unknown env is cheap (its actor answers the same error as in-process)."""
     try:
         return family_of(request.env).uses_runtime
-    except Exception:  # noqa: BLE001 - unknown env: the actor's Runtime says so, per item
+    except UnknownEnvError:  # the actor's Runtime says so, per item
         return False
 
 
