@@ -13,7 +13,7 @@ from typing import Any
 
 from rlvr.errors import InvalidReferenceError
 from rlvr.outcomes import result_for
-from rlvr.registry import FAMILIES, load_entry_point
+from rlvr.registry import load_entry_point
 from rlvr.results import Status, VerifyResult
 
 
@@ -39,11 +39,6 @@ def run_verifier(verifier: str, completion: str, reference: dict[str, Any], **re
 def run_verifier_job(*, verifier: str, completion: str, reference: dict[str, Any]) -> VerifyResult:
     """Worker-side entry point (module level, so the pool can pickle it by reference)."""
     return run_verifier(verifier, completion, reference)
-
-
-def worker_modules() -> tuple[str, ...]:
-    """The verifier modules a worker process imports at start, so no check pays for the import."""
-    return tuple(f.verifier.partition(":")[0] for f in FAMILIES.values() if f.runs_in == "worker")
 
 
 def job_error(exc: Exception) -> VerifyResult:

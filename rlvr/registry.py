@@ -58,6 +58,11 @@ class Family:
             raise ConfigError(f"family {self.name!r}: lane_threads must be an int >= 1, got {self.lane_threads!r}")
         _require_entry_point(self.verifier, f"family {self.name!r} verifier")
 
+    @property
+    def verifier_module(self) -> str:
+        """The module a worker imports (once, outside any check's deadline) before its first check of this family."""
+        return self.verifier.partition(":")[0]
+
 
 @dataclass(frozen=True)
 class EnvEntry:

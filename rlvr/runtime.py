@@ -17,7 +17,6 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from rlvr.dispatch import (
@@ -28,7 +27,6 @@ from rlvr.dispatch import (
     request_from,
     run_verifier,
     run_verifier_job,
-    worker_modules,
 )
 from rlvr.errors import ConfigError, RuntimeClosed
 from rlvr.lanes import Lane, LaneLoad
@@ -83,8 +81,7 @@ class Runtime:
         with self._lock:
             self._check_open()
             if self._pool is None:
-                config = self._pool_config or PoolConfig()
-                self._pool = WorkerPool(replace(config, preload=config.preload or worker_modules()))
+                self._pool = WorkerPool(self._pool_config or PoolConfig())
             return self._pool
 
     @property
@@ -180,7 +177,8 @@ class Runtime:
                 return self._lane(family).submit(run_verifier, family.verifier, completion, dict(reference),
                                                  **resources)
             kwargs = {"verifier": family.verifier, "completion": completion, "reference": dict(reference)}
-            return self.pool.submit_job(run_verifier_job, kwargs, timeout_s=self.timeout_s, on_error=job_error)
+            return self.pool.submit_job(run_verifier_job, kwargs, timeout_s=self.timeout_s, on_error=job_error,
+                                        imports=(family.verifier_module,))
         except Exception as exc:  # noqa: BLE001 - a closed runtime or a bad item: this item's result
             return done(result_for(exc))
 

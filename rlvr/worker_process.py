@@ -14,6 +14,8 @@ import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
+from rlvr.workers import IMPORTED, IMPORTING
+
 
 class _Deadline(BaseException):
     """Raised by the interval timer; a BaseException so job code rarely swallows it."""
@@ -32,7 +34,8 @@ def serve(fd: int, memory_bytes: int, preload: list[str]) -> None:
     signal.signal(signal.SIGALRM, _raise_deadline)
     conn.send("ready")
     while (request := _next_request(conn)) is not None:
-        fn, kwargs, timeout_s = request
+        fn, kwargs, timeout_s, imports = request
+        _import_missing(conn, imports)
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         try:
             reply: tuple[str, Any] = ("ok", fn(**kwargs))
@@ -45,6 +48,22 @@ def serve(fd: int, memory_bytes: int, preload: list[str]) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         conn.send(reply)
+
+
+def _import_missing(conn: Connection, modules: tuple[str, ...]) -> None:
+    """Import what the job needs and this worker lacks, outside its deadline (the pool waits up to its start-up
+    limit, told by the two notes). A module that fails to import is left for the job to report as its error."""
+    missing = [module for module in modules if module not in sys.modules]
+    if not missing:
+        return
+    conn.send(IMPORTING)
+    for module in missing:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001, S110 - the job imports it again and its error becomes the job's result
+            pass
+    gc.freeze()
+    conn.send(IMPORTED)
 
 
 def _next_request(conn: Connection) -> Any:

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from typing import Any
 from rlvr.errors import ConfigError, JobTimeout, PoolClosed, WorkerCrashed
 
 log = logging.getLogger(__name__)
+
+IMPORTING, IMPORTED = ("importing", None), ("imported", None)  # a worker's notes around a job's imports
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class _Job:
     timeout_s: float
     future: Future
     on_error: Callable[[Exception], Any] | None = None
+    imports: tuple[str, ...] = ()
 
     def fail(self, exc: Exception) -> None:
         """The job is lost (timeout, crash, closed pool): its future raises `exc`, or holds `on_error(exc)`."""
@@ -91,12 +95,14 @@ class WorkerPool:
         return self.submit_job(fn, kwargs, timeout_s=timeout_s)
 
     def submit_job(self, fn: Callable[..., Any], kwargs: dict[str, Any], *, timeout_s: float,
-                   on_error: Callable[[Exception], Any] | None = None) -> Future:
+                   on_error: Callable[[Exception], Any] | None = None, imports: tuple[str, ...] = ()) -> Future:
         """`submit`, where a lost job's future holds `on_error(exc)` instead of raising: one future per job for
-        callers whose futures always resolve to a value (cancelling it still drops a job no worker took)."""
+        callers whose futures always resolve to a value (cancelling it still drops a job no worker took).
+        `imports`: modules the job needs; a worker imports the ones it lacks before the job's deadline starts
+        (within `start_timeout_s`), so a worker loads only the families it is given, and no job pays for it."""
         if timeout_s <= 0:
             raise ConfigError(f"timeout_s must be > 0, got {timeout_s}")
-        job = _Job(fn, kwargs, timeout_s, Future(), on_error)
+        job = _Job(fn, kwargs, timeout_s, Future(), on_error, imports)
         if self._closed:
             job.fail(PoolClosed("the worker pool is closed"))
         else:
@@ -175,15 +181,14 @@ class WorkerPool:
     def _run_one(self, worker: _Worker, job: _Job) -> _Worker:
         """Run a job; return the worker to keep, or a fresh one (already starting) when it had to be killed."""
         try:
-            request = ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s))
+            request = ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s, job.imports))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             # e.g. a reference nested 100,000 deep: fail this job alone, the worker and this thread live on
             job.fail(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
             return worker
         try:
             worker.conn.send_bytes(request)
-            answered = worker.conn.poll(job.timeout_s + self.config.grace_s)
-            message = worker.conn.recv() if answered else None
+            message = self._answer(worker, job)
         except (EOFError, OSError, BrokenPipeError):
             exitcode = worker.exitcode
             self._replace(worker, "crashed")
@@ -202,6 +207,20 @@ class WorkerPool:
         else:
             job.fail(WorkerCrashed(payload))
         return worker
+
+    def _answer(self, worker: _Worker, job: _Job) -> tuple[str, Any] | None:
+        """The worker's answer to the job just sent, or None past the deadline. While the worker imports what the
+        job needs, the deadline is the start-up limit; the job's own starts when the imports are done."""
+        deadline = time.monotonic() + job.timeout_s + self.config.grace_s
+        while worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            message = worker.conn.recv()
+            if message == IMPORTING:
+                deadline = time.monotonic() + self.config.start_timeout_s
+            elif message == IMPORTED:
+                deadline = time.monotonic() + job.timeout_s + self.config.grace_s
+            else:
+                return message
+        return None
 
     def _replace(self, worker: _Worker, why: str) -> None:
         worker.kill()

@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from rlvr import __version__
-from rlvr.dispatch import worker_modules
 from rlvr.registry import FAMILIES, load_entry_point
 from rlvr.runtime import Runtime
 from rlvr.sandbox import Sandbox
@@ -80,7 +79,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with fleet_front(app):
             yield
         return
-    pool = WorkerPool(PoolConfig(workers=settings.workers, preload=worker_modules()))
+    pool = WorkerPool(PoolConfig(workers=settings.workers))  # a worker imports a family at its first check of it
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     # Import every verifier before the first request: no check pays for it, and no request thread imports a
     # family package while a lane imports one of its modules.

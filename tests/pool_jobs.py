@@ -52,3 +52,10 @@ def _refuse():
 
 def unpicklable_result() -> Unpicklable:
     return Unpicklable()
+
+
+def imported(module: str) -> str:
+    """What `module`'s `loaded()` says, importing it if this worker has not (the pool imported it beforehand)."""
+    import importlib
+
+    return importlib.import_module(module).loaded()

@@ -27,6 +27,18 @@ def test_runs_jobs_and_returns_results(pool: WorkerPool) -> None:
     assert pool.run(pool_jobs.add, timeout_s=5, a=2, b=3) == 5
 
 
+def test_a_jobs_imports_are_outside_its_deadline(pool: WorkerPool) -> None:
+    """A worker imports what a job names (here a module that takes 1.5 s) before the job's 0.5 s deadline starts,
+    so a family's first check in a worker never times out on its import; the worker keeps the module."""
+    futures = [pool.submit_job(pool_jobs.imported, {"module": "slow_import_job"}, timeout_s=0.5,
+                               imports=("slow_import_job",)) for _ in range(4)]
+    assert [future.result() for future in futures] == ["loaded"] * 4
+    started = time.monotonic()
+    assert pool.submit_job(pool_jobs.imported, {"module": "slow_import_job"}, timeout_s=0.5,
+                           imports=("slow_import_job",)).result() == "loaded"
+    assert time.monotonic() - started < 1.4  # imported once per worker (1.5 s), not per job
+
+
 def test_python_level_hang_times_out_without_killing_the_worker(pool: WorkerPool) -> None:
     restarts = pool.restarts
     started = time.monotonic()
