@@ -11,8 +11,8 @@ exactly as the dataset made it (as JSON holds it), so any item scores without be
 4. Strict (default): 1.0 only when the checker gives full marks, else 0.0 (`wrong`) with the checker's score in
    `details`. `partial_credit`: the checker's score, status `partial` when it is between 0 and 1.
 
-The checkers evaluate expressions and simulate games, so the family runs on the killable worker pool, which
-imports this module (and reasoning-gym with it) when a worker starts, not inside a check's deadline.
+The checkers evaluate expressions and simulate games, so the family runs on the killable worker pool; a worker
+imports this module (and reasoning-gym with it) at its first check of the family, outside the check's deadline.
 """
 
 from __future__ import annotations
