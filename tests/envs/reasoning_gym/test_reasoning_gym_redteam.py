@@ -45,9 +45,8 @@ LENIENT = [
     ("gsm_symbolic", lambda e: True, hedge_gsm),
     ("game_of_life_halting", lambda e: True, lambda e: "I cannot tell"),
     ("game_of_life_halting", lambda e: True, lambda e: "False" if e["answer"] == "True" else "True"),
-    ("number_sorting", lambda e: True,
-     lambda e: e["answer"].replace("'", "").replace("[", "[").replace(".", "", 1) if False else
-     str([str(round(float(x.strip(" '")) + 0.5, 3)) for x in e["answer"].strip("[]").split(",")])),
+    ("number_sorting", lambda e: True, lambda e: str([str(float(x.strip(" '")) + 0.5)  # each within 1
+                                                      for x in e["answer"].strip("[]").split(",")])),
     ("puzzle24", lambda e: True, lambda e: "4 * 6 * 1 * 1"),
     ("quantum_lock", lambda e: True, lambda e: f"Press {e['answer']} and then maybe C"),
     ("time_intervals", lambda e: e["metadata"]["task_type"] == "date",
@@ -82,6 +81,9 @@ def test_the_checkers_known_leniencies_are_still_there() -> None:
     assert checker("gsm_symbolic")(hedge_gsm(gsm), gsm) == 1.0
     puzzle = item("puzzle24")["entry"]
     assert checker("puzzle24")("4 * 6 * 1 * 1", puzzle) == 1.0
+    numbers = item("number_sorting")["entry"]
+    shifted = str([str(float(x.strip(" '")) + 0.5) for x in numbers["answer"].strip("[]").split(",")])
+    assert checker("number_sorting")(shifted, numbers) == 1.0
 
 
 EVAL_ATTACKS = [
