@@ -435,6 +435,7 @@ def _zygote_main(config, slot, ctl, handler):
     main_for = None  # the source that this process's sys.argv and __main__ are made for
     compile(_WARM_UP, "warm-up", "exec")
     gc.freeze()  # a collection in a job then never walks (and so never copies) the zygote's objects
+    ahead = None  # the next job's process, forked and set up while the slot was idle
     while True:
         data, fds, _, _ = socket.recv_fds(ctl, 65536, 4)
         if not data:
@@ -446,14 +447,20 @@ def _zygote_main(config, slot, ctl, handler):
                 # zygote costs a page fault now and then, the same write in the job a page copy each time.
                 argv, limits, source = args
                 if argv is None and main_for != source:
+                    if ahead is not None:  # forked with another __main__
+                        ahead.cancel()
+                        ahead = None
                     _make_main(source, workdir)
                     main_for = source
                 rlimits = _rlimits(limits, config.setuid)
                 try:
-                    pid = os.fork()
-                    if pid == 0:
-                        _child(config, argv, rlimits, uid, workdir, env, *fds)
+                    pid = ahead.start(argv, rlimits, fds) if ahead is not None else None
+                    if pid is None:
+                        pid = _fork_job(config, uid, workdir, argv, rlimits, env, fds)
                 finally:
+                    if ahead is not None:
+                        ahead.sock.close()
+                        ahead = None
                     for fd in fds:
                         os.close(fd)
                 pidfd = os.pidfd_open(pid)
@@ -464,10 +471,56 @@ def _zygote_main(config, slot, ctl, handler):
                 _, status, usage = os.wait4(args[0], 0)
                 reply = (status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, cleanup_children(config, slot))
             else:
+                if ahead is not None:  # the sweep would kill it
+                    ahead.cancel()
+                    ahead = None
                 reply = sweep(config, slot)
             ctl.send(marshal.dumps((True, reply)))
+            if op == "reap" and reply[3]:
+                ahead = JobAhead(config, uid, workdir, env)  # now, while the handler answers its client
         except OSError as exc:
             ctl.send(marshal.dumps((False, f"zygote: {type(exc).__name__}: {exc}")))
+
+
+class JobAhead:
+    """A job process forked and set up (process group, uid, work dir) before its job is known; it waits for
+    the job's argv, rlimits and fds. Forked after a job is reaped and its leftovers killed, so nothing of
+    the slot's uid but it is alive; a job then starts without waiting for a fork."""
+
+    def __init__(self, config, uid, workdir, env):
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                keep = theirs.fileno()  # nothing of the zygote's (its control socket) while it waits as the job's uid
+                os.closerange(3, keep)
+                os.closerange(keep + 1, 65536)
+                _become_job_process(config, uid, workdir)
+                theirs.send(b"ready")
+                data, fds, _, _ = socket.recv_fds(theirs, 65536, 4)
+            except BaseException:  # noqa: B036 - it never became a job: the zygote forks one afresh
+                os._exit(127)
+            if not data:
+                os._exit(0)  # cancelled
+            argv, rlimits = marshal.loads(data)
+            _start_job(argv, rlimits, workdir, env, *fds)
+        theirs.close()
+
+    def start(self, argv, rlimits, fds):
+        """Hand the job over once it is ready; its pid, or None when it did not get ready (fork afresh)."""
+        try:
+            if self.sock.recv(16) == b"ready":
+                socket.send_fds(self.sock, [marshal.dumps((argv, rlimits))], list(fds))
+                return self.pid
+        except OSError:
+            pass
+        self.cancel()
+        return None
+
+    def cancel(self):
+        """End it unused and reap it."""
+        self.sock.close()
+        os.waitpid(self.pid, 0)
 
 
 def _zero(buffer, size):
@@ -609,11 +662,40 @@ def spawn(zygote, argv, limits, stdin_fd, source, oom_events):
     return result, outputs
 
 
-def _child(config, argv, rlimits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w):
-    """In the forked job: its fds, limits and uid, then exec `argv` or (argv None) run the `__main__`
-    the zygote made in this copy of the interpreter (whose environment the zygote set once: `env`)."""
+def _fork_job(config, uid, cwd, argv, rlimits, env, fds):
+    """Fork the job's process now (no JobAhead waiting); returns its pid."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _become_job_process(config, uid, cwd)
+        except BaseException as exc:  # noqa: B036 - report any failure to the parent, never return
+            try:
+                os.write(fds[3], (f"{type(exc).__name__}: {exc}").encode())
+            finally:
+                os._exit(127)
+        _start_job(argv, rlimits, cwd, env, *fds)
+    return pid
+
+
+def _become_job_process(config, uid, cwd):
+    """What a job's process is before its job is known: its own process group, the slot's uid (no groups),
+    the work dir, umask 077, and dumpable (setuid made it non-dumpable, its /proc files root-owned; an exec
+    would undo that, and the job owns its process as any program run as its uid does). Its rlimits are set
+    afterwards, lowered as that uid."""
+    os.setpgid(0, 0)
+    if config.setuid:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    os.chdir(cwd)
+    os.umask(0o077)
+    _LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+
+
+def _start_job(argv, rlimits, cwd, env, stdin_fd, out_w, err_w, exec_w):
+    """In the job's process: its fds and limits, then exec `argv` or (argv None) run the `__main__` the zygote
+    made in this copy of the interpreter (whose environment the zygote set once: `env`)."""
     try:
-        os.setpgid(0, 0)
         os.dup2(stdin_fd, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
@@ -624,16 +706,7 @@ def _child(config, argv, rlimits, uid, cwd, env, stdin_fd, out_w, err_w, exec_w)
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # ignored signals would survive execve
         for which, soft, hard in rlimits:
             resource.setrlimit(which, (soft, hard))
-        if config.setuid:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-        os.chdir(cwd)
-        os.umask(0o077)
         if argv is None:
-            # setuid made this process non-dumpable (its /proc files root-owned); an exec would undo
-            # that, so undo it here: the job owns its process, as any program run as its uid does.
-            _LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
             sys.path.insert(0, cwd)
             os.close(exec_w)
         else:
