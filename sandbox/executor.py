@@ -323,7 +323,6 @@ def serve_one_request(config, conn, slot, oom_events, zygote):
     except Exception as exc:
         response = {"status": "sandbox_error", "reason": f"executor: {type(exc).__name__}: {exc}"}
         response["breach"] = not zygote.sweep()
-        wipe_dir(config, slot)  # again, now that nothing of the job is left to write into it
     finally:
         _zero(payload, len(payload))
     try:
@@ -331,6 +330,9 @@ def serve_one_request(config, conn, slot, oom_events, zygote):
     finally:
         for out in outputs or ():
             out.wipe()
+        # The job and what it left are dead: wipe its files now, while the client reads the answer (the
+        # next request is read only after this).
+        wipe_dir(config, slot)
     return zygote.alive  # without its zygote this handler can run nothing: a new connection gets a new one
 
 
@@ -483,7 +485,7 @@ def _zygote_main(config, slot, ctl, handler):
 
 
 class JobAhead:
-    """A job process forked and set up (process group, uid, work dir) before its job is known; it waits for
+    """A job process forked and set up (process group, uid, umask) before its job is known; it waits for
     the job's argv, rlimits and fds. Forked after a job is reaped and its leftovers killed, so nothing of
     the slot's uid but it is alive; a job then starts without waiting for a fork."""
 
@@ -561,7 +563,6 @@ def run_job(config, slot, request, payload, oom_events, zygote):
     finally:
         if stdin_fd is not None:
             os.close(stdin_fd)
-        wipe_dir(config, slot)
 
 
 def _memfd(data):
@@ -679,15 +680,15 @@ def _fork_job(config, uid, cwd, argv, rlimits, env, fds):
 
 def _become_job_process(config, uid, cwd):
     """What a job's process is before its job is known: its own process group, the slot's uid (no groups),
-    the work dir, umask 077, and dumpable (setuid made it non-dumpable, its /proc files root-owned; an exec
+    umask 077, and dumpable (setuid made it non-dumpable, its /proc files root-owned; an exec
     would undo that, and the job owns its process as any program run as its uid does). Its rlimits are set
-    afterwards, lowered as that uid."""
+    afterwards, lowered as that uid, and it enters the work dir then (between jobs the dir is root's while
+    it is wiped and refilled)."""
     os.setpgid(0, 0)
     if config.setuid:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-    os.chdir(cwd)
     os.umask(0o077)
     _LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
 
@@ -696,6 +697,7 @@ def _start_job(argv, rlimits, cwd, env, stdin_fd, out_w, err_w, exec_w):
     """In the job's process: its fds and limits, then exec `argv` or (argv None) run the `__main__` the zygote
     made in this copy of the interpreter (whose environment the zygote set once: `env`)."""
     try:
+        os.chdir(cwd)
         os.dup2(stdin_fd, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
