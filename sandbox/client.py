@@ -35,6 +35,7 @@ class Channel:
     """One connection to an executor; the executor serves it with one forked handler (one slot)."""
 
     def __init__(self, path: str, connect_timeout_s: float = 5.0):
+        self._pending = b""  # bytes received past the last frame
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(connect_timeout_s)
         try:
@@ -77,13 +78,15 @@ class Channel:
         return self._recv_exact(size)
 
     def _recv_exact(self, size: int) -> bytes:
-        buffer = bytearray()
+        """`size` bytes, reading ahead (an answer's frames usually arrive in one read, not one per frame)."""
+        buffer = bytearray(self._pending)
         while len(buffer) < size:
-            chunk = self.sock.recv(min(size - len(buffer), 1 << 20))
+            chunk = self.sock.recv(max(size - len(buffer), 1 << 16))
             if not chunk:
                 raise ProtocolError("the executor closed the connection")
             buffer += chunk
-        return bytes(buffer)
+        self._pending = bytes(buffer[size:])
+        return bytes(buffer[:size])
 
     def close(self) -> None:
         self.sock.close()
