@@ -8,6 +8,7 @@ bodies and none); the app adds the ones every route shares (413 from the body li
 from __future__ import annotations
 
 import email.message
+import functools
 from typing import Any
 
 import orjson
@@ -45,6 +46,7 @@ async def require_json(request: Request) -> None:
     raise BadJson(f"the request body must be JSON sent with 'content-type: application/json' (got {got})")
 
 
+@functools.lru_cache(maxsize=64)
 def _is_json(content_type: str) -> bool:
     """FastAPI's own test, so that whatever passes here is parsed as JSON."""
     if not content_type:
