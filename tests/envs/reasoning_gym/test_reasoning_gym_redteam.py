@@ -20,6 +20,13 @@ from rlvr.runtime import Runtime
 PWNED = "/tmp/rlvr-reasoning-gym-pwned"
 
 
+@pytest.fixture(scope="module")
+def runtime():
+    """One runtime for the module: its worker pool starts once."""
+    with Runtime() as shared:
+        yield shared
+
+
 def item(dataset: str, seed: int = 0) -> dict:
     return dict(DatasetSource(Setting(dataset), seed)[0].reference)
 
@@ -117,16 +124,15 @@ def test_an_answer_the_checker_would_eval_is_refused_before_it_runs(dataset, ans
     ("bitwise_arithmetic", "problem", "exec(0x1)"),  # exec is spelled in hex digits and an x
     ("simple_integration", "variable", "open"),  # a name the answer may then use
 ])
-def test_a_reference_field_a_checker_evals_must_be_plain_data(dataset, where, value) -> None:
+def test_a_reference_field_a_checker_evals_must_be_plain_data(dataset, where, value, runtime) -> None:
     reference = item(dataset)
     entry = reference["entry"]
     if where == "answer":
         entry = {**entry, "answer": value}
     else:
         entry = {**entry, "metadata": {**entry["metadata"], where: value}}
-    with Runtime() as runtime:
-        result = runtime.verify(f"rlvr/RG-{dataset}-v0", completion=tagged(solution(dataset, reference["entry"])),
-                                reference={**reference, "entry": entry})
+    result = runtime.verify(f"rlvr/RG-{dataset}-v0", completion=tagged(solution(dataset, reference["entry"])),
+                            reference={**reference, "entry": entry})
     assert (result.status, result.reward) == ("error", None) and "plain" in result.reason, result
     assert not os.path.exists(PWNED)
 
@@ -167,21 +173,19 @@ def test_substring_and_case_games_do_not_earn_full_marks() -> None:
     {"dataset": "gcd", "entry": {"question": "", "answer": "3", "metadata": {}}, "partial_credit": "yes"},
     {"dataset": "puzzle24", "entry": {"question": "", "answer": "", "metadata": {}}},
 ])
-def test_a_malformed_reference_is_an_error_with_no_reward(reference) -> None:
-    with Runtime() as runtime:
-        result = runtime.verify("rlvr/ReasoningGym-v0", completion="<answer>4 * 6 * 1 * 1</answer>",
-                                reference=reference)
+def test_a_malformed_reference_is_an_error_with_no_reward(reference, runtime) -> None:
+    result = runtime.verify("rlvr/ReasoningGym-v0", completion="<answer>4 * 6 * 1 * 1</answer>",
+                            reference=reference)
     assert result.status == "error" and result.reward is None and result.reason
 
 
-def test_a_huge_completion_is_wrong_fast_and_on_the_worker_pool_too() -> None:
+def test_a_huge_completion_is_wrong_fast_and_on_the_worker_pool_too(runtime) -> None:
     reference = item("sudoku")
     huge = "<answer>" + "1 " * 300_000 + "</answer>"
     started = time.perf_counter()
     assert verify(completion=huge, reference=reference).reward == 0.0
     assert time.perf_counter() - started < 0.5
-    with Runtime() as runtime:
-        assert runtime.verify("rlvr/RG-sudoku-v0", completion=huge, reference=reference).status == "wrong"
-        right = runtime.verify("rlvr/RG-sudoku-v0", completion=tagged(reference["entry"]["answer"]),
-                               reference=reference)
-        assert (right.status, right.reward) == ("correct", 1.0)
+    assert runtime.verify("rlvr/RG-sudoku-v0", completion=huge, reference=reference).status == "wrong"
+    right = runtime.verify("rlvr/RG-sudoku-v0", completion=tagged(reference["entry"]["answer"]),
+                           reference=reference)
+    assert (right.status, right.reward) == ("correct", 1.0)
