@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -18,6 +19,7 @@ from rlvr.fleet.options import FleetOptions
 
 log = logging.getLogger(__name__)
 _CLOSE_S = 30.0
+_CLIENT_ATTEMPTS = 3
 _EXTRA_CALLS = 4  # warm-ups and close beside `max_inflight` chunks on an actor's event loop
 
 
@@ -33,14 +35,22 @@ def connect(address: str | None, timeout_s: float) -> bool:
     if ray.is_initialized():
         _check_same(address)
         return False
-    try:
-        if address is None:
-            ray.init(log_to_driver=False, include_dashboard=False, configure_logging=False)
-        else:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise FleetUnavailable(f"cannot join the Ray cluster at {address or 'a new local cluster'}: {exc}") from None
-    return True
+    attempts = _CLIENT_ATTEMPTS if address and address.startswith("ray://") else 1
+    for attempt in range(attempts):
+        try:
+            if address is None:
+                ray.init(log_to_driver=False, include_dashboard=False, configure_logging=False)
+            else:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
+            return True
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            failure = exc
+            # The head starts a server process per Ray Client connection, and that start fails now and then on a
+            # busy head (its log says no more than that it exited): a second connection gets a fresh one.
+            if attempt + 1 < attempts:
+                log.warning("joining the Ray cluster at %s failed (attempt %d): %s", address, attempt + 1, exc)
+                time.sleep(1.0)
+    raise FleetUnavailable(f"cannot join the Ray cluster at {address or 'a new local cluster'}: {failure}") from None
 
 
 def _probe(address: str, timeout_s: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import gymnasium
 import pytest
 import torch
 from conftest import TOY_ENV, char_tokenizer, tiny_model
@@ -42,11 +43,12 @@ def test_mean_reward_rises_clearly_within_forty_steps(tmp_path, variant):
 
 
 def test_a_batch_of_null_rewards_is_masked_not_learned_from(tmp_path, monkeypatch):
-    from conftest import EmitAEnv
-
     from rlvr.results import Status, VerifyResult
 
-    monkeypatch.setattr(EmitAEnv, "score", lambda self, c, t: VerifyResult.broken(Status.TIMEOUT, "slow"))
+    # The class gym makes TOY_ENV with (the conftest module can be imported twice under two names: this one is
+    # whichever registered first).
+    env_class = gymnasium.registry[TOY_ENV].entry_point
+    monkeypatch.setattr(env_class, "score", lambda self, c, t: VerifyResult.broken(Status.TIMEOUT, "slow"))
     tokenizer = char_tokenizer()
     model = tiny_model(tokenizer)
     before = [p.detach().clone() for p in model.parameters()]
