@@ -14,23 +14,18 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from starlette.types import Receive
 
+from rlvr.dispatch import VerifyRequest
+from rlvr.fleet.items import checked, within_limit
 from rlvr.registry import DEPRECATED, ENVS
 from rlvr.results import Status, VerifyResult
 from rlvr.runtime import Runtime
 from rlvr.server.errors import Busy
 from rlvr.server.metrics import Metrics
-from rlvr.server.models import VerifyIn
 from rlvr.server.settings import Settings
-
-_ITEM = TypeAdapter(VerifyIn)
-_FIELDS = frozenset(VerifyIn.model_fields)
-_NO_REFERENCE: dict[str, Any] = {}
 
 
 class Admission:
@@ -53,12 +48,6 @@ class Admission:
             self.pending -= n
 
 
-@dataclass(frozen=True)
-class Item:
-    env: str
-    completion: str
-    reference: dict[str, Any]
-
 
 class Scorer:
     """Scores items for the routers; owns nothing but counters (the lifespan owns the Runtime)."""
@@ -69,40 +58,21 @@ class Scorer:
         self.metrics = metrics
         self.admission = Admission(settings.max_pending)
 
-    def parse(self, raw: Any) -> Item | VerifyResult:
-        """Validate one raw batch item; a bad one becomes its own error result. An item that is plainly
-        well-formed (what JSON gives for a valid VerifyIn) skips pydantic; any other goes through it, so
-        pydantic alone decides what is refused and says why."""
-        if (
-            type(raw) is dict
-            and _FIELDS.issuperset(raw)
-            and type(raw.get("env")) is str
-            and type(raw.get("completion")) is str
-            and type(reference := raw.get("reference", _NO_REFERENCE)) is dict
-        ):
-            return self.check_limits(Item(raw["env"], raw["completion"], reference))
-        try:
-            model = _ITEM.validate_python(raw, strict=True)
-        except ValidationError as exc:
-            return VerifyResult.broken(Status.ERROR, f"invalid item: {_describe(exc)}")
-        return self.check_limits(Item(model.env, model.completion, model.reference))
+    def parse(self, raw: Any) -> VerifyRequest | VerifyResult:
+        """Validate one raw batch item; a bad one becomes its own error result (`rlvr.fleet.items`: the fleet's
+        driver refuses the same items with the same reasons)."""
+        return checked(raw, max_completion_chars=self.settings.max_completion_chars)
 
-    def check_limits(self, item: Item) -> Item | VerifyResult:
-        limit = self.settings.max_completion_chars
-        if len(item.completion) > limit:
-            return VerifyResult.broken(
-                Status.ERROR,
-                f"completion has {len(item.completion)} characters; the limit is {limit} (RLVR_MAX_COMPLETION_CHARS)",
-            )
-        return item
+    def check_limits(self, item: VerifyRequest) -> VerifyRequest | VerifyResult:
+        return within_limit(item, self.settings.max_completion_chars)
 
     async def score(
-        self, items: Sequence[Item | VerifyResult], *, receive: Receive | None = None
+        self, items: Sequence[VerifyRequest | VerifyResult], *, receive: Receive | None = None
     ) -> list[VerifyResult]:
         """Score items in order; raises Busy (429) when the bounded queue cannot take them all. `receive`
         (the request's, once its body is read) is awaited beside the checks: it returns when the client
         disconnects, and then the rest are cancelled and come back as `error` results that no one reads."""
-        todo = [item for item in items if isinstance(item, Item)]
+        todo = [item for item in items if isinstance(item, VerifyRequest)]
         if todo:
             self.admit(len(todo))
         for item in items:
@@ -125,7 +95,7 @@ class Scorer:
                 retry_after_s=self.settings.retry_after_s,
             )
 
-    def _submit(self, item: Item, batch: _Batch) -> Future:
+    def _submit(self, item: VerifyRequest, batch: _Batch) -> Future:
         entry = ENVS.get(DEPRECATED.get(item.env, item.env))
         family = entry.family if entry else "unknown"
         future = self.runtime.submit(item.env, completion=item.completion, reference=item.reference)
@@ -188,12 +158,3 @@ def _outcome(future: Future) -> VerifyResult:
 def _resolve(waiter: asyncio.Future) -> None:
     if not waiter.done():
         waiter.set_result(None)
-
-
-def _describe(exc: ValidationError) -> str:
-    """Pydantic's messages name the field and the expected type; the input itself is not echoed."""
-    parts = []
-    for error in exc.errors(include_input=False, include_url=False)[:5]:
-        where = ".".join(str(p) for p in error["loc"]) or "item"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)

@@ -1,8 +1,8 @@
 """Batch items checked in the driver exactly as the HTTP server checks them, so that `RayVerifier` refuses what
 `POST /verify/batch` refuses, per item and with the same reason (tests/fleet/test_items.py holds the two equal).
 
-The server keeps its own model at its edge (server/models.py) and the lead's fast path (server/scoring.py); this
-module is the same contract for callers that never cross HTTP, and it never ships a refused item to an actor.
+The server's Scorer calls this module too (its own model in server/models.py documents the edge in OpenAPI); the
+fleet applies it in the driver, so it never ships a refused item to an actor.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyRes
     """
     if (type(raw) is dict and _FIELDS.issuperset(raw) and type(raw.get("env")) is str
             and type(raw.get("completion")) is str and type(reference := raw.get("reference", {})) is dict):
-        return _request(raw["env"], raw["completion"], reference, max_completion_chars)  # pydantic would take it as is
+        return within_limit(VerifyRequest(raw["env"], raw["completion"], reference), max_completion_chars)
     if isinstance(raw, VerifyRequest):
         raw = {"env": raw.env, "completion": raw.completion, "reference": dict(raw.reference)}
     elif isinstance(raw, Mapping) and not isinstance(raw, dict):
@@ -47,14 +47,15 @@ def checked(raw: Any, *, max_completion_chars: int) -> VerifyRequest | VerifyRes
         item = _ITEM.validate_python(raw, strict=True)
     except ValidationError as exc:
         return VerifyResult.broken(Status.ERROR, f"invalid item: {_describe(exc)}")
-    return _request(item.env, item.completion, item.reference, max_completion_chars)
+    return within_limit(VerifyRequest(item.env, item.completion, item.reference), max_completion_chars)
 
 
-def _request(env: str, completion: str, reference: dict[str, Any], limit: int) -> VerifyRequest | VerifyResult:
-    if len(completion) > limit:
-        return VerifyResult.broken(Status.ERROR, f"completion has {len(completion)} characters; the limit is "
+def within_limit(request: VerifyRequest, limit: int) -> VerifyRequest | VerifyResult:
+    """The request, or the `error` result for a completion over `limit` characters."""
+    if len(request.completion) > limit:
+        return VerifyResult.broken(Status.ERROR, f"completion has {len(request.completion)} characters; the limit is "
                                    f"{limit} (RLVR_MAX_COMPLETION_CHARS)")
-    return VerifyRequest(env, completion, reference)
+    return request
 
 
 def _describe(exc: ValidationError) -> str:

@@ -14,12 +14,13 @@ import re
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from rlvr.dispatch import VerifyRequest
 from rlvr.labels import reference_from_label
 from rlvr.results import Status, VerifyResult
 from rlvr.server.contract import errors, require_json
 from rlvr.server.errors import Invalid, TooLarge
 from rlvr.server.models import OpenRLHFIn, OpenRLHFOut
-from rlvr.server.scoring import Item, Scorer
+from rlvr.server.scoring import Scorer
 
 router = APIRouter(tags=["trainers"], dependencies=[Depends(require_json)], responses=errors(400, 422, 429))
 
@@ -71,7 +72,7 @@ async def openrlhf_reward(
     }
 
 
-def _item(body: OpenRLHFIn, i: int, default_env: str) -> Item | VerifyResult:
+def _item(body: OpenRLHFIn, i: int, default_env: str) -> VerifyRequest | VerifyResult:
     query = body.query[i]
     if body.prompts is None:
         return VerifyResult.broken(Status.ERROR, NO_PROMPTS, prompt="not_found")
@@ -83,7 +84,7 @@ def _item(body: OpenRLHFIn, i: int, default_env: str) -> Item | VerifyResult:
     env = default_env if env is None else env  # a null env (a dataset row without one) names none
     if not isinstance(env, str):  # a label that names its env wrongly must not be scored by another env
         return VerifyResult.broken(Status.ERROR, f"label env must be an env id string, got {type(env).__name__}")
-    return Item(env, query[start:], reference)
+    return VerifyRequest(env, query[start:], reference)
 
 
 def response_start(query: str, prompt: str) -> int | None:

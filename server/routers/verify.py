@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from rlvr.dispatch import VerifyRequest
 from rlvr.results import VerifyResult
 from rlvr.server.contract import errors, json_response, require_json
 from rlvr.server.errors import TooLarge
 from rlvr.server.models import BatchIn, BatchOut, VerifyIn, VerifyOut
-from rlvr.server.scoring import Item, Scorer
+from rlvr.server.scoring import Scorer
 
 router = APIRouter(tags=["verify"], dependencies=[Depends(require_json)], responses=errors(400, 422, 429))
 
@@ -17,7 +18,7 @@ router = APIRouter(tags=["verify"], dependencies=[Depends(require_json)], respon
 async def verify(body: VerifyIn, request: Request) -> Response:
     """Score one completion. An unknown env or a broken check is a 200 whose `status` says so."""
     scorer: Scorer = request.app.state.scorer
-    item = scorer.check_limits(Item(body.env, body.completion, body.reference))
+    item = scorer.check_limits(VerifyRequest(body.env, body.completion, body.reference))
     if isinstance(item, VerifyResult):
         raise TooLarge(item.reason)
     (result,) = await scorer.score([item], receive=request.receive)

@@ -9,7 +9,7 @@ from rlvr.dispatch import VerifyRequest
 from rlvr.fleet.items import checked
 from rlvr.results import VerifyResult
 from rlvr.server.metrics import Metrics
-from rlvr.server.scoring import Item, Scorer
+from rlvr.server.scoring import Scorer
 from rlvr.server.settings import Settings
 
 LIMIT = 50
@@ -40,4 +40,4 @@ def test_the_fleet_refuses_what_the_server_refuses(raw) -> None:
     if isinstance(server, VerifyResult):
         assert isinstance(ours, VerifyResult) and ours.to_dict() == server.to_dict()
     else:
-        assert isinstance(server, Item) and ours == VerifyRequest(server.env, server.completion, server.reference)
+        assert isinstance(server, VerifyRequest) and ours == server

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from rlvr.dispatch import VerifyRequest
 from rlvr.results import VerifyResult
 from rlvr.server.contract import json_response
 from rlvr.server.metrics import Metrics
-from rlvr.server.models import BatchOut, VerifyOut
-from rlvr.server.scoring import _ITEM, Item, Scorer
+from rlvr.server.models import BatchOut, VerifyIn, VerifyOut
+from rlvr.server.scoring import Scorer
 from rlvr.server.settings import Settings
 
 MATH = "rlvr/Math-v1"
@@ -45,11 +46,11 @@ def test_parse_accepts_exactly_what_the_model_accepts(raw: object) -> None:
     scorer = Scorer(None, Settings(), Metrics())  # type: ignore[arg-type]  # parse never reaches the runtime
     got = scorer.parse(raw)
     try:
-        model = _ITEM.validate_python(raw, strict=True)
+        model = TypeAdapter(VerifyIn).validate_python(raw, strict=True)
     except ValidationError:
         assert isinstance(got, VerifyResult) and got.status == "error" and got.reason.startswith("invalid item")
         return
-    assert got == Item(model.env, model.completion, model.reference)
+    assert got == VerifyRequest(model.env, model.completion, model.reference)
 
 
 RESULTS = [
