@@ -1,7 +1,7 @@
 """The layers, read from the source's imports (AST; nothing is imported), at module level and inside functions.
 
 - the verification core (rlvr/ but the face) imports no family, no server, no trainer and no face;
-- the face (`rlvr/__init__.py`, the CLI, the HTTP client, the adapters, `rlvr qa`) may import anything;
+- the face (`rlvr/__init__.py`, the CLI, the HTTP client, the adapters, `rlvr qa`, `rlvr eval`) may import anything;
 - envs/ imports neither server/ nor trainer/ nor the face;
 - sandbox/ imports from rlvr only `rlvr.errors` and itself;
 - server/ and trainer/ know each other only over HTTP.
@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAPPED = {"rlvr": "rlvr", "envs": "rlvr.envs", "sandbox": "rlvr.sandbox", "server": "rlvr.server",
           "trainer": "rlvr.trainer"}
-FACE = ("rlvr", "rlvr.__main__", "rlvr.cli", "rlvr.cli_verify", "rlvr.client", "rlvr.adapters", "rlvr.qa")
+FACE = ("rlvr", "rlvr.__main__", "rlvr.cli", "rlvr.cli_verify", "rlvr.client", "rlvr.adapters", "rlvr.qa",
+        "rlvr.evaluation")
 # layer: the layers it must not import
 FORBIDDEN = {
     "core": {"envs", "server", "trainer", "face"},
