@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     result = train(TrainConfig.from_yaml(args.config, overrides(args)))
     last = result.history[-1] if result.history else {}
     plot = str(result.plot) if result.plot else None
-    print(json.dumps({"output_dir": str(result.output_dir), "steps": len(result.history),
-                      "reward_mean": last.get("reward_mean"), "plot": plot}))
+    print(json.dumps({"output_dir": str(result.output_dir), "steps": result.steps,
+                      "steps_this_call": len(result.history), "reward_mean": last.get("reward_mean"),
+                      "plot": plot}))
     return 0

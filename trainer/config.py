@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # grpo imports torch; the config must load without it (`rlvr 
 LR_SCHEDULES = ("constant", "constant_with_warmup", "linear", "cosine")
 AGGREGATIONS = ("token_mean", "seq_mean", "dr_grpo")
 BACKENDS = ("transformers", "vllm")
+SAVE_OPTIMIZER = ("latest", "all", "none")
+ENTROPY_MODES = ("all", "siren")
+CURRICULA = ("off", "adaptive")
+REWARD_CONTROLS = ("random", "incorrect", "format")
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,38 @@ class TrainConfig:
     gradient_checkpointing: bool = False
     seed: int = 0
 
+    dynamic_sampling: bool = False
+    max_sampling_rounds: int = 3
+    overlong_buffer: int = 0
+    overlong_penalty: float = 1.0
+    entropy_coef: float = 0.0
+    entropy_mode: Literal["all", "siren"] = "siren"
+    entropy_top_p: float = 0.95
+    entropy_peak_quantile: float = 0.8
+    entropy_target: float | None = None
+    curriculum: Literal["off", "adaptive"] = "off"
+    curriculum_band: tuple[float, float] = (0.2, 0.8)
+    curriculum_patience: int = 3
+    reward_control: Literal["random", "incorrect", "format"] | None = None
+    ref_reset_every: int = 0
+    update_sparsity: bool = True
+    eval_every: int = 0
+    eval_envs: tuple[str, ...] | None = None
+    eval_prompts: int = 16
+    eval_k: int = 4
+
     output_dir: str = "runs/grpo"
     save_every: int = 0
+    save_total_limit: int = 0
+    save_optimizer: Literal["latest", "all", "none"] = "latest"
     resume_from: str | None = None
     log_every: int = 1
     tensorboard: bool = True
     wandb_project: str | None = None
     plots: bool = True
     progress: bool = True
+    log_samples: int = 4
+    print_sample_every: int = 10
 
     def __post_init__(self) -> None:
         _coerce_numbers(self)
@@ -78,8 +106,10 @@ class TrainConfig:
         object.__setattr__(self, "env_kwargs", {k: dict(v) for k, v in dict(self.env_kwargs).items()})
         self._check_positive("steps", "prompts_per_step", "max_prompt_tokens", "max_new_tokens",
                              "inner_steps", "micro_batch_size", "server_batch_size", "server_concurrency",
-                             "log_every")
-        self._check_non_negative("warmup_steps", "weight_decay", "beta", "save_every", "top_k", "clip_eps")
+                             "log_every", "max_sampling_rounds", "curriculum_patience", "eval_prompts", "eval_k")
+        self._check_non_negative("warmup_steps", "weight_decay", "beta", "save_every", "top_k", "clip_eps",
+                                 "overlong_buffer", "overlong_penalty", "entropy_coef", "ref_reset_every",
+                                 "eval_every", "save_total_limit", "log_samples", "print_sample_every")
         if self.group_size < 2:
             raise ConfigError(f"group_size must be >= 2 (GRPO compares completions within a group), "
                               f"got {self.group_size}")
@@ -103,6 +133,37 @@ class TrainConfig:
             raise ConfigError(f"env_kwargs names envs that are not in envs: {sorted(unknown)}")
         if self.server and self.ray:
             raise ConfigError("set one of server (a reward server URL) and ray (a Ray cluster address), not both")
+        self._check_methods()
+
+    def _check_methods(self) -> None:
+        """The fields of the training methods beyond plain GRPO (docs/training.md, "Methods")."""
+        self._check_choice("save_optimizer", SAVE_OPTIMIZER)
+        self._check_choice("entropy_mode", ENTROPY_MODES)
+        self._check_choice("curriculum", CURRICULA)
+        if self.reward_control is not None:
+            self._check_choice("reward_control", REWARD_CONTROLS)
+        if self.overlong_buffer >= self.max_new_tokens:
+            raise ConfigError(f"overlong_buffer ({self.overlong_buffer}) must be < max_new_tokens "
+                              f"({self.max_new_tokens}): the penalty ramps over the last tokens of the budget")
+        if not 0 < self.entropy_top_p <= 1:
+            raise ConfigError(f"entropy_top_p must be in (0, 1], got {self.entropy_top_p}")
+        if not 0 <= self.entropy_peak_quantile < 1:
+            raise ConfigError(f"entropy_peak_quantile must be in [0, 1), got {self.entropy_peak_quantile}")
+        if self.entropy_target is not None and self.entropy_target <= 0:
+            raise ConfigError(f"entropy_target must be > 0 (nats), got {self.entropy_target}; "
+                              "leave it unset to anchor at the first step's entropy")
+        band = tuple(float(x) for x in self.curriculum_band) if isinstance(self.curriculum_band, (list, tuple)) else ()
+        if len(band) != 2 or not 0 <= band[0] < band[1] <= 1:
+            raise ConfigError(f"curriculum_band must be [low, high] with 0 <= low < high <= 1, "
+                              f"got {self.curriculum_band!r}")
+        object.__setattr__(self, "curriculum_band", band)
+        if self.ref_reset_every and self.beta == 0:
+            raise ConfigError("ref_reset_every needs beta > 0: with beta 0 there is no KL reference to reset")
+        if self.eval_envs is not None:
+            eval_envs = (self.eval_envs,) if isinstance(self.eval_envs, str) else tuple(self.eval_envs)
+            if not eval_envs:
+                raise ConfigError("eval_envs must name at least one env id, or be unset to evaluate on envs")
+            object.__setattr__(self, "eval_envs", eval_envs)
 
     @property
     def batch_size(self) -> int:
@@ -190,4 +251,6 @@ def _normalise_envs(envs: Any) -> dict[str, float]:
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):  # YAML's safe dumper has no tuple
+        return [_plain(v) for v in value]
     return value

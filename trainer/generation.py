@@ -26,6 +26,11 @@ class Rollout:
     texts: list[str]
     seconds: float
     finished: torch.Tensor  # (B,) True where the completion ended with EOS, False where it ran out of tokens
+    loss_mask: torch.Tensor | None = None  # (B, C) tokens the policy wrote; None: completion_mask
+
+    def __post_init__(self) -> None:
+        if self.loss_mask is None:  # multi-turn rollouts mask the env's feedback turns out of the loss
+            self.loss_mask = self.completion_mask
 
     @property
     def completion_tokens(self) -> int:

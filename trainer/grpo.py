@@ -63,8 +63,13 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: AdvantageSca
 
 def zero_signal_groups(rewards: torch.Tensor, group_size: int) -> int:
     """How many groups carry no learning signal: all scored rewards equal, or fewer than two scored."""
+    return int((~informative_groups(rewards, group_size)).sum())
+
+
+def informative_groups(rewards: torch.Tensor, group_size: int) -> torch.Tensor:
+    """(B/G,) True for the groups of `rewards` (B,) that carry a learning signal."""
     grouped = rewards.reshape(-1, group_size)  # (B/G, G)
-    return int((~_informative(grouped, ~torch.isnan(grouped))).sum())
+    return _informative(grouped, ~torch.isnan(grouped))
 
 
 def _informative(grouped: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:

@@ -34,6 +34,11 @@ class MetricsLogger:
         if self._wandb is not None:
             self._wandb.log(scalars, step=step)
 
+    def text(self, step: int, tag: str, text: str) -> None:
+        """A block of text (sample completions) for TensorBoard's text tab."""
+        if self._tb is not None:
+            self._tb.add_text(tag, text.replace("\n", "  \n"), step)  # markdown: two spaces keep line breaks
+
     def close(self) -> None:
         self._file.close()
         if self._tb is not None:

@@ -40,8 +40,10 @@ class TaskSampler:
             for env_id in self.weights
         }
 
-    def sample(self, step: int, n: int) -> list[Prompt]:
-        rng = random.Random(f"rlvr-trainer/{self.seed}/{step}")
+    def sample(self, step: int, n: int, round_index: int = 0) -> list[Prompt]:
+        """`n` prompts for `step`; later sampling rounds of a step (dynamic sampling) draw other prompts."""
+        key = f"rlvr-trainer/{self.seed}/{step}" + (f"/{round_index}" if round_index else "")
+        rng = random.Random(key)
         ids = list(self.weights)
         chosen = rng.choices(ids, weights=[self.weights[i] for i in ids], k=n)
         prompts = []
