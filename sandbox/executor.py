@@ -45,6 +45,10 @@ PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _HEADER = struct.Struct(">I")
 _JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
+# How each runtime says it ran out of memory on stderr: Python (MemoryError, and Ruby's NoMemoryError, the
+# JVM's OutOfMemoryError), C++, libc, Go and V8 ("out of memory"), Rust's allocator, Ruby, the JVM's own.
+_OUT_OF_MEMORY = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
+                  b"memory allocation of", b"failed to allocate memory", b"insufficient memory")
 # Compiled once by each zygote: a job's first compile then finds the parser's and compiler's lazily made
 # state already there, and touches (so copies) about 80 pages instead of about 230.
 _WARM_UP = """
@@ -778,7 +782,8 @@ def _rlimits(limits, per_uid):
     cpu = max(1, int(limits["cpu_time_s"] + 0.999))
     table = [
         (resource.RLIMIT_CPU, cpu, cpu + 1),
-        (resource.RLIMIT_AS, limits["memory_bytes"], limits["memory_bytes"]),
+        (resource.RLIMIT_DATA if limits.get("memory_rlimit") == "data" else resource.RLIMIT_AS,
+         limits["memory_bytes"], limits["memory_bytes"]),
         (resource.RLIMIT_FSIZE, limits["file_size_bytes"], limits["file_size_bytes"]),
         (resource.RLIMIT_NOFILE, limits["open_files"], limits["open_files"]),
         (resource.RLIMIT_CORE, 0, 0),
@@ -928,7 +933,7 @@ def _classify(result, killed_for, limits, stderr, oom_killed):
         return "timeout", "CPU time exceeded {:g}s".format(limits["cpu_time_s"])
     if result["exit_code"] == 0:
         return "ok", ""
-    if any(stderr.tail_has(needle) for needle in (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory")):
+    if any(stderr.tail_has(needle) for needle in _OUT_OF_MEMORY):
         return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
     if sig == signal.SIGKILL and oom_killed:
         return "memory_limit", "killed by the out-of-memory killer"

@@ -17,7 +17,9 @@ class Limits:
 
     wall_time_s: wall-clock limit; the whole process group is killed when it runs out (status timeout).
     cpu_time_s: CPU seconds (RLIMIT_CPU; status timeout).
-    memory_bytes: address space per process (RLIMIT_AS; status memory_limit).
+    memory_bytes: memory per process (status memory_limit): its address space (RLIMIT_AS), or with
+        memory_rlimit="data" its private writable memory (RLIMIT_DATA), for runtimes that reserve far more
+        address space than they use (the JVM, Go, V8); the container's memory cgroup bounds both.
     processes: processes and threads of the job's uid at once (RLIMIT_NPROC, docker backend only).
     output_bytes: bytes kept per stream (stdout, stderr); more kills the job (status output_limit).
     file_size_bytes: largest file the job may write (RLIMIT_FSIZE).
@@ -33,6 +35,7 @@ class Limits:
     file_size_bytes: int = 16 * MiB
     open_files: int = 64
     network: bool = False
+    memory_rlimit: str = "as"
 
     def __post_init__(self) -> None:
         for name in ("wall_time_s", "cpu_time_s"):
@@ -42,6 +45,8 @@ class Limits:
                             ("file_size_bytes", 0), ("open_files", 4)):
             if int(getattr(self, name)) < least:
                 raise LimitsError(f"Limits.{name} must be >= {least}, got {getattr(self, name)}")
+        if self.memory_rlimit not in ("as", "data"):
+            raise LimitsError(f"Limits.memory_rlimit must be 'as' or 'data', got {self.memory_rlimit!r}")
         if self.network:
             raise LimitsError("Limits.network=True is not supported: executors run with no network at all")
 
@@ -53,4 +58,4 @@ class Limits:
         return {"wall_time_s": float(self.wall_time_s), "cpu_time_s": float(self.cpu_time_s),
                 "memory_bytes": int(self.memory_bytes), "processes": int(self.processes),
                 "output_bytes": int(self.output_bytes), "file_size_bytes": int(self.file_size_bytes),
-                "open_files": int(self.open_files)}
+                "open_files": int(self.open_files), "memory_rlimit": self.memory_rlimit}

@@ -173,7 +173,7 @@ class Sandbox:
             "code_len": len(code_bytes),
             "stdin_len": len(stdin_bytes),
             "files": table,
-            "language": spec.to_wire(python=self._python),
+            "language": spec.to_wire(python=self._python, limits=run_limits),
             "limits": run_limits.to_wire(),
             "compile_limits": compile_limits.to_wire(),
         }
