@@ -164,8 +164,6 @@ class GRPOTrainer:
             if bar is not None:
                 bar.close()
             logger.close()
-            if samples is not None:
-                samples.close()
         result.steps = self.step
         if self.cfg.plots:
             from rlvr.trainer.plots import plot_run

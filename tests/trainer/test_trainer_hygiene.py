@@ -9,6 +9,7 @@ import torch
 from conftest import TOY_ENV, char_tokenizer, tiny_model
 
 from rlvr.cli import main
+from rlvr.evaluation.rollouts import read_rollouts
 from rlvr.trainer import GRPOTrainer, TrainConfig, checkpoints, train
 
 
@@ -58,11 +59,10 @@ def test_same_seed_gives_the_same_first_step_even_when_loading_draws_random_numb
 def test_samples_are_logged_with_rewards_and_statuses_and_printed(tmp_path, capsys):
     run(small(tmp_path, log_samples=3, print_sample_every=2, tensorboard=True))
     out = tmp_path / "run"
-    records = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in records] == [1, 1, 1, 2, 2, 2]
-    assert {"env", "task_id", "prompt", "completion", "reward", "status", "reason", "tokens",
-            "truncated"} <= set(records[0])
-    assert records[0]["env"] == TOY_ENV and records[0]["tokens"] <= 4
+    records = read_rollouts(out / "samples.jsonl")  # the rollout format of `rlvr eval`, for `rlvr reverify`
+    assert [r.extra["step"] for r in records] == [1, 1, 1, 2, 2, 2]
+    assert records[0].env == TOY_ENV and records[0].completion_tokens <= 4 and records[0].status
+    assert records[0].reference == {"letter": "a"} and records[0].prompt.endswith(":")
     printed = capsys.readouterr().err
     assert "[step 1]" in printed and "[step 2]" in printed
     assert list((out / "tensorboard").glob("events.out.tfevents.*"))
