@@ -47,7 +47,7 @@ _HEADER = struct.Struct(">I")
 _JOB_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
 # How each runtime says it ran out of memory on stderr: Python (MemoryError, and Ruby's NoMemoryError, the
 # JVM's OutOfMemoryError), C++, libc, Go and V8 ("out of memory"), Rust's allocator, Ruby, the JVM's own.
-_OUT_OF_MEMORY = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
+OUT_OF_MEMORY = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
                   b"memory allocation of", b"failed to allocate memory", b"insufficient memory")
 # Compiled once by each zygote: a job's first compile then finds the parser's and compiler's lazily made
 # state already there, and touches (so copies) about 80 pages instead of about 230.
@@ -933,7 +933,7 @@ def _classify(result, killed_for, limits, stderr, oom_killed):
         return "timeout", "CPU time exceeded {:g}s".format(limits["cpu_time_s"])
     if result["exit_code"] == 0:
         return "ok", ""
-    if any(stderr.tail_has(needle) for needle in _OUT_OF_MEMORY):
+    if any(stderr.tail_has(needle) for needle in OUT_OF_MEMORY):
         return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
     if sig == signal.SIGKILL and oom_killed:
         return "memory_limit", "killed by the out-of-memory killer"

@@ -75,7 +75,8 @@ TS_TRANSPILE = (
     "compilerOptions:{target:ts.ScriptTarget.ES2020,module:ts.ModuleKind.CommonJS}});"
     "const errors=(out.diagnostics||[]).filter(d=>d.category===ts.DiagnosticCategory.Error);"
     "for(const d of errors){const at=d.file?d.file.getLineAndCharacterOfPosition(d.start):null;"
-    "console.error((at?`main.ts(${at.line+1},${at.character+1}): `:'')+ts.flattenDiagnosticMessageText(d.messageText,'\\n'))}"
+    "console.error((at?`main.ts(${at.line+1},${at.character+1}): `:'')"
+    "+ts.flattenDiagnosticMessageText(d.messageText,'\\n'))}"
     "if(errors.length)process.exit(1);fs.writeFileSync('main.js',out.outputText);"
 )
 NODE_RUN = ("/usr/bin/node", f"--max-old-space-size={HEAP}", "--stack-size=65500")

@@ -33,6 +33,7 @@ MAX_REPLY = 16 << 20
 MAX_DEPTH = 200  # nesting of a value crossing between the tests and the program
 HEADER = struct.Struct(">I")
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 # The work dir (the script's dir) is writable by the candidate: never import from it.
 _HERE = os.path.dirname(os.path.abspath(globals().get("__file__", "main.py")))  # run with -c: the cwd
 sys.path[:] = [entry for entry in sys.path if entry not in ("", ".", _HERE, os.getcwd())]
@@ -221,18 +222,21 @@ def describe(exc):
     return "".join(lines).strip()[-1000:]
 
 
-def stdio_worker(code, language, stdin_fd, stdout_fd, stderr_fd):
-    """Run the program once as `python3 main.py` or `./main` would, on this test's stdin."""
-    _confine_fds([], stdin_fd, stdout_fd, stderr_fd)
-    if language == "cpp":
-        os.execv("./main", ["./main"])
+def stdio_worker(program, stdin_fd, stdout_fd, stderr_fd, keep=()):
+    """Run a built program once on this test's stdin: exec its argv (or its memfd), or a Python code object
+    in this process as `python3 main.py` would run it."""
+    _confine_fds(keep, stdin_fd, stdout_fd, stderr_fd)
+    for fd in keep:
+        os.set_inheritable(fd, True)
+    if program.code is None:
+        os.execve(program.memfd if program.memfd is not None else program.argv[0], program.argv, os.environ)
     module = types.ModuleType("__main__")
     module.__file__ = "main.py"
     sys.modules["__main__"] = module
-    sys.argv = ["main.py"]
+    sys.argv = list(program.argv)
     status = 0
     try:
-        exec(code, module.__dict__)
+        exec(program.code, module.__dict__)
     except SystemExit as exc:
         status = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: B036 - reported like the interpreter does
@@ -256,13 +260,47 @@ def stdio_worker(code, language, stdin_fd, stdout_fd, stderr_fd):
     os._exit(status & 0xFF)
 
 
+class Program:
+    """A built program: a Python code object run in a fork of Z, an argv to exec in the work dir, or (a
+    checker) a sealed memfd holding its executable, which nothing the candidate runs can reach or change."""
+
+    def __init__(self, argv, code=None, memfd=None):
+        self.argv, self.code, self.memfd = list(argv), code, memfd
+
+
+def sealed_memfd(path):
+    """The file's bytes in a memfd that can never be written again (the checker's executable)."""
+    import fcntl
+
+    fd = os.memfd_create("checker", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    while data:
+        data = data[os.write(fd, data):]
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW |
+                fcntl.F_SEAL_SEAL)
+    return fd
+
+
+def remove_tree(path):
+    for root, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(root, name))
+        for name in dirs:
+            os.rmdir(os.path.join(root, name))
+    os.rmdir(path)
+
+
 # ---- Z: the zygote ---------------------------------------------------------------------------------
 
 class Zygote:
     def __init__(self, sock):
         self.sock = sock
         self.code = None
-        self.language = "python"
+        self.program = None
+        self.checker = None
+        self.limits = {}
+        self.output = b""  # the last run's stdout, for the checker
         self.worker = None  # (pid, socket)
         self.load_error = None
 
@@ -270,9 +308,17 @@ class Zygote:
         init = recv(self.sock)
         if init is None:
             return
-        self.language = init["language"]
-        error = self.compile(init["source"], init.get("compile_timeout_s", 30.0))
-        send(self.sock, {"compile_error": error} if error else {"ok": True})
+        self.limits = init["run_limits"]
+        reply = {"ok": True}
+        if init.get("checker"):
+            checker = init["checker"]
+            self.checker, error = self.build(checker["spec"], checker["source"], "checker", init["compile_limits"])
+            reply = {"checker_error": error} if error else reply
+        if "checker_error" not in reply:
+            self.program, error = self.build(init["spec"], init["source"], ".", init["compile_limits"])
+            self.code = self.program.code if self.program else None
+            reply = {"compile_error": error} if error else reply
+        send(self.sock, reply)
         while True:
             message = recv(self.sock)
             if message is None:
@@ -281,27 +327,38 @@ class Zygote:
                 send(self.sock, self.call(message))
             elif message["op"] == "run":
                 send(self.sock, self.run(message))
+            elif message["op"] == "check":
+                send(self.sock, self.check(message))
             elif message["op"] == "reset":
                 self.stop_worker()
                 send(self.sock, {"ok": True})
 
-    def compile(self, source, timeout_s):
-        if self.language == "python":
+    def build(self, spec, source, where, limits):
+        """Compile once: (Program, None), or (None, the compiler's message). A checker (`where` its own
+        directory) is kept as a sealed memfd or a code object, and its files are removed before the
+        candidate's program is even written."""
+        if spec.get("inprocess"):
             try:
-                self.code = compile(source, "solution.py", "exec")
+                return Program(["main.py"], code=compile(source, "solution.py", "exec")), None
             except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes in the source
-                return describe(exc)
-            return None
-        with open("main.cpp", "w") as handle:
+                return None, describe(exc)
+        if where != ".":
+            os.mkdir(where, 0o700)
+        with open(os.path.join(where, spec["source"]), "w", encoding="utf-8") as handle:
             handle.write(source)
-        argv = ["/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"]
-        result = self.spawn(lambda: os.execv(argv[0], argv), "", timeout_s, 64 * 1024, file_size=256 << 20)
-        if result["timed_out"]:
-            return f"compilation took longer than {timeout_s:g}s"
-        if result["exit_code"] != 0:
-            why = f"exit code {result['exit_code']}" if result["signal"] is None else f"signal {result['signal']}"
-            return f"compilation failed ({why}):\n" + (result["stderr"] or result["stdout"])[-2000:]
-        return None
+        if spec.get("compile"):
+            argv = spec["compile"]
+            result = self.spawn(Program(argv), "", float(limits["wall_time_s"]), limits, cwd=where)
+            if result["timed_out"]:
+                return None, f"compilation took longer than {float(limits['wall_time_s']):g}s"
+            if result["exit_code"] != 0:
+                why = f"exit code {result['exit_code']}" if result["signal"] is None else f"signal {result['signal']}"
+                return None, f"compilation failed ({why}):\n" + (result["stderr"] or result["stdout"])[-2000:]
+        if where == ".":
+            return Program(spec["run"]), None
+        program = Program(spec["run"], memfd=sealed_memfd(os.path.join(where, "main")))
+        remove_tree(where)
+        return program, None
 
     # call mode: one worker answers many calls until it dies or a test times out
     def call(self, message):
@@ -334,6 +391,7 @@ class Zygote:
             zsock.close()
             self.sock.close()
             try:
+                lower_limits(self.limits)
                 call_worker(self.code, wsock)
             finally:
                 os._exit(1)
@@ -382,46 +440,110 @@ class Zygote:
 
     # stdio mode: a fresh process per test
     def run(self, message):
-        code, language = self.code, self.language
-        return self.spawn(lambda fds: stdio_worker(code, language, *fds), message["stdin"],
-                          float(message["timeout_s"]), int(message.get("output_bytes", 4 << 20)), with_fds=True)
+        result = self.spawn(self.program, message["stdin"], float(message["timeout_s"]), self.limits)
+        self.output = result.pop("raw_stdout")
+        return result
 
-    def spawn(self, target, stdin, timeout_s, output_bytes, with_fds=False, file_size=None):
+    def check(self, message):
+        """Run the checker on (input, the last run's output, the expected answer), testlib's argument order,
+        each a memfd it reads as /dev/fd/N. Nothing of the candidate's is alive meanwhile (reap_strays)."""
+        if not self.reap_strays():
+            return {"timed_out": False, "exit_code": None, "signal": None, "stderr": "", "stray": True}
+        fds = []
+        try:
+            for data in (message["input"].encode(), self.output, message["answer"].encode()):
+                fds.append(memfd_with(data))
+            program = Program([self.checker.argv[0], *(f"/dev/fd/{fd}" for fd in fds)], code=self.checker.code,
+                              memfd=self.checker.memfd)
+            limits = {**self.limits, "memory_bytes": max(int(self.limits["memory_bytes"]), 256 << 20)}
+            return self.spawn(program, "", float(message["timeout_s"]), limits, keep=fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def spawn(self, program, stdin, timeout_s, limits, cwd=".", keep=()):
+        """Fork, confine (rlimits: memory of the limits' kind, file size at the output cap) and start the
+        program; wait for it within `timeout_s`; kill its group and anything it left (reap_strays)."""
         stdin_fd, out_fd, err_fd = (os.memfd_create(name) for name in ("stdin", "stdout", "stderr"))
         os.write(stdin_fd, stdin.encode())
         os.lseek(stdin_fd, 0, os.SEEK_SET)
+        output_bytes = int(limits["output_bytes"])
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
             try:
                 self.sock.close()
-                import resource
-
-                hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
-                size = file_size or output_bytes
-                size = size if hard == resource.RLIM_INFINITY else min(size, hard)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-                if with_fds:
-                    target((stdin_fd, out_fd, err_fd))
-                else:
-                    _confine_fds([], stdin_fd, out_fd, err_fd)
-                    target()
+                os.chdir(cwd)
+                lower_limits(limits)
+                stdio_worker(program, stdin_fd, out_fd, err_fd, keep)
             finally:
                 os._exit(127)
-        timed_out, status = wait_for(pid, timeout_s)
+        timed_out, status, usage = wait_for(pid, timeout_s)
         wall = time.monotonic() - started
         kill_group(pid)
-        out, out_cut = read_memfd(out_fd, output_bytes)
+        self.reap_strays()
+        raw, out_cut = read_memfd(out_fd, output_bytes)
         err, _ = read_memfd(err_fd, 64 * 1024)
         for fd in (stdin_fd, out_fd, err_fd):
             os.close(fd)
-        signum = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
-        return {"timed_out": timed_out, "exit_code": os.WEXITSTATUS(status) if status is not None and
-                os.WIFEXITED(status) else None, "signal": signum, "stdout": out, "stderr": err[-4000:],
-                "truncated": out_cut or signum == signal.SIGXFSZ, "wall_s": round(wall, 4)}
+        signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        return {"timed_out": timed_out, "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                "signal": signum, "stdout": raw.decode("utf-8", "replace"), "raw_stdout": raw,
+                "stderr": err.decode("utf-8", "replace")[-4000:],
+                "truncated": out_cut or signum == signal.SIGXFSZ, "wall_s": round(wall, 4),
+                "memory_bytes": usage.ru_maxrss * 1024 if usage else 0}
+
+    def reap_strays(self):
+        """Kill whatever the program left behind: Z is a child subreaper, so every orphan of a test (a
+        daemon that left its process group) is Z's child now. False when something would not die."""
+        me = str(os.getpid())
+        for _ in range(100):
+            children = [pid for pid in all_pids() if parent_of(pid) == me]
+            if self.worker is not None:
+                children = [pid for pid in children if pid != self.worker[0]]
+            if not children:
+                return True
+            for pid in children:
+                kill_group(pid)
+        return False
+
+
+def memfd_with(data):
+    fd = os.memfd_create("data")
+    while data:
+        data = data[os.write(fd, data):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def lower_limits(limits):
+    """In the test's process: its memory limit (RLIMIT_AS, or RLIMIT_DATA for runtimes that reserve more
+    address space than they use) and its file size limit, each only ever lowered."""
+    import resource
+
+    kind = resource.RLIMIT_DATA if limits.get("memory_rlimit") == "data" else resource.RLIMIT_AS
+    size = int(limits.get("file_size_bytes") or limits["output_bytes"])
+    for which, value in ((kind, int(limits["memory_bytes"])), (resource.RLIMIT_FSIZE, size)):
+        hard = resource.getrlimit(which)[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, hard))
+
+
+def all_pids():
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2:].split()[1].decode()
 
 
 def wait_for(pid, timeout_s):
+    """(timed out, wait status, rusage) of the child `pid`, killed at `timeout_s`."""
     pidfd = os.pidfd_open(pid)
     try:
         ready, _, _ = select.select([pidfd], [], [], timeout_s)
@@ -429,10 +551,8 @@ def wait_for(pid, timeout_s):
         os.close(pidfd)
     if not ready:
         kill_group(pid)
-        _, status = os.waitpid(pid, 0)
-        return True, status
-    _, status = os.waitpid(pid, 0)
-    return False, status
+    _, status, usage = os.wait4(pid, 0)
+    return not ready, status, usage
 
 
 def kill_group(pid):
@@ -450,7 +570,7 @@ def kill_group(pid):
 def read_memfd(fd, limit):
     os.lseek(fd, 0, os.SEEK_SET)
     data = os.read(fd, limit + 1) if limit else b""
-    return data[:limit].decode("utf-8", "replace"), len(data) > limit
+    return data[:limit], len(data) > limit
 
 
 # ---- P: the judge ----------------------------------------------------------------------------------
@@ -472,6 +592,11 @@ class UnsupportedTest(BaseException):
 class ReferenceDefect(BaseException):
     """The reference cannot tell programs apart (a test never reached the program, or the tests pass
     whatever the program returns): no verdict on the candidate can come of it."""
+
+
+class CheckerFailed(BaseException):
+    """The checker itself failed (crashed, timed out, exited with a code testlib reserves for a failure):
+    no verdict on the candidate can come of it."""
 
 
 class NullOverrun(BaseException):
@@ -562,12 +687,15 @@ class Judge:
 
     def run(self):
         payload = self.payload
-        send(self.zsock, {"language": payload["language"], "source": payload["source"],
-                          "compile_timeout_s": payload.get("compile_timeout_s", 30.0)})
+        send(self.zsock, {key: payload.get(key) for key in ("spec", "source", "compile_limits", "run_limits",
+                                                             "checker")})
         compiled = recv(self.zsock)
-        if compiled is None or "compile_error" in compiled:
-            reason = compiled["compile_error"] if compiled else "the zygote stopped"
-            return {"compile_error": reason, "passed": 0, "ran": 0, "results": []}
+        if compiled is None:
+            return {"harness_error": "the zygote stopped while compiling"}
+        if "checker_error" in compiled:
+            return {"checker_error": f"the checker does not compile: {compiled['checker_error']}"}
+        if "compile_error" in compiled:
+            return {"compile_error": compiled["compile_error"], "passed": 0, "ran": 0, "results": []}
         namespace = {"__name__": "__tests__"}
         if payload["mode"] == "call":
             setup_error = self.setup(namespace)
@@ -581,6 +709,8 @@ class Judge:
                 return {"setup_error": str(exc)[:1000]}
             except ReferenceDefect as exc:
                 return {"defect": str(exc)[:1000]}
+            except CheckerFailed as exc:
+                return {"checker_error": str(exc)[:1000]}
             if not results[-1]["passed"] and payload["stop_on_fail"]:
                 break
         if all(r["passed"] for r in results) and len(results) == len(payload["tests"]):
@@ -607,21 +737,26 @@ class Judge:
         return None
 
     def run_test(self, index, test, namespace):
-        self.deadline = time.monotonic() + self.test_timeout_s
+        """{passed, message, verdict, time_s, memory_bytes} of one test (memory in stdio mode only)."""
+        started = time.monotonic()
+        self.deadline = started + self.test_timeout_s
         self.crashed = None
         self.calls = []
         self.reached = 0
+        if "stdin" in test:
+            self.reached += 1
+            return self.check_stdio(test)
+        verdict = "wrong_answer"
         try:
             if "code" in test:
                 exec(compile(test["code"], f"<test {index}>", "exec"), namespace)
                 message = None
-            elif "args" in test:
-                message = self.check_call(test)
             else:
-                message = self.check_stdio(test)
+                message = self.check_call(test)
         except CandidateDied as exc:
             message = str(exc)
-        except UnsupportedTest:
+            verdict = "time_limit" if "time limit" in message else "runtime_error"
+        except (UnsupportedTest, CheckerFailed):
             raise
         except BaseException as exc:  # noqa: B036 - an assertion or an error in a test is a failed test
             message = self.failure_message(test, exc)
@@ -631,7 +766,8 @@ class Judge:
             ended = "" if message is None else f"; it ended with {message[:300]}"
             raise ReferenceDefect(f"test {index + 1} never called the program (a test that never reaches the "
                                   f"program passes or fails every program alike{ended})")
-        return {"passed": message is None, "message": message}
+        return {"passed": message is None, "message": message, "verdict": "accepted" if message is None else verdict,
+                "time_s": round(time.monotonic() - started, 4), "memory_bytes": 0}
 
     def null_run(self):
         """Run the reference again, from its setup, with every call answered by OPAQUE instead of the
@@ -692,25 +828,56 @@ class Judge:
                f"{_short(test['expected'])}"
 
     def check_stdio(self, test):
-        self.reached += 1
-        send(self.zsock, {"op": "run", "stdin": test["stdin"], "timeout_s": self.test_timeout_s,
-                          "output_bytes": self.payload.get("output_bytes", 4 << 20)})
+        """Run the program on the test's input and judge it: the verdict, and a message for a failure."""
+        send(self.zsock, {"op": "run", "stdin": test["stdin"], "timeout_s": self.test_timeout_s})
         result = recv(self.zsock)
         if result is None:
             raise CandidateDied("the zygote stopped (killed by the program?)")
         shown = _short(test["stdin"], 200)
+        verdict, message = self.classify(result, shown)
+        if verdict is None and self.payload.get("checker"):
+            verdict, message = self.check_with_checker(test, shown)
+        elif verdict is None:
+            verdict = "accepted" if same_output(result["stdout"], test["expected"], self.payload.get("float_tol")) \
+                else "wrong_answer"
+            message = None if verdict == "accepted" else \
+                f"wrong output on input {shown}: got {_short(result['stdout'], 200)}, expected " \
+                f"{_short(test['expected'], 200)}"
+        return {"passed": verdict == "accepted", "message": message, "verdict": verdict,
+                "time_s": result["wall_s"], "memory_bytes": result["memory_bytes"]}
+
+    def classify(self, result, shown):
+        """(verdict, message) of a run that failed on its own; (None, None) when it exited 0 within limits."""
         if result["timed_out"]:
-            return f"time limit exceeded ({self.test_timeout_s:g}s) on input {shown}"
+            return "time_limit", f"time limit exceeded ({self.test_timeout_s:g}s) on input {shown}"
         if result["truncated"]:
-            return f"too much output on input {shown}"
-        if result["exit_code"] != 0:
-            why = f"exit code {result['exit_code']}" if result["signal"] is None else f"signal {result['signal']}"
-            tail = result["stderr"].strip().splitlines()[-1:] or [""]
-            return f"runtime error ({why}) on input {shown}: {tail[0][:300]}"
-        if same_output(result["stdout"], test["expected"], self.payload.get("float_tol")):
-            return None
-        return f"wrong output on input {shown}: got {_short(result['stdout'], 200)}, expected " \
-               f"{_short(test['expected'], 200)}"
+            return "output_limit", f"too much output on input {shown}"
+        if result["exit_code"] == 0:
+            return None, None
+        why = f"exit code {result['exit_code']}" if result["signal"] is None else f"signal {result['signal']}"
+        tail = result["stderr"].strip().splitlines()[-1:] or [""]
+        if any(marker in result["stderr"][-2048:] for marker in self.payload.get("oom_markers", ())):
+            return "memory_limit", f"memory limit exceeded ({why}) on input {shown}: {tail[0][:300]}"
+        return "runtime_error", f"runtime error ({why}) on input {shown}: {tail[0][:300]}"
+
+    def check_with_checker(self, test, shown):
+        """testlib's convention: exit 0 accepted, 1 wrong answer, 2 presentation error (wrong); anything else
+        (another code, a signal, a timeout) is the checker's failure: CheckerFailed, never a pass."""
+        send(self.zsock, {"op": "check", "input": test["stdin"], "answer": test["expected"],
+                          "timeout_s": self.test_timeout_s})
+        result = recv(self.zsock)
+        if result is None:
+            raise CandidateDied("the zygote stopped (killed by the program?)")
+        if result.get("stray"):
+            raise CheckerFailed("a process the program left behind would not die, so the checker was not run")
+        if not result["timed_out"] and result["exit_code"] == 0:
+            return "accepted", None
+        if not result["timed_out"] and result["exit_code"] in (1, 2):
+            said = result["stderr"].strip()[:300] or result["stdout"].strip()[:300]
+            return "wrong_answer", f"the checker rejected the output on input {shown}: {said}"
+        how = "timed out" if result["timed_out"] else f"exit code {result['exit_code']}" \
+            if result["signal"] is None else f"signal {result['signal']}"
+        raise CheckerFailed(f"the checker failed ({how}) on input {shown}: {result['stderr'].strip()[-300:]}")
 
     def failure_message(self, test, exc):
         import traceback
@@ -785,9 +952,8 @@ def _args(args):
     return "(" + ", ".join(_short(a, 60) for a in args) + ")"
 
 
-def set_non_dumpable():
-    """prctl(PR_SET_DUMPABLE, 0) through _ctypes (the ctypes package costs ~10 ms to import): from now
-    on processes of the same uid cannot ptrace this one or open its /proc files (mem, fd, environ)."""
+def prctl(option, value):
+    """prctl(option, value) through _ctypes (the ctypes package costs ~10 ms to import)."""
     import _ctypes
 
     class Int(_ctypes._SimpleCData):
@@ -797,17 +963,20 @@ def set_non_dumpable():
         _flags_ = _ctypes.FUNCFLAG_CDECL
         _restype_ = Int
 
-    prctl = Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl"))
-    if prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError("prctl(PR_SET_DUMPABLE, 0) failed")
+    function = Function(_ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl"))
+    if function(option, value, 0, 0, 0) != 0:
+        raise OSError(f"prctl({option}, {value}) failed")
 
 
 def main():
-    set_non_dumpable()
+    # From now on processes of the same uid cannot ptrace the judge or open its /proc files (mem, fd,
+    # environ); Z, forked next, inherits this.
+    prctl(PR_SET_DUMPABLE, 0)
     psock, zsock = socket.socketpair()
     pid = os.fork()
     if pid == 0:
         psock.close()
+        prctl(PR_SET_CHILD_SUBREAPER, 1)  # a test's orphans come back to Z, which kills them (reap_strays)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(null, 1)

@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rlvr.errors import InvalidReferenceError
+from rlvr.sandbox.languages import ALIASES
+from rlvr.sandbox.languages import LANGUAGES as SANDBOX_LANGUAGES
 
 Mode = Literal["call", "stdio"]
-LANGUAGES = ("python", "cpp")
+# Every language of the sandbox's table (python-subprocess is how the harness itself runs, not a task's).
+LANGUAGES = tuple(name for name, spec in SANDBOX_LANGUAGES.items() if name == spec.name != "python-subprocess")
+# A checker must be kept out of the candidate's reach once built: a Python code object, or one executable.
+CHECKER_LANGUAGES = tuple(name for name in LANGUAGES if name == "python" or SANDBOX_LANGUAGES[name].native)
 _CALLED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\s*\(")
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 
@@ -28,7 +33,9 @@ class Suite:
 
     mode "call": `setup` (trusted reference code) runs in the judge process, `names` are bound there to
     proxies of the candidate's functions, and each test is test code (`{"code"}`) or a call with its
-    expected value (`{"args", "expected"}`). mode "stdio": each test is `{"stdin", "expected"}`.
+    expected value (`{"args", "expected"}`). mode "stdio": each test is `{"stdin", "expected"}`, judged by
+    comparing outputs or by the `checker` program ({"language", "code"}). `test_timeout_s`, `memory_mb`
+    and `output_bytes` are the reference's own limits (None: the verifier's; clamped to its maxima).
     """
 
     format: str
@@ -41,6 +48,9 @@ class Suite:
     float_tol: float | None = None
     partial_credit: bool | None = None
     test_timeout_s: float | None = None
+    memory_mb: int | None = None
+    output_bytes: int | None = None
+    checker: dict[str, str] | None = None
     prompt: str = ""
     entry_point: str = ""
     imports: tuple[str, ...] = ()
@@ -50,7 +60,7 @@ class Suite:
         """Why these tests would pass a program that does nothing, read from the data alone (the judge
         finds the rest while it runs: a test that never calls the program, or one that checks nothing
         about what it returns). None when the data shows no such defect."""
-        if self.mode == "stdio" and all(not test["expected"].strip() for test in self.tests):
+        if self.mode == "stdio" and not self.checker and all(not test["expected"].strip() for test in self.tests):
             return "every expected output is empty, so a program that prints nothing passes"
         if self.format == "call" and all(test["expected"] in (None, [None]) for test in self.tests):
             return "every expected value is None, so a function that returns nothing passes"
@@ -92,20 +102,50 @@ def parse_reference(reference: Mapping[str, Any]) -> Suite:
     return suite
 
 
+def language_name(value: Any) -> str:
+    """The table's name for a language tag (`py`, `c++`, `js`, ...); InvalidReferenceError when unknown."""
+    name = str(value or "python").lower()
+    name = ALIASES.get(name, name)
+    if name not in LANGUAGES:
+        raise InvalidReferenceError(f"language must be one of {', '.join(LANGUAGES)}, got {name!r}")
+    return name
+
+
 def _common(reference: Mapping[str, Any]) -> dict[str, Any]:
-    language = str(reference.get("language") or "python").lower()
-    language = {"python3": "python", "py": "python", "c++": "cpp"}.get(language, language)
-    if language not in LANGUAGES:
-        raise InvalidReferenceError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     partial = reference.get("partial_credit")
-    timeout = reference.get("timeout_s")
-    tol = reference.get("float_tol")
     try:
-        return {"language": language, "partial_credit": None if partial is None else bool(partial),
-                "test_timeout_s": None if timeout is None else float(timeout),
-                "float_tol": None if tol is None else float(tol)}
+        return {"language": language_name(reference.get("language")),
+                "partial_credit": None if partial is None else bool(partial),
+                "test_timeout_s": _number(reference.get("timeout_s"), float),
+                "memory_mb": _number(reference.get("memory_mb"), int),
+                "output_bytes": _number(reference.get("output_bytes"), int),
+                "float_tol": _number(reference.get("float_tol"), float)}
     except (TypeError, ValueError):
-        raise InvalidReferenceError("timeout_s and float_tol must be numbers") from None
+        raise InvalidReferenceError("timeout_s, memory_mb, output_bytes and float_tol must be numbers") from None
+
+
+def _number(value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    number = float(value)
+    if isinstance(value, bool) or not number >= 0:
+        raise ValueError(value)
+    return kind(number)
+
+
+def _checker(value: Any) -> dict[str, str] | None:
+    """A reference's checker: {"language", "code"} (a bare string is Python)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"language": "python", "code": value}
+    if not isinstance(value, Mapping) or not isinstance(value.get("code"), str) or not value["code"].strip():
+        raise InvalidReferenceError("checker must be {language, code} (or a Python program as a string)")
+    language = language_name(value.get("language"))
+    if language not in CHECKER_LANGUAGES:
+        raise InvalidReferenceError(f"a checker's language must be one of {', '.join(CHECKER_LANGUAGES)}, "
+                                    f"got {language!r}")
+    return {"language": language, "code": value["code"]}
 
 
 def _humaneval(reference: Mapping[str, Any]) -> Suite:
@@ -171,7 +211,7 @@ def _io(reference: Mapping[str, Any]) -> Suite:
                      entry_point=name, **common)
     tests = tuple({"stdin": _lines(i, "input"), "expected": _lines(o, "output")}
                   for i, o in zip(inputs, outputs, strict=True))
-    return Suite(format="stdio", mode="stdio", tests=tests, **common)
+    return Suite(format="stdio", mode="stdio", tests=tests, checker=_checker(reference.get("checker")), **common)
 
 
 def _lines(value: Any, what: str) -> str:
