@@ -23,6 +23,7 @@ from typing import NoReturn
 COMMANDS: tuple[str, ...] = (
     "rlvr.cli_verify",
     "rlvr.qa.cli",
+    "rlvr.evaluation.cli",
     "rlvr.server.cli",
     "rlvr.trainer.cli",
     "rlvr.sandbox.cli",
