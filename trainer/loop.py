@@ -22,6 +22,7 @@ import numpy as np
 import torch
 import yaml
 
+from rlvr.envs.base import TextEnv
 from rlvr.results import Status, VerifyResult
 from rlvr.runtime import Runtime
 from rlvr.trainer import checkpoints
@@ -46,6 +47,7 @@ from rlvr.trainer.grpo import (
 )
 from rlvr.trainer.metrics import MetricsLogger
 from rlvr.trainer.models import load_model, prepare_tokenizer, resolve_model
+from rlvr.trainer.periodic_eval import PeriodicEval
 from rlvr.trainer.rewards import FleetRewards, HttpRewards, LocalRewards, RewardClient
 from rlvr.trainer.samples import SampleLog, render, sample_records
 from rlvr.trainer.sampling import Batch, fill_with_signal, overlong_penalties
@@ -53,6 +55,8 @@ from rlvr.trainer.sparsity import UpdateSparsity
 from rlvr.trainer.tasks import TaskSampler
 
 log = logging.getLogger(__name__)
+
+EVAL_SEED = 0x5EED  # added to the run's seed for the sampling of periodic evaluations, apart from training's
 
 
 @dataclass
@@ -135,7 +139,11 @@ class GRPOTrainer:
         # Local rewards run on a runtime of the trainer's own (worker pool, sandbox), closed with the trainer.
         self.runtime = Runtime() if sampler is None and rewards is None and not (cfg.server or cfg.ray) else None
         self.sampler = sampler or TaskSampler(cfg.envs, cfg.env_kwargs, seed=cfg.seed, runtime=self.runtime)
-        self.rewards = rewards or _reward_client(cfg, self.sampler)
+        self.rewards = rewards or _reward_client(cfg, self.sampler.envs)
+        self.evaluator = (PeriodicEval(cfg.eval_envs or tuple(cfg.envs), cfg.env_kwargs, seed=cfg.seed,
+                                       prompts=cfg.eval_prompts, k=cfg.eval_k, runtime=self.runtime)
+                          if cfg.eval_every else None)
+        self.eval_rewards = (rewards or _reward_client(cfg, self.evaluator.envs)) if self.evaluator else None
         self.curriculum = (Curriculum(self.sampler.envs, cfg.curriculum_band, cfg.curriculum_patience)
                            if cfg.curriculum == "adaptive" else None)
         if cfg.resume_from:
@@ -178,6 +186,8 @@ class GRPOTrainer:
             metrics.update(self.save_checkpoint(out))
         if self.step == self.cfg.steps:
             metrics.update(self.save_final(out))
+        if self.evaluator is not None and self.step % self.cfg.eval_every == 0:
+            metrics.update(self.evaluate(out))
         if samples is not None and self.last_batch is not None:
             records = sample_records(self.step, self.last_batch, self.cfg.group_size, self.cfg.log_samples)
             samples.write(records)
@@ -227,6 +237,19 @@ class GRPOTrainer:
             self.reset_reference()
             extra["ref_reset"] = 1
         return extra
+
+    def evaluate(self, out: Path) -> dict[str, float]:
+        """Periodic evaluation (`eval_every`): pass@k per eval env, rollouts written to `out/eval/`. The sampling
+        runs on a forked RNG seeded apart from training, so evaluating never changes the training run."""
+        if self.evaluator is None or self.eval_rewards is None:
+            return {}
+        devices = list(range(torch.cuda.device_count())) if self.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(self.cfg.seed + EVAL_SEED)
+            return self.evaluator.run(
+                lambda prompts: self.generator.generate([render_prompt(self.tokenizer, p.task) for p in prompts],
+                                                        self.cfg.eval_k),
+                self.eval_rewards, self.step, out, chunk=self.cfg.prompts_per_step)
 
     def reset_reference(self) -> None:
         """ProRL's reset: the KL reference becomes the current policy and AdamW's moments start afresh."""
@@ -423,6 +446,10 @@ class GRPOTrainer:
     def close(self) -> None:
         self.rewards.close()
         self.sampler.close()
+        if self.evaluator is not None:
+            self.evaluator.close()
+            if self.eval_rewards is not self.rewards:
+                self.eval_rewards.close()
         if self.runtime is not None:
             self.runtime.close()
 
@@ -471,13 +498,13 @@ def _pass_rate(results: list[VerifyResult]) -> float:
     return sum(r.status == Status.CORRECT for r in judged) / len(judged) if judged else math.nan
 
 
-def _reward_client(cfg: TrainConfig, sampler: TaskSampler) -> RewardClient:
+def _reward_client(cfg: TrainConfig, envs: dict[str, TextEnv]) -> RewardClient:
     if cfg.ray:
         return FleetRewards(cfg.ray)
     if cfg.server:
         return HttpRewards(cfg.server, timeout_s=cfg.server_timeout_s, batch_size=cfg.server_batch_size,
                            concurrency=cfg.server_concurrency, api_key=cfg.server_api_key)
-    return LocalRewards(sampler.envs)
+    return LocalRewards(envs)
 
 
 def _scheduler(cfg: TrainConfig, optimizer: torch.optim.Optimizer) -> Any:

@@ -30,11 +30,12 @@ class TaskSampler:
     """
 
     def __init__(self, envs: Mapping[str, float], env_kwargs: Mapping[str, Mapping[str, Any]] | None = None,
-                 seed: int = 0, runtime: Runtime | None = None):
+                 seed: int = 0, runtime: Runtime | None = None, namespace: str = "rlvr-trainer"):
         import rlvr  # noqa: F401  (registers the rlvr/* envs with Gymnasium)
 
         self.weights = dict(envs)
         self.seed = seed
+        self.namespace = namespace  # another namespace (periodic evaluation) draws other tasks from the same seed
         self.envs: dict[str, TextEnv] = {
             env_id: _make(env_id, {**(env_kwargs or {}).get(env_id, {}), "runtime": runtime})
             for env_id in self.weights
@@ -42,7 +43,7 @@ class TaskSampler:
 
     def sample(self, step: int, n: int, round_index: int = 0) -> list[Prompt]:
         """`n` prompts for `step`; later sampling rounds of a step (dynamic sampling) draw other prompts."""
-        key = f"rlvr-trainer/{self.seed}/{step}" + (f"/{round_index}" if round_index else "")
+        key = f"{self.namespace}/{self.seed}/{step}" + (f"/{round_index}" if round_index else "")
         rng = random.Random(key)
         ids = list(self.weights)
         chosen = rng.choices(ids, weights=[self.weights[i] for i in ids], k=n)

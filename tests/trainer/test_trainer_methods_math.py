@@ -13,8 +13,8 @@ from rlvr.trainer.controls import controlled_reward, training_rewards
 from rlvr.trainer.curriculum import LevelController
 from rlvr.trainer.entropy import EntropyRegulariser, anchored_coefficient, nucleus_entropy, peak_positions
 from rlvr.trainer.generation import Rollout
-from rlvr.trainer.sampling import Batch, fill_with_signal, overlong_penalties, signal_groups
 from rlvr.trainer.samples import pick_rows
+from rlvr.trainer.sampling import Batch, fill_with_signal, overlong_penalties, signal_groups
 from rlvr.trainer.sparsity import UpdateSparsity, layer_type
 
 NAN = math.nan

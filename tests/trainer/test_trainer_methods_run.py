@@ -1,0 +1,70 @@
+"""Every method on at once, end to end on the tiny model: the run passes and each method shows in its metrics."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TOY_ENV, char_tokenizer, tiny_model
+
+from rlvr.errors import ConfigError
+from rlvr.evaluation.rollouts import read_rollouts
+from rlvr.trainer import TrainConfig, train
+from rlvr.trainer.metrics import read_metrics
+
+ALL_METHODS = dict(
+    dynamic_sampling=True, max_sampling_rounds=2, overlong_buffer=2, overlong_penalty=0.5,
+    entropy_coef=0.01, entropy_mode="siren", entropy_top_p=0.9, entropy_peak_quantile=0.5,
+    curriculum="adaptive", curriculum_band=[0.0, 0.01], curriculum_patience=1,
+    reward_control="format", beta=0.04, ref_reset_every=2, update_sparsity=True, save_every=2,
+    eval_every=2, eval_prompts=2, eval_k=2,
+)
+
+
+def test_a_run_with_every_method_on(tmp_path, capsys):
+    tokenizer = char_tokenizer()
+    cfg = TrainConfig(model="tiny", envs={TOY_ENV: 1.0}, steps=3, prompts_per_step=2, group_size=4,
+                      max_new_tokens=4, lr=3e-3, output_dir=str(tmp_path / "run"), tensorboard=False,
+                      progress=False, plots=True, **ALL_METHODS)
+    result = train(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer)
+    out = tmp_path / "run"
+    records = read_metrics(out / "metrics.jsonl")
+    assert [r["step"] for r in records] == [1, 2, 3]
+    first, second = records[0], records[1]
+    assert 1 <= first["sampling_rounds"] <= 2 and first["generations"] in (8, 16)
+    assert first["overlong_penalty"] <= 0 and "verifier_reward_mean" in first
+    assert first["entropy_reg_coef"] == 0.0 and first["entropy_target"] is not None  # step 1 sets the anchor
+    assert first[f"level/{TOY_ENV}"] >= 0
+    assert second["ref_reset"] == 1 and "ref_reset" not in first
+    assert 0 <= second["sparsity"] <= 1 and "sparsity/attention" in second and "sparsity/mlp" in second
+    assert "sparsity" in records[2]  # final is a save of its own at step 3
+    assert f"eval/{TOY_ENV}/pass@1" in second and f"eval/{TOY_ENV}/pass@2" in second
+    assert len(read_rollouts(out / "eval" / "step-2.jsonl")) == 4  # 2 prompts x 2 samples
+    assert "REWARD CONTROL 'format'" in capsys.readouterr().err
+    assert (out / "config.yaml").read_text().startswith("# REWARD CONTROL 'format'")
+    assert "reward_control: format" in (out / "config.yaml").read_text()
+    assert result.plot is not None and result.plot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"max_sampling_rounds": 0}, "max_sampling_rounds must be > 0"),
+    ({"overlong_buffer": 128}, "overlong_buffer \\(128\\) must be < max_new_tokens"),
+    ({"entropy_mode": "peaks"}, "entropy_mode must be one of all, siren"),
+    ({"entropy_top_p": 0}, "entropy_top_p must be in \\(0, 1\\]"),
+    ({"entropy_peak_quantile": 1}, "entropy_peak_quantile must be in \\[0, 1\\)"),
+    ({"entropy_target": -1}, "entropy_target must be > 0"),
+    ({"curriculum": "linear"}, "curriculum must be one of off, adaptive"),
+    ({"curriculum_band": [0.8, 0.2]}, "curriculum_band must be \\[low, high\\]"),
+    ({"curriculum_band": [0.2]}, "curriculum_band must be \\[low, high\\]"),
+    ({"reward_control": "shuffled"}, "reward_control must be one of random, incorrect, format"),
+    ({"ref_reset_every": 10}, "ref_reset_every needs beta > 0"),
+    ({"eval_k": 0}, "eval_k must be > 0"),
+    ({"eval_envs": []}, "eval_envs must name at least one env id"),
+])
+def test_invalid_method_settings_say_what_to_fix(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        TrainConfig(**changes)
+
+
+def test_method_settings_round_trip_through_yaml(tmp_path):
+    cfg = TrainConfig(**{**ALL_METHODS, "eval_envs": "rlvr/Math-v1"})
+    assert cfg.curriculum_band == (0.0, 0.01) and cfg.eval_envs == ("rlvr/Math-v1",)
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
