@@ -90,7 +90,7 @@ def _histogram(rewards: Sequence[float | None]) -> list[tuple[str, float]]:
     for reward in rewards:
         if reward is not None:
             bins[min(int(reward * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)] += 1
-    labels = [f"{i / HISTOGRAM_BINS:.1f}" for i in range(HISTOGRAM_BINS)]
+    labels = [f"{i / HISTOGRAM_BINS:.1f}" for i in range(HISTOGRAM_BINS - 1)] + ["0.9-1"]
     return [("null", float(sum(r is None for r in rewards))), *zip(labels, map(float, bins), strict=True)]
 
 

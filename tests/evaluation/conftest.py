@@ -96,3 +96,29 @@ def open_in_chromium(page: Path, screenshot: Path) -> tuple[str, list[str]]:
                           capture_output=True, text=True, timeout=120)
     console = [line for line in (dom.stderr + shot.stderr).splitlines() if ":CONSOLE" in line]
     return dom.stdout, console
+
+
+# Three tasks x four completions a model could have written, some of them hostile to an HTML page.
+MATH_ROLLOUTS = {
+    ("t0", "\\frac{4}{3}"): ["so the answer is \\boxed{\\frac{4}{3}}", "\\boxed{4/3}", "\\boxed{1}",
+                             "<script>console.error('xss')</script> \\boxed{4/3}"],
+    ("t1", "7"): ["\\boxed{7}", "\\boxed{8}", "\\boxed{8}", "I am not sure </pre><img src=x onerror=alert(1)>"],
+    ("t2", "-2"): ["\\boxed{2}", "no idea", "\\boxed{-2}", "\\boxed{3}"],
+}
+
+
+@pytest.fixture(scope="session")
+def math_rollouts() -> list:
+    """Rollout records of MATH_ROLLOUTS as today's rlvr/Math-v1 verifier scores them (in-process)."""
+    from rlvr.evaluation.rollouts import RolloutRecord
+    from rlvr.evaluation.scoring import Scorer
+
+    rows = [(task_id, answer, sample, text) for (task_id, answer), texts in MATH_ROLLOUTS.items()
+            for sample, text in enumerate(texts)]
+    with Scorer() as scorer:
+        results = scorer.score([{"env": "rlvr/Math-v1", "completion": text, "reference": {"answer": answer}}
+                                for _, answer, _, text in rows])
+    return [RolloutRecord.scored(env="rlvr/Math-v1", task_id=task_id, reference={"answer": answer},
+                                 prompt=f"What is {task_id}? <b>bold</b> & co", completion=text, result=result,
+                                 sample=sample, completion_tokens=len(text), truncated=sample == 3)
+            for (task_id, answer, sample, text), result in zip(rows, results, strict=True)]
