@@ -21,6 +21,12 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     touch "$stamp"
 fi
 
+# tests/evaluation open `rlvr eval`'s report.html in headless Chromium (Debian's package); root only, as apt is.
+if [[ "$(id -u)" == 0 ]] && ! command -v chromium >/dev/null; then
+    log "installing chromium (tests/evaluation render report.html in it)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 if [[ "${RLVR_SKIP_DOCKER:-0}" != 1 && "$(id -u)" == 0 ]]; then
     bash .ci/setup-docker.sh
     bash .ci/setup-compose.sh
