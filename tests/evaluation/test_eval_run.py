@@ -91,6 +91,7 @@ def test_tasks_are_distinct_and_a_function_of_the_seed() -> None:
     (["--env", "rlvr/Math-v1", "--env-kwargs", "rlvr/Sudoku-v1={level: 1}"], "not evaluated"),
     (["--env", "rlvr/Math-v1", "--samples", "0"], "n and samples must be >= 1"),
     (["--env", "rlvr/Math-v1", "--temperature", "0"], "temperature must be > 0"),
+    (["--env", "rlvr/Math-v1"], "cannot load model"),  # the model folder does not exist
 ])
 def test_eval_usage_errors_are_one_line_and_exit_2(argv: list[str], message: str, tmp_path: Path, capsys) -> None:
     assert main(["eval", "--model", str(tmp_path / "no-model"), "--output", str(tmp_path), *argv]) == 2
