@@ -27,14 +27,17 @@ class Rollout:
     seconds: float
     finished: torch.Tensor  # (B,) True where the completion ended with EOS, False where it ran out of tokens
     loss_mask: torch.Tensor | None = None  # (B, C) tokens the policy wrote; None: completion_mask
+    last_turn_tokens: torch.Tensor | None = None  # (B,) tokens of the final turn; None: all completion tokens
 
     def __post_init__(self) -> None:
         if self.loss_mask is None:  # multi-turn rollouts mask the env's feedback turns out of the loss
             self.loss_mask = self.completion_mask
+        if self.last_turn_tokens is None:
+            self.last_turn_tokens = self.completion_mask.sum(dim=1)
 
     @property
     def completion_tokens(self) -> int:
-        return int(self.completion_mask.sum())
+        return int(self.loss_mask.sum())  # generated tokens, not a multi-turn env's feedback
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class SamplingConfig:
 
 class Generator(Protocol):
     def generate(self, prompts: Sequence[str], group_size: int) -> Rollout: ...
+
+    def continue_ids(self, sequences: Sequence[Sequence[int]]) -> Rollout:
+        """One completion for each token sequence, taken as it is (a multi-turn episode's history)."""
+        ...
 
     def sync_weights(self, model: torch.nn.Module) -> None: ...
 
@@ -68,6 +75,15 @@ def encode_prompts(tokenizer: Any, prompts: Sequence[str], max_tokens: int, devi
     enc = tokenizer(list(prompts), return_tensors="pt", padding=True, padding_side="left", truncation=True,
                     max_length=max_tokens, add_special_tokens=special)
     return enc["input_ids"].to(device), enc["attention_mask"].to(device)
+
+
+def left_pad(sequences: Sequence[Sequence[int]], pad_id: int, device: torch.device,
+             ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token lists as left-padded ids and mask (N, P)."""
+    width = max(len(s) for s in sequences)
+    ids = torch.tensor([[pad_id] * (width - len(s)) + list(s) for s in sequences], device=device)  # (N, P)
+    mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in sequences], device=device)  # (N, P)
+    return ids, mask
 
 
 def completion_mask(ids: torch.Tensor, eos_ids: Sequence[int]) -> torch.Tensor:
@@ -106,13 +122,19 @@ class TransformersGenerator:
             top_k=sampling.top_k, max_new_tokens=sampling.max_new_tokens, use_cache=True,
             eos_token_id=self.eos, pad_token_id=tokenizer.pad_token_id)
 
-    @torch.no_grad()
     def generate(self, prompts: Sequence[str], group_size: int) -> Rollout:
-        start = time.perf_counter()
         device = next(self.model.parameters()).device
         ids, mask = encode_prompts(self.tokenizer, prompts, self.sampling.max_prompt_tokens, device)
-        ids = ids.repeat_interleave(group_size, dim=0)  # (B, P)
-        mask = mask.repeat_interleave(group_size, dim=0)  # (B, P)
+        return self._sample(ids.repeat_interleave(group_size, dim=0), mask.repeat_interleave(group_size, dim=0))
+
+    def continue_ids(self, sequences: Sequence[Sequence[int]]) -> Rollout:
+        device = next(self.model.parameters()).device
+        return self._sample(*left_pad(sequences, self.tokenizer.pad_token_id, device))
+
+    @torch.no_grad()
+    def _sample(self, ids: torch.Tensor, mask: torch.Tensor) -> Rollout:
+        """One sampled completion per row of the left-padded (B, P) `ids`."""
+        start = time.perf_counter()
         was_training = self.model.training
         self.model.eval()
         with self.autocast():
@@ -149,8 +171,14 @@ class VLLMGenerator:
             max_tokens=sampling.max_new_tokens)
 
     def generate(self, prompts: Sequence[str], group_size: int) -> Rollout:
-        start = time.perf_counter()
         ids, mask = encode_prompts(self.tokenizer, prompts, self.sampling.max_prompt_tokens, self.device)
+        return self._sample(ids, mask, group_size)
+
+    def continue_ids(self, sequences: Sequence[Sequence[int]]) -> Rollout:
+        return self._sample(*left_pad(sequences, self.tokenizer.pad_token_id, self.device), 1)
+
+    def _sample(self, ids: torch.Tensor, mask: torch.Tensor, group_size: int) -> Rollout:
+        start = time.perf_counter()
         token_prompts = [{"prompt_token_ids": row[m.bool()].tolist()}
                          for row, m in zip(ids, mask, strict=True)]
         outputs = self.llm.generate(token_prompts, self._params(group_size), use_tqdm=False)

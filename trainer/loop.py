@@ -47,6 +47,7 @@ from rlvr.trainer.grpo import (
 )
 from rlvr.trainer.metrics import MetricsLogger
 from rlvr.trainer.models import load_model, prepare_tokenizer, resolve_model
+from rlvr.trainer.multiturn import run_episodes
 from rlvr.trainer.periodic_eval import PeriodicEval
 from rlvr.trainer.rewards import FleetRewards, HttpRewards, LocalRewards, RewardClient
 from rlvr.trainer.samples import SampleLog, render, sample_records
@@ -272,9 +273,13 @@ class GRPOTrainer:
         reward_start = time.perf_counter()
         results = self.rewards.score(expanded, rollout.texts)
         reward_seconds = time.perf_counter() - reward_start
+        if any(self.sampler.envs[p.env_id].max_turns > 1 for p in prompts):
+            rollout, results = run_episodes(rollout, expanded, results, envs=self.sampler.envs,
+                                            tokenizer=self.tokenizer, generator=self.generator,
+                                            score=self.rewards.score)
         trained = training_rewards(results, self.cfg.reward_control, self.cfg.seed, f"{self.step}/{round_index}")
         rewards = torch.tensor([math.nan if r is None else float(r) for r in trained])  # (B,)
-        rewards += overlong_penalties(rollout.completion_mask.sum(dim=1).cpu(), self.cfg.max_new_tokens,
+        rewards += overlong_penalties(rollout.last_turn_tokens.cpu(), self.cfg.max_new_tokens,
                                       self.cfg.overlong_buffer, self.cfg.overlong_penalty)  # (B,) NaN stays NaN
         advantages = group_advantages(rewards, self.cfg.group_size, self.cfg.advantage_scale)  # (B,)
         scored = (~torch.isnan(rewards)).to(rollout.completion_mask.device)  # (B,)
@@ -468,7 +473,7 @@ def _batch_metrics(batch: Batch, cfg: TrainConfig) -> dict[str, Any]:
     values = batch.rewards[scored]
     groups = batch.rewards.numel() // cfg.group_size
     zero = zero_signal_groups(batch.rewards, cfg.group_size)
-    lengths = batch.rollout.completion_mask.sum(dim=1).float()
+    lengths = batch.rollout.loss_mask.sum(dim=1).float()  # the policy's tokens (not a multi-turn env's feedback)
     metrics: dict[str, Any] = {
         "reward_mean": float(values.mean()) if values.numel() else math.nan,
         "reward_std": float(values.std()) if values.numel() > 1 else 0.0,
@@ -482,7 +487,8 @@ def _batch_metrics(batch: Batch, cfg: TrainConfig) -> dict[str, Any]:
         verified = [r.reward for r in batch.results if r.reward is not None]
         metrics["verifier_reward_mean"] = sum(verified) / len(verified) if verified else math.nan
     if cfg.overlong_buffer:
-        penalties = overlong_penalties(lengths.cpu(), cfg.max_new_tokens, cfg.overlong_buffer, cfg.overlong_penalty)
+        penalties = overlong_penalties(batch.rollout.last_turn_tokens.cpu(), cfg.max_new_tokens, cfg.overlong_buffer,
+                                       cfg.overlong_penalty)
         metrics["overlong_penalty"] = float(penalties.mean())
     for env_id in sorted({p.env_id for p in batch.prompts}):
         own = torch.tensor([p.env_id == env_id for p in batch.prompts])

@@ -22,7 +22,7 @@ def pick_rows(rows: int, group_size: int, n: int) -> list[int]:
 def sample_records(step: int, batch: Batch, group_size: int, n: int) -> list[RolloutRecord]:
     """Up to `n` of the batch's completions; `extra` holds the step and the reward trained on (which differs
     from the verifier's `reward` under a reward control or overlong shaping)."""
-    lengths = batch.rollout.completion_mask.sum(dim=1).tolist()
+    lengths = batch.rollout.loss_mask.sum(dim=1).tolist()
     records = []
     for row in pick_rows(len(batch.results), group_size, n):
         prompt = batch.prompts[row]

@@ -73,7 +73,7 @@ def take_groups(batch: Batch, groups: Sequence[int], group_size: int) -> Batch:
     r = batch.rollout
     rollout = Rollout(r.prompt_ids[index], r.prompt_mask[index], r.completion_ids[index],
                       r.completion_mask[index], [r.texts[i] for i in rows], r.seconds, r.finished[index],
-                      r.loss_mask[index])
+                      r.loss_mask[index], r.last_turn_tokens[index])
     return Batch(rollout, [batch.prompts[i] for i in rows], [batch.results[i] for i in rows],
                  batch.rewards[index], batch.advantages[index], batch.mask[index], batch.reward_seconds)
 
@@ -87,7 +87,7 @@ def concat(batches: Sequence[Batch], pad_id: int) -> Batch:
         _pad([r.prompt_ids for r in rs], pad_id, left=True), _pad([r.prompt_mask for r in rs], 0, left=True),
         _pad([r.completion_ids for r in rs], pad_id), _pad([r.completion_mask for r in rs], 0),
         [t for r in rs for t in r.texts], sum(r.seconds for r in rs), torch.cat([r.finished for r in rs]),
-        _pad([r.loss_mask for r in rs], 0))
+        _pad([r.loss_mask for r in rs], 0), torch.cat([r.last_turn_tokens for r in rs]))
     return Batch(rollout, [p for b in batches for p in b.prompts], [x for b in batches for x in b.results],
                  torch.cat([b.rewards for b in batches]), torch.cat([b.advantages for b in batches]),
                  _pad([b.mask for b in batches], 0), sum(b.reward_seconds for b in batches))

@@ -1,4 +1,5 @@
-"""Every method on at once, end to end on the tiny model: the run passes and each method shows in its metrics."""
+"""Every method on at once (multi-turn episodes too), end to end on the tiny model: the run passes and each
+method shows in its metrics."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ ALL_METHODS = dict(
 
 def test_a_run_with_every_method_on(tmp_path, capsys):
     tokenizer = char_tokenizer()
-    cfg = TrainConfig(model="tiny", envs={TOY_ENV: 1.0}, steps=3, prompts_per_step=2, group_size=4,
-                      max_new_tokens=4, lr=3e-3, output_dir=str(tmp_path / "run"), tensorboard=False,
+    cfg = TrainConfig(model="tiny", envs={TOY_ENV: 1.0}, env_kwargs={TOY_ENV: {"max_turns": 2}}, steps=3,
+                      prompts_per_step=2, group_size=4, max_new_tokens=4, lr=3e-3, output_dir=str(tmp_path / "run"),
+                      tensorboard=False,
                       progress=False, plots=True, **ALL_METHODS)
     result = train(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer)
     out = tmp_path / "run"
