@@ -101,7 +101,10 @@ JAVA = LanguageSpec(
     run=("/usr/bin/java", "-XX:+UseSerialGC", f"-Xmx{HEAP}m", "-Xss8m", "-XX:ErrorFile=/dev/null", "Main"),
     limit_overrides=REAL_MEMORY,
 )
+# Interpreted languages get a syntax check as their compile step, so that a syntax error is a compile error
+# in every language (Python's is found when the code is compiled in the forked interpreter).
 JAVASCRIPT = LanguageSpec(name="javascript", source="main.js", run=(*NODE_RUN, "main.js"),
+                          compile=("/usr/bin/node", "--check", "main.js"), compile_limits=_compile_limits("data"),
                           limit_overrides=REAL_MEMORY)
 TYPESCRIPT = LanguageSpec(name="typescript", source="main.ts", run=(*NODE_RUN, "main.js"),
                           compile=("/usr/bin/node", "-e", TS_TRANSPILE), compile_limits=_compile_limits("data"),
@@ -113,8 +116,10 @@ GO = LanguageSpec(name="go", source="main.go", run=("./main",),
                   compile_limits=_compile_limits("data", processes=128), limit_overrides=REAL_MEMORY)
 RUST = LanguageSpec(name="rust", source="main.rs", run=("./main",), compile_limits=_compile_limits(),
                     compile=("/usr/bin/rustc", "--edition", "2021", "-O", "-o", "main", "main.rs"))
-BASH = LanguageSpec(name="bash", source="main.sh", run=("/bin/bash", "main.sh"))
-RUBY = LanguageSpec(name="ruby", source="main.rb", run=("/usr/bin/ruby", "main.rb"))
+BASH = LanguageSpec(name="bash", source="main.sh", run=("/bin/bash", "main.sh"), compile=("/bin/bash", "-n", "main.sh"),
+                    compile_limits=_compile_limits())
+RUBY = LanguageSpec(name="ruby", source="main.rb", run=("/usr/bin/ruby", "main.rb"),
+                    compile=("/usr/bin/ruby", "-c", "main.rb"), compile_limits=_compile_limits())
 
 LANGUAGES: dict[str, LanguageSpec] = {spec.name: spec for spec in (
     PYTHON, PYTHON_SUBPROCESS, C, CPP, JAVA, JAVASCRIPT, TYPESCRIPT, GO, RUST, BASH, RUBY)}

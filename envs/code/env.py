@@ -23,11 +23,18 @@ class CodeEnv(TextEnv):
 
     family = "code"
 
+    @classmethod
+    def remote_kwargs(cls) -> frozenset[str]:
+        return super().remote_kwargs() | {"language"}
+
     def __init__(self, path: str | Path | None = None, *, format: str = "auto", limit: int | None = None,
-                 tasks: CodeTasks | None = None, max_turns: int = 1, render_mode: str | None = None,
-                 runtime: Runtime | None = None):
+                 language: str | None = None, tasks: CodeTasks | None = None, max_turns: int = 1,
+                 render_mode: str | None = None, runtime: Runtime | None = None):
+        """`language`: the built-in problems that have a solution in it (python: all of them), or the language
+        of a file's stdin/stdout records that name none."""
         if tasks is None:
-            tasks = load_jsonl(path, format=format, limit=limit) if path is not None else builtin_tasks()
+            tasks = load_jsonl(path, format=format, limit=limit, language=language) if path is not None \
+                else builtin_tasks(language or "python")
         super().__init__(tasks, max_turns=max_turns, render_mode=render_mode, runtime=runtime)
 
     def reference_answer(self, task: Task) -> str | None:

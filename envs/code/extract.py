@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import re
 
+# The fence tags that name each language (lower case). A block tagged with any other word is not the answer.
 _ALIASES = {
     "python": {"python", "python3", "py", "py3"},
+    "c": {"c", "h"},
     "cpp": {"cpp", "c++", "cc", "cxx", "hpp"},
+    "java": {"java"},
+    "javascript": {"javascript", "js", "node", "nodejs", "mjs", "cjs"},
+    "typescript": {"typescript", "ts"},
+    "go": {"go", "golang"},
+    "rust": {"rust", "rs"},
+    "bash": {"bash", "sh", "shell"},
+    "ruby": {"ruby", "rb"},
 }
 _TAG = re.compile(r"[\w+#.-]*")
 # Unfenced text is code when some line looks like a statement. Each pattern is matched at the start of

@@ -173,6 +173,7 @@ def _confine_fds(keep, stdin_fd, stdout_fd, stderr_fd):
     sys.stdout = open(1, "w", closefd=False)
     sys.stderr = open(2, "w", closefd=False)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it: past the output cap, die like a C program
 
 
 def call_worker(code, sock):
@@ -243,7 +244,7 @@ def stdio_worker(program, stdin_fd, stdout_fd, stderr_fd, keep=()):
         import traceback
 
         traceback.print_exc()
-        status = 1
+        status = program.crash_status
     try:  # as the interpreter does at exit: `threading.Thread(target=main).start()` is a common idiom
         if "threading" in sys.modules:
             sys.modules["threading"]._shutdown()
@@ -262,10 +263,12 @@ def stdio_worker(program, stdin_fd, stdout_fd, stderr_fd, keep=()):
 
 class Program:
     """A built program: a Python code object run in a fork of Z, an argv to exec in the work dir, or (a
-    checker) a sealed memfd holding its executable, which nothing the candidate runs can reach or change."""
+    checker) a sealed memfd holding its executable, which nothing the candidate runs can reach or change.
+    `crash_status` is the exit status of Python code that raises: 1 as in the interpreter, 3 for a checker
+    (testlib's "the checker failed", where 1 would mean "wrong answer")."""
 
-    def __init__(self, argv, code=None, memfd=None):
-        self.argv, self.code, self.memfd = list(argv), code, memfd
+    def __init__(self, argv, code=None, memfd=None, crash_status=1):
+        self.argv, self.code, self.memfd, self.crash_status = list(argv), code, memfd, crash_status
 
 
 def sealed_memfd(path):
@@ -300,6 +303,7 @@ class Zygote:
         self.program = None
         self.checker = None
         self.limits = {}
+        self.oom_markers = []
         self.output = b""  # the last run's stdout, for the checker
         self.worker = None  # (pid, socket)
         self.load_error = None
@@ -309,6 +313,7 @@ class Zygote:
         if init is None:
             return
         self.limits = init["run_limits"]
+        self.oom_markers = [marker.encode() for marker in init.get("oom_markers") or ()]
         reply = {"ok": True}
         if init.get("checker"):
             checker = init["checker"]
@@ -348,7 +353,7 @@ class Zygote:
             handle.write(source)
         if spec.get("compile"):
             argv = spec["compile"]
-            result = self.spawn(Program(argv), "", float(limits["wall_time_s"]), limits, cwd=where)
+            result, _ = self.spawn(Program(argv), "", float(limits["wall_time_s"]), limits, cwd=where)
             if result["timed_out"]:
                 return None, f"compilation took longer than {float(limits['wall_time_s']):g}s"
             if result["exit_code"] != 0:
@@ -440,8 +445,7 @@ class Zygote:
 
     # stdio mode: a fresh process per test
     def run(self, message):
-        result = self.spawn(self.program, message["stdin"], float(message["timeout_s"]), self.limits)
-        self.output = result.pop("raw_stdout")
+        result, self.output = self.spawn(self.program, message["stdin"], float(message["timeout_s"]), self.limits)
         return result
 
     def check(self, message):
@@ -454,16 +458,19 @@ class Zygote:
             for data in (message["input"].encode(), self.output, message["answer"].encode()):
                 fds.append(memfd_with(data))
             program = Program([self.checker.argv[0], *(f"/dev/fd/{fd}" for fd in fds)], code=self.checker.code,
-                              memfd=self.checker.memfd)
+                              memfd=self.checker.memfd, crash_status=3)
             limits = {**self.limits, "memory_bytes": max(int(self.limits["memory_bytes"]), 256 << 20)}
-            return self.spawn(program, "", float(message["timeout_s"]), limits, keep=fds)
+            keep = fds if self.checker.memfd is None else [*fds, self.checker.memfd]
+            return self.spawn(program, "", float(message["timeout_s"]), limits, keep=keep)[0]
         finally:
             for fd in fds:
                 os.close(fd)
 
     def spawn(self, program, stdin, timeout_s, limits, cwd=".", keep=()):
         """Fork, confine (rlimits: memory of the limits' kind, file size at the output cap) and start the
-        program; wait for it within `timeout_s`; kill its group and anything it left (reap_strays)."""
+        program; wait for it within `timeout_s`; kill its group and anything it left (reap_strays). Returns
+        the result and the raw stdout. The file size limit sits one byte past the output cap: a program that
+        reaches it printed too much."""
         stdin_fd, out_fd, err_fd = (os.memfd_create(name) for name in ("stdin", "stdout", "stderr"))
         os.write(stdin_fd, stdin.encode())
         os.lseek(stdin_fd, 0, os.SEEK_SET)
@@ -484,14 +491,15 @@ class Zygote:
         self.reap_strays()
         raw, out_cut = read_memfd(out_fd, output_bytes)
         err, _ = read_memfd(err_fd, 64 * 1024)
+        out_of_memory = any(marker in err for marker in self.oom_markers)
         for fd in (stdin_fd, out_fd, err_fd):
             os.close(fd)
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         return {"timed_out": timed_out, "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-                "signal": signum, "stdout": raw.decode("utf-8", "replace"), "raw_stdout": raw,
-                "stderr": err.decode("utf-8", "replace")[-4000:],
+                "signal": signum, "stdout": raw.decode("utf-8", "replace"),
+                "stderr": err.decode("utf-8", "replace")[-4000:], "out_of_memory": out_of_memory,
                 "truncated": out_cut or signum == signal.SIGXFSZ, "wall_s": round(wall, 4),
-                "memory_bytes": usage.ru_maxrss * 1024 if usage else 0}
+                "memory_bytes": usage.ru_maxrss * 1024}, raw
 
     def reap_strays(self):
         """Kill whatever the program left behind: Z is a child subreaper, so every orphan of a test (a
@@ -522,7 +530,7 @@ def lower_limits(limits):
     import resource
 
     kind = resource.RLIMIT_DATA if limits.get("memory_rlimit") == "data" else resource.RLIMIT_AS
-    size = int(limits.get("file_size_bytes") or limits["output_bytes"])
+    size = int(limits.get("file_size_bytes") or limits["output_bytes"]) + 1
     for which, value in ((kind, int(limits["memory_bytes"])), (resource.RLIMIT_FSIZE, size)):
         hard = resource.getrlimit(which)[1]
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
@@ -688,7 +696,7 @@ class Judge:
     def run(self):
         payload = self.payload
         send(self.zsock, {key: payload.get(key) for key in ("spec", "source", "compile_limits", "run_limits",
-                                                             "checker")})
+                                                             "checker", "oom_markers")})
         compiled = recv(self.zsock)
         if compiled is None:
             return {"harness_error": "the zygote stopped while compiling"}
@@ -856,7 +864,7 @@ class Judge:
             return None, None
         why = f"exit code {result['exit_code']}" if result["signal"] is None else f"signal {result['signal']}"
         tail = result["stderr"].strip().splitlines()[-1:] or [""]
-        if any(marker in result["stderr"][-2048:] for marker in self.payload.get("oom_markers", ())):
+        if result["out_of_memory"]:
             return "memory_limit", f"memory limit exceeded ({why}) on input {shown}: {tail[0][:300]}"
         return "runtime_error", f"runtime error ({why}) on input {shown}: {tail[0][:300]}"
 

@@ -113,8 +113,9 @@ def language_name(value: Any) -> str:
 
 def _common(reference: Mapping[str, Any]) -> dict[str, Any]:
     partial = reference.get("partial_credit")
+    language = language_name(reference.get("language"))
     try:
-        return {"language": language_name(reference.get("language")),
+        return {"language": language,
                 "partial_credit": None if partial is None else bool(partial),
                 "test_timeout_s": _number(reference.get("timeout_s"), float),
                 "memory_mb": _number(reference.get("memory_mb"), int),
