@@ -68,6 +68,10 @@ def test_rlvr_train_runs_from_a_yaml_file(tmp_path, capsys):
                  "--set", "lr=1e-3", "--set", "plots=false"])
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0 and summary["steps"] == 2 and summary["plot"] is None
+    assert main(["train", "--config", str(config), "--output-dir", str(tmp_path / "out"), "--steps", "3",
+                 "--set", "plots=false", "--resume", "latest"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (summary["steps"], summary["steps_this_call"]) == (3, 1)  # the run's total, not this call's
     assert (tmp_path / "out" / "final" / "trainer_state.pt").exists()
 
 

@@ -8,7 +8,6 @@ import pytest
 import torch
 from conftest import TOY_ENV, char_tokenizer, tiny_model
 
-from rlvr.cli import main
 from rlvr.evaluation.rollouts import read_rollouts
 from rlvr.trainer import GRPOTrainer, TrainConfig, checkpoints, train
 
@@ -92,20 +91,6 @@ def test_a_checkpoint_without_optimiser_state_resumes_with_a_warning(tmp_path, c
     history = run(cfg.replace(steps=3, resume_from="latest")).history
     assert [h["step"] for h in history] == [3]
     assert "AdamW's moments restart from zero" in caplog.text
-
-
-def test_the_cli_summary_after_a_resume_counts_the_whole_run(tmp_path, capsys):
-    tokenizer = char_tokenizer()
-    tiny_model(tokenizer).save_pretrained(tmp_path / "tiny")
-    tokenizer.save_pretrained(tmp_path / "tiny")
-    config = tmp_path / "train.yaml"
-    config.write_text(f"model: {tmp_path / 'tiny'}\nenvs: {TOY_ENV}\nprompts_per_step: 2\ngroup_size: 2\n"
-                      "max_new_tokens: 3\ntensorboard: false\nprogress: false\nplots: false\nlog_samples: 0\n")
-    args = ["train", "--config", str(config), "--output-dir", str(tmp_path / "out")]
-    assert main([*args, "--steps", "2"]) == 0
-    assert main([*args, "--steps", "3", "--resume", "latest"]) == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert (summary["steps"], summary["steps_this_call"]) == (3, 1)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
