@@ -2,11 +2,14 @@
 
     python bench/train.py                 # both trainers, 8 steps each (about 5-10 minutes on 2 cores)
     python bench/train.py --skip-trl      # only ours
+    python bench/train.py --skip-trl --dynamic-sampling   # ours with DAPO dynamic sampling off and on
 
 Prints reward at start and end, generation and training tokens/s, wall time per step of each trainer
 and their ratio (TRL / ours: above 1 means ours is faster), and writes the figures to <out>/bench.json.
 The env is easy addition scored by rlvr's math verifier, shaped so that a well-formed wrong answer earns
-0.2 (a 135M model rarely answers right at first, and GRPO needs some spread within a group).
+0.2 (a 135M model rarely answers right at first, and GRPO needs some spread within a group). TRL scores the
+same through rlvr's TRL adapter (`make_trl_reward`, weight 0.8) plus a format reward (weight 0.2): 1.0, 0.2, 0.
+The dynamic-sampling arm reports wall time per group with signal: what a step of learning costs.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def register() -> None:
         gymnasium.register(id=ENV_ID, entry_point=AddEnv)
 
 
-def run_ours(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, Any]:
+def run_ours(args: argparse.Namespace, model_path: str, out: Path, name: str = "ours",
+             **changes: Any) -> dict[str, Any]:
     from rlvr.trainer import GRPOTrainer, TrainConfig
 
     cfg = TrainConfig(
@@ -76,9 +80,12 @@ def run_ours(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, 
         lr=args.lr,
         micro_batch_size=args.prompts * args.group,
         seed=args.seed,
-        output_dir=str(out / "ours"),
+        output_dir=str(out / name),
         tensorboard=False,
         progress=False,
+        log_samples=0,
+        update_sparsity=False,
+        **changes,
     )
     trainer = GRPOTrainer(cfg)
     cpu: list[float] = []
@@ -100,7 +107,23 @@ def run_ours(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, 
         "train_tokens_per_s": _total(history, "train_tokens_per_s", "train_seconds"),
         "gen_seconds": sum(h["gen_seconds"] for h in history),
         "train_seconds": sum(h["train_seconds"] for h in history),
+        "signal_groups": [args.prompts - h["zero_signal_groups"] for h in history],
+        "generations": [h["generations"] for h in history],
     }
+
+
+def trl_rewards() -> tuple[list[Any], list[float]]:
+    """TRL's reward functions and weights: the verifier through rlvr's adapter, plus the bench's format credit,
+    so that TRL trains on what `AddEnv` gives ours (correct 1.0, a wrong answer in the asked form 0.2, else 0)."""
+    from rlvr import verify
+    from rlvr.adapters import make_trl_reward
+
+    def answered(prompts: list, completions: list, answer: list[str], **_: Any) -> list[float]:
+        texts = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
+        return [float(verify("rlvr/Math-v1", completion=t, reference={"answer": a}).status != Status.NO_ANSWER)
+                for t, a in zip(texts, answer, strict=True)]
+
+    return [make_trl_reward("rlvr/Math-v1", url=""), answered], [0.8, 0.2]
 
 
 def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, Any]:
@@ -112,14 +135,9 @@ def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, A
 
     sampler = TaskSampler({ENV_ID: 1.0}, seed=args.seed)  # the same prompts, in the same order, as ours
     prompts = [p for step in range(args.steps) for p in sampler.sample(step, args.prompts)]
-    env = sampler.envs[ENV_ID]
-    tasks = {p.task.id: p.task for p in prompts}
-    data = Dataset.from_list([{"prompt": list(p.task.messages), "task_id": p.task.id} for p in prompts])
-
-    def reward(completions: list, task_id: list[str], **_: Any) -> list[float | None]:
-        texts = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
-        return [env.score(t, tasks[i]).reward for t, i in zip(texts, task_id, strict=True)]
-
+    data = Dataset.from_list([{"prompt": list(p.task.messages), "answer": p.task.reference["answer"]}
+                              for p in prompts])
+    reward_funcs, reward_weights = trl_rewards()
     tokenizer = AutoTokenizer.from_pretrained(model_path, padding_side="left")
     model = AutoModelForCausalLM.from_pretrained(model_path, dtype=torch.float32)
     timer = _GenerateTimer(model, tokenizer)
@@ -130,6 +148,7 @@ def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, A
         per_device_train_batch_size=batch,
         gradient_accumulation_steps=1,
         num_generations=args.group,
+        reward_weights=reward_weights,
         max_completion_length=args.max_new_tokens,
         temperature=args.temperature,
         top_k=0,
@@ -168,7 +187,7 @@ def run_trl(args: argparse.Namespace, model_path: str, out: Path) -> dict[str, A
     steps = StepTimer()
     trainer = GRPOTrainer(
         model=model,
-        reward_funcs=[reward],
+        reward_funcs=reward_funcs,
         args=config,
         train_dataset=data,
         processing_class=tokenizer,
@@ -225,7 +244,11 @@ def _total(history: list[dict[str, Any]], rate: str, seconds: str) -> float:
 
 def summary(name: str, run: dict[str, Any], edge: int) -> dict[str, Any]:
     rewards = run["rewards"]
+    signal = run.get("signal_groups")
+    per_signal = {"signal_groups": sum(signal), "generations": sum(run["generations"]),
+                  "seconds_per_signal_group": sum(run["step_seconds"]) / max(sum(signal), 1)} if signal else {}
     return {
+        **per_signal,
         "trainer": name,
         "reward_start": statistics.fmean(rewards[:edge]),
         "reward_end": statistics.fmean(rewards[-edge:]),
@@ -255,6 +278,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="runs/bench-train")
     parser.add_argument("--skip-trl", action="store_true")
+    parser.add_argument("--dynamic-sampling", action="store_true",
+                        help="also run ours with DAPO dynamic sampling (3 rounds at most): time per signal group")
     args = parser.parse_args()
 
     import rlvr  # noqa: F401
@@ -266,6 +291,9 @@ def main() -> None:
     model_path = resolve_model("smollm2-135m")
     edge = max(1, args.steps // 4)
     results = [summary("rlvr", run_ours(args, model_path, out), edge)]
+    if args.dynamic_sampling:
+        ds = run_ours(args, model_path, out, "ours-ds", dynamic_sampling=True, max_sampling_rounds=3)
+        results.append(summary("rlvr+ds", ds, edge))
     if not args.skip_trl:
         results.append(summary("trl", run_trl(args, model_path, out), edge))
     report = {
@@ -275,9 +303,9 @@ def main() -> None:
         "load_average_at_end": os.getloadavg(),
         "results": results,
     }
-    if len(results) == 2:
-        report["trl_over_rlvr_step_time"] = results[1]["median_step_s"] / results[0]["median_step_s"]
-        report["trl_over_rlvr_step_cpu"] = results[1]["median_step_cpu_s"] / results[0]["median_step_cpu_s"]
+    if results[-1]["trainer"] == "trl":
+        report["trl_over_rlvr_step_time"] = results[-1]["median_step_s"] / results[0]["median_step_s"]
+        report["trl_over_rlvr_step_cpu"] = results[-1]["median_step_cpu_s"] / results[0]["median_step_cpu_s"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     _print(report)
@@ -294,6 +322,10 @@ def _print(report: dict[str, Any]) -> None:
         print(f"{r['trainer']:8} {r['reward_start']:12.3f} {r['reward_end']:10.3f} {r['mean_step_s']:11.2f} "
               f"{r['median_step_s']:13.2f} {r['median_step_cpu_s']:17.2f} {r['gen_tokens_per_s']:9.1f} "
               f"{r['train_tokens_per_s']:11.1f}")
+    for r in report["results"]:
+        if "seconds_per_signal_group" in r:
+            print(f"{r['trainer']:8} {r['signal_groups']} groups with signal from {r['generations']} completions: "
+                  f"{r['seconds_per_signal_group']:.2f} s per group with signal")
     if "trl_over_rlvr_step_time" in report:
         print(f"TRL / rlvr per step: wall {report['trl_over_rlvr_step_time']:.2f}x (median), "
               f"CPU {report['trl_over_rlvr_step_cpu']:.2f}x (median); above 1 means rlvr is faster")
