@@ -50,10 +50,11 @@ def test_yaml_round_trip_and_unknown_keys(tmp_path):
         TrainConfig.from_yaml(path)
 
 
-def test_example_config_is_valid():
+@pytest.mark.parametrize("name", ["train.yaml", "train_methods.yaml"])
+def test_example_configs_are_valid(name):
     from pathlib import Path
 
-    example = Path(__file__).parents[2] / "examples" / "train.yaml"
+    example = Path(__file__).parents[2] / "examples" / name
     assert TrainConfig.from_yaml(example).model == "smollm2-135m"
 
 
