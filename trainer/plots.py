@@ -53,8 +53,10 @@ def plot_run(metrics_path: str | Path, out_path: str | Path | None = None) -> Pa
     panels = [(panel, keys) for panel in PANELS if (keys := _keys(panel, records)) or panel.always]
     rows = math.ceil(len(panels) / 3)
     fig, axes = plt.subplots(rows, 3, figsize=(15, 4 * rows), constrained_layout=True, squeeze=False)
+    steps = [r["step"] for r in records] or [0]
     for ax, (panel, keys) in zip(axes.flat, panels, strict=False):
         _draw(ax, panel, keys, records)
+        ax.set_xlim(min(steps) - 0.5, max(steps) + 0.5)  # one step range for every panel, sparse ones too
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
