@@ -825,8 +825,11 @@ class Capture:
             self.size, self.truncated = self.cap, True
         return got > 0
 
-    def tail_has(self, needle, span=2048):
-        return self.buffer.find(needle, max(0, self.size - span), self.size) >= 0
+    def mentions(self, needle, span=2048):
+        """The needle is in the first or the last `span` bytes (Go prints its out-of-memory error first and
+        every goroutine's stack after it; most runtimes print theirs last)."""
+        return (self.buffer.find(needle, 0, min(span, self.size)) >= 0
+                or self.buffer.find(needle, max(0, self.size - span), self.size) >= 0)
 
     def wipe(self):
         _zero(self.buffer, len(self.buffer) if self.truncated else self.size)
@@ -933,7 +936,7 @@ def _classify(result, killed_for, limits, stderr, oom_killed):
         return "timeout", "CPU time exceeded {:g}s".format(limits["cpu_time_s"])
     if result["exit_code"] == 0:
         return "ok", ""
-    if any(stderr.tail_has(needle) for needle in OUT_OF_MEMORY):
+    if any(stderr.mentions(needle) for needle in OUT_OF_MEMORY):
         return "memory_limit", f"memory limit of {limits['memory_bytes']} bytes reached"
     if sig == signal.SIGKILL and oom_killed:
         return "memory_limit", "killed by the out-of-memory killer"

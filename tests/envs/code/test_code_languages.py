@@ -143,6 +143,8 @@ VERDICTS = [
     ("rust", "fn main() { let v: Vec<i32> = Vec::new(); println!(\"{}\", v[3]); }\n", "runtime_error"),
     ("c", "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n", "time_limit"),
     ("ruby", "raise 'boom'\n", "runtime_error"),
+    ("ruby", "exec('/bin/sh', '-c', 'while :; do :; done')\n", "time_limit"),
+    ("bash", "cat /dev/zero\n", "output_limit"),
 ]
 
 
