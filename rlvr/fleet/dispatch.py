@@ -91,7 +91,9 @@ class Dispatcher:
         self._waiting: dict[bool, deque[Chunk]] = {False: deque(), True: deque()}
         self._retries: deque[Chunk] = deque()  # chunks whose actor died, to any other live one
         self._tasks: set[asyncio.Task] = set()
-        self._open: set[Work] = set()  # handed over, not yet answered: what close() must answer
+        # Handed over, not yet answered: what close() must answer. Keyed by future, so that a future's callback
+        # holds the dispatcher, not its Work (a Work holds its future: each item would be a reference cycle).
+        self._open: dict[Future, Work] = {}
         self._flushing = False
         self._closed = False
         self.retried = 0  # items sent a second time
@@ -157,12 +159,15 @@ class Dispatcher:
     def _free_room(self, _: Future) -> None:
         self._room.release()
 
+    def _answered(self, future: Future) -> None:
+        self._open.pop(future, None)
+
     # The dispatcher's loop ----------------------------------------------------------------------------------
 
     def _enqueue(self, batch: list[Work]) -> None:
         for work in batch:
-            self._open.add(work)
-            work.future.add_done_callback(lambda _, work=work: self._open.discard(work))
+            self._open[work.future] = work
+            work.future.add_done_callback(self._answered)
             self._incoming[work.heavy].append(work)
         if not self._flushing:  # batches handed over before this runs join the same chunks
             self._flushing = True
@@ -294,7 +299,7 @@ class Dispatcher:
         self._retries.clear()
         for queue in self._waiting.values():
             queue.clear()
-        _answer(list(self._open), result_for(RuntimeClosed("the fleet closed before this item was verified")))
+        _answer(list(self._open.values()), result_for(RuntimeClosed("the fleet closed before this item was verified")))
 
 
 class _Died(Exception):
