@@ -34,6 +34,7 @@ class EvalConfig:
         from rlvr.cli import env_hint
         from rlvr.registry import ENVS
 
+        object.__setattr__(self, "envs", tuple(dict.fromkeys(self.envs)))  # an env named twice is evaluated once
         if not self.envs:
             raise ConfigError("name at least one env to evaluate on (--env rlvr/Math-v1)")
         for env in self.envs:
@@ -48,6 +49,8 @@ class EvalConfig:
 
 @dataclass
 class Evaluation:
+    """What a run found: report.json's content and one record per completion."""
+
     report: dict[str, Any]
     records: list[RolloutRecord]
 
