@@ -504,9 +504,8 @@ class Zygote:
     def reap_strays(self):
         """Kill whatever the program left behind: Z is a child subreaper, so every orphan of a test (a
         daemon that left its process group) is Z's child now. False when something would not die."""
-        me = str(os.getpid())
         for _ in range(100):
-            children = [pid for pid in all_pids() if parent_of(pid) == me]
+            children = own_children()
             if self.worker is not None:
                 children = [pid for pid in children if pid != self.worker[0]]
             if not children:
@@ -537,17 +536,10 @@ def lower_limits(limits):
         resource.setrlimit(which, (value, hard))
 
 
-def all_pids():
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-
-
-def parent_of(pid):
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read()
-    except OSError:
-        return None
-    return stat[stat.rindex(b")") + 2:].split()[1].decode()
+def own_children():
+    """The pids of this (single-threaded) process's children, from the kernel's own list."""
+    with open(f"/proc/self/task/{os.getpid()}/children") as handle:
+        return [int(pid) for pid in handle.read().split()]
 
 
 def wait_for(pid, timeout_s):
