@@ -23,7 +23,6 @@ import torch
 import yaml
 
 from rlvr.envs.base import TextEnv
-from rlvr.results import Status, VerifyResult
 from rlvr.runtime import Runtime
 from rlvr.trainer import checkpoints
 from rlvr.trainer.config import TrainConfig
@@ -43,7 +42,6 @@ from rlvr.trainer.grpo import (
     grpo_loss,
     token_entropy,
     token_logprobs,
-    zero_signal_groups,
 )
 from rlvr.trainer.metrics import MetricsLogger
 from rlvr.trainer.models import load_model, prepare_tokenizer, resolve_model
@@ -53,6 +51,7 @@ from rlvr.trainer.rewards import FleetRewards, HttpRewards, LocalRewards, Reward
 from rlvr.trainer.samples import SampleLog, render, sample_records
 from rlvr.trainer.sampling import Batch, fill_with_signal, overlong_penalties
 from rlvr.trainer.sparsity import UpdateSparsity
+from rlvr.trainer.step_metrics import batch_metrics
 from rlvr.trainer.tasks import TaskSampler
 
 log = logging.getLogger(__name__)
@@ -213,7 +212,7 @@ class GRPOTrainer:
         self.step += 1
         self.last_batch = batch
         train_seconds = time.perf_counter() - train_start
-        metrics = _batch_metrics(batch, self.cfg)
+        metrics = batch_metrics(batch, self.cfg)
         metrics.update(opt_metrics)
         metrics.update(self._after_step(metrics))
         metrics.update(
@@ -466,42 +465,6 @@ def train(cfg: TrainConfig, **parts: Any) -> TrainResult:
         return trainer.train()
     finally:
         trainer.close()
-
-
-def _batch_metrics(batch: Batch, cfg: TrainConfig) -> dict[str, Any]:
-    scored = ~torch.isnan(batch.rewards)
-    values = batch.rewards[scored]
-    groups = batch.rewards.numel() // cfg.group_size
-    zero = zero_signal_groups(batch.rewards, cfg.group_size)
-    lengths = batch.rollout.loss_mask.sum(dim=1).float()  # the policy's tokens (not a multi-turn env's feedback)
-    metrics: dict[str, Any] = {
-        "reward_mean": float(values.mean()) if values.numel() else math.nan,
-        "reward_std": float(values.std()) if values.numel() > 1 else 0.0,
-        "pass_rate": _pass_rate(batch.results),
-        "masked": int((~scored).sum()), "zero_signal_groups": zero, "zero_signal_frac": zero / groups,
-        "completion_len": float(lengths.mean()), "completion_len_max": int(lengths.max()),
-        "truncated_frac": float((~batch.rollout.finished).float().mean()),
-        "sampling_rounds": batch.rounds, "generations": batch.generations,
-    }
-    if cfg.reward_control or cfg.overlong_buffer:
-        verified = [r.reward for r in batch.results if r.reward is not None]
-        metrics["verifier_reward_mean"] = sum(verified) / len(verified) if verified else math.nan
-    if cfg.overlong_buffer:
-        penalties = overlong_penalties(batch.rollout.last_turn_tokens.cpu(), cfg.max_new_tokens, cfg.overlong_buffer,
-                                       cfg.overlong_penalty)
-        metrics["overlong_penalty"] = float(penalties.mean())
-    for env_id in sorted({p.env_id for p in batch.prompts}):
-        own = torch.tensor([p.env_id == env_id for p in batch.prompts])
-        if (own & scored).any():
-            metrics[f"reward/{env_id}"] = float(batch.rewards[own & scored].mean())
-        metrics[f"pass_rate/{env_id}"] = _pass_rate([r for r, o in zip(batch.results, own, strict=True) if o])
-    return metrics
-
-
-def _pass_rate(results: list[VerifyResult]) -> float:
-    """The share judged correct among completions that were judged: a broken check is no failure."""
-    judged = [r for r in results if r.reward is not None]
-    return sum(r.status == Status.CORRECT for r in judged) / len(judged) if judged else math.nan
 
 
 def _reward_client(cfg: TrainConfig, envs: dict[str, TextEnv]) -> RewardClient:
