@@ -32,13 +32,15 @@ def _add_eval(subparsers: Any) -> None:
     p.add_argument("--n", type=int, default=50, help="tasks per env (default 50)")
     p.add_argument("--samples", type=int, default=4, metavar="K", help="completions per task (default 4)")
     p.add_argument("--output", default="runs/eval", metavar="DIR", help="where the report goes (default runs/eval)")
-    p.add_argument("--max-new-tokens", type=int, default=256)
-    p.add_argument("--max-prompt-tokens", type=int, default=512)
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--top-p", type=float, default=1.0)
+    p.add_argument("--max-new-tokens", type=int, default=256, metavar="N", help="per completion (default 256)")
+    p.add_argument("--max-prompt-tokens", type=int, default=512, metavar="N",
+                   help="local model: longer prompts lose their beginning (default 512)")
+    p.add_argument("--temperature", type=float, default=1.0, metavar="T", help="sampling temperature, > 0 (default 1)")
+    p.add_argument("--top-p", type=float, default=1.0, metavar="P", help="nucleus sampling (default 1)")
     p.add_argument("--seed", type=int, default=EVAL_SEED,
                    help=f"draws the tasks and seeds sampling (default {EVAL_SEED}, not training's default 0)")
-    p.add_argument("--batch-size", type=int, default=32, help="local model: completions per generate call")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N",
+                   help="local model: completions per generate call, whole prompts (default 32)")
     p.add_argument("--device", default="auto", help="local model: cpu, cuda, ... (default auto)")
     p.add_argument("--server", metavar="URL", help="score through the reward server at URL instead of in-process")
     p.add_argument("--env-kwargs", action="append", default=[], metavar="ENV=YAML",
@@ -47,8 +49,8 @@ def _add_eval(subparsers: Any) -> None:
                    "from instead of loading the model")
     p.add_argument("--api", choices=("chat", "completions"), default="chat",
                    help="endpoint: chat (the server applies the chat template) or completions (plain prompt)")
-    p.add_argument("--concurrency", type=int, default=8, help="endpoint: requests in flight (default 8)")
-    p.add_argument("--retries", type=int, default=4, help="endpoint: tries per request (default 4)")
+    p.add_argument("--concurrency", type=int, default=8, metavar="N", help="endpoint: requests in flight (default 8)")
+    p.add_argument("--retries", type=int, default=4, metavar="N", help="endpoint: tries per request (default 4)")
     p.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="NAME",
                    help="endpoint: the environment variable holding its bearer key (default OPENAI_API_KEY)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
