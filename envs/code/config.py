@@ -30,7 +30,7 @@ class CodeConfig:
     output_bytes: int = 4 << 20
     max_test_timeout_s: float = 60.0
     max_memory_mb: int = 2048
-    max_output_bytes: int = 64 << 20
+    max_output_bytes: int = 16 << 20
     max_tests: int = 500
 
     def __post_init__(self) -> None:

@@ -258,3 +258,16 @@ def test_builtin_problems_have_solutions_that_pass_in_cpp_and_java(runtime, lang
         assert task.reference["language"] == language and f"```{language}" in task.prompt
         result = runtime.verify(ENV, completion=fenced(language, task.metadata["solution"]), reference=task.reference)
         assert result.status == "correct", (task.id, result.reason)
+
+
+@pytest.mark.parametrize(("env_id", "language"), [("rlvr/Code-v1", "cpp"), ("rlvr/CodeRepair-v1", "java")])
+def test_the_envs_take_a_language(runtime, env_id, language):
+    import gymnasium as gym
+
+    env = gym.make(env_id, language=language, runtime=runtime)
+    prompt, info = env.reset(seed=0)
+    assert f"```{language}" in prompt and info["reference"]["language"] == language
+    solution = env.unwrapped.reference_completion(env.unwrapped.task)
+    _, reward, terminated, _, info = env.step(solution)
+    assert reward == 1.0 and terminated and info["status"] == "correct", info["reason"]
+    env.close()
