@@ -25,8 +25,8 @@ from rlvr.errors import UnknownEnvError
 from rlvr.fleet import connect as cluster
 from rlvr.fleet.dispatch import Dispatcher, Load
 from rlvr.fleet.errors import ActorLost, FleetUnavailable
-from rlvr.fleet.items import checked
 from rlvr.fleet.options import FleetOptions
+from rlvr.items import checked
 from rlvr.registry import ENVS, family_of
 from rlvr.results import VerifyResult
 

@@ -1,4 +1,5 @@
-"""Pydantic models of the HTTP edge. Inside the server, results stay `rlvr.VerifyResult`."""
+"""Pydantic models of the HTTP edge. Inside the server, results stay `rlvr.VerifyResult`. The item model, `VerifyIn`,
+lives in `rlvr.items`: the Ray fleet's driver checks items with it too."""
 
 from __future__ import annotations
 
@@ -42,28 +43,6 @@ def _integral(value: Any) -> Any:
 # the field's whole type (`Annotated[int | None, Integral]`): inside a union next to a bound like `ge=0`
 # pydantic writes a bare "ge" into the JSON Schema instead of "minimum".
 Integral = BeforeValidator(_integral)
-
-
-class VerifyIn(BaseModel):
-    """One completion to score. Types are strict: a number is not a completion."""
-
-    model_config = ConfigDict(
-        strict=True,
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "env": "rlvr/Math-v1",
-                    "completion": "... so the answer is \\boxed{42}.",
-                    "reference": {"answer": "42"},
-                }
-            ]
-        },
-    )
-
-    env: str = Field(description="registered env id, e.g. rlvr/Math-v1 (see GET /envs)")
-    completion: str = Field(description="the model's completion text")
-    reference: dict[str, Any] = Field(default_factory=dict, description="the env's reference, see GET /envs")
 
 
 class VerifyOut(BaseModel):

@@ -19,7 +19,7 @@ from typing import Any
 from starlette.types import Receive
 
 from rlvr.dispatch import VerifyRequest
-from rlvr.fleet.items import checked, within_limit
+from rlvr.items import checked, within_limit
 from rlvr.registry import DEPRECATED, ENVS
 from rlvr.results import Status, VerifyResult
 from rlvr.runtime import Runtime
@@ -59,7 +59,7 @@ class Scorer:
         self.admission = Admission(settings.max_pending)
 
     def parse(self, raw: Any) -> VerifyRequest | VerifyResult:
-        """Validate one raw batch item; a bad one becomes its own error result (`rlvr.fleet.items`: the fleet's
+        """Validate one raw batch item; a bad one becomes its own error result (`rlvr.items`: the fleet's
         driver refuses the same items with the same reasons)."""
         return checked(raw, max_completion_chars=self.settings.max_completion_chars)
 

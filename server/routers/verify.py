@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 
 from rlvr.dispatch import VerifyRequest
+from rlvr.items import VerifyIn
 from rlvr.results import VerifyResult
 from rlvr.server.contract import errors, json_response, require_json
 from rlvr.server.errors import TooLarge
-from rlvr.server.models import BatchIn, BatchOut, VerifyIn, VerifyOut
+from rlvr.server.models import BatchIn, BatchOut, VerifyOut
 from rlvr.server.scoring import Scorer
 
 router = APIRouter(tags=["verify"], dependencies=[Depends(require_json)], responses=errors(400, 422, 429))

@@ -1,4 +1,4 @@
-"""RayVerifier refuses what the HTTP server refuses, per item and with the same reason: `rlvr.fleet.items` and
+"""RayVerifier refuses what the HTTP server refuses, per item and with the same reason: `rlvr.items` and
 the server's `Scorer.parse` agree on a table of real-looking bad items (and on good ones)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rlvr.dispatch import VerifyRequest
-from rlvr.fleet.items import checked
+from rlvr.items import checked
 from rlvr.results import VerifyResult
 from rlvr.server.metrics import Metrics
 from rlvr.server.scoring import Scorer

@@ -12,11 +12,12 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from rlvr.dispatch import VerifyRequest
+from rlvr.items import VerifyIn
 from rlvr.results import VerifyResult
 from rlvr.runtime import Runtime
 from rlvr.server.contract import json_response
 from rlvr.server.metrics import Metrics
-from rlvr.server.models import BatchOut, VerifyIn, VerifyOut
+from rlvr.server.models import BatchOut, VerifyOut
 from rlvr.server.scoring import Scorer
 from rlvr.server.settings import Settings
 from rlvr.workers import PoolConfig, WorkerPool

@@ -1,8 +1,7 @@
-"""Batch items checked in the driver exactly as the HTTP server checks them, so that `RayVerifier` refuses what
-`POST /verify/batch` refuses, per item and with the same reason (tests/fleet/test_items.py holds the two equal).
-
-The server's Scorer calls this module too (its own model in server/models.py documents the edge in OpenAPI); the
-fleet applies it in the driver, so it never ships a refused item to an actor.
+"""One item to verify, read from untrusted input: the model of `POST /verify` (the server's OpenAPI shows this
+class) and the check every batch item passes, in the HTTP server's Scorer and in the Ray fleet's driver, so that
+`RayVerifier` refuses what `POST /verify/batch` refuses, per item and with the same reason
+(tests/fleet/test_fleet_items.py holds the two equal) and never ships a refused item to an actor.
 """
 
 from __future__ import annotations
@@ -10,20 +9,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from rlvr.dispatch import VerifyRequest
 from rlvr.results import Status, VerifyResult
 
 
 class VerifyIn(BaseModel):
-    """One item, strictly typed (a number is not a completion), no unknown keys: the server's `VerifyIn`."""
+    """One completion to score. Types are strict: a number is not a completion."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "env": "rlvr/Math-v1",
+                    "completion": "... so the answer is \\boxed{42}.",
+                    "reference": {"answer": "42"},
+                }
+            ]
+        },
+    )
 
-    env: str
-    completion: str
-    reference: dict[str, Any] = {}
+    env: str = Field(description="registered env id, e.g. rlvr/Math-v1 (see GET /envs)")
+    completion: str = Field(description="the model's completion text")
+    reference: dict[str, Any] = Field(default_factory=dict, description="the env's reference, see GET /envs")
 
 
 _ITEM = TypeAdapter(VerifyIn)
