@@ -50,3 +50,14 @@ def test_a_file_that_is_not_rollouts_is_one_line_and_exit_2(tmp_path: Path, caps
     assert f"{bad}:1: not a rollout record: a rollout record lacks task_id" in capsys.readouterr().err
     assert main(["reverify", str(tmp_path / "absent.jsonl")]) == 2
     assert "cannot read rollouts" in capsys.readouterr().err
+
+
+def test_reverify_scores_through_a_reward_server(math_rollouts: list, tmp_path: Path, capsys) -> None:
+    """--server: the same verdicts through the real HTTP server (POST /verify/batch) as in-process."""
+    from rlvr.server import Settings, create_app
+    from tests.trainer.conftest import LiveServer
+
+    path = write_rollouts(tmp_path / "rollouts.jsonl", math_rollouts)
+    with LiveServer(create_app(Settings(workers=1)), ready_path="/readyz") as server:
+        assert main(["reverify", str(path), "--server", server.url, "--fail-on-flip"]) == 0
+    assert capsys.readouterr().out.startswith(f"0 of {len(math_rollouts)} rewards flipped")
