@@ -285,6 +285,16 @@ def sealed_memfd(path):
     return fd
 
 
+def missing_tool(specs):
+    """The first compiler or interpreter of these languages that this sandbox does not have, or None."""
+    for spec in specs:
+        tools = [] if spec.get("inprocess") else [spec["run"][0]]
+        for tool in tools + list(spec.get("compile") or ())[:1]:
+            if not tool.startswith("./") and not os.access(tool, os.X_OK):
+                return tool
+    return None
+
+
 def remove_tree(path):
     for root, dirs, files in os.walk(path, topdown=False):
         for name in files:
@@ -315,11 +325,14 @@ class Zygote:
         self.limits = init["run_limits"]
         self.oom_markers = [marker.encode() for marker in init.get("oom_markers") or ()]
         reply = {"ok": True}
-        if init.get("checker"):
+        tool = missing_tool([init["spec"], *([init["checker"]["spec"]] if init.get("checker") else [])])
+        if tool:  # the sandbox lacks a toolchain: not the program's fault
+            reply = {"missing_tool": f"{tool} is not installed in the sandbox"}
+        elif init.get("checker"):
             checker = init["checker"]
             self.checker, error = self.build(checker["spec"], checker["source"], "checker", init["compile_limits"])
             reply = {"checker_error": error} if error else reply
-        if "checker_error" not in reply:
+        if reply.get("ok"):
             self.program, error = self.build(init["spec"], init["source"], ".", init["compile_limits"])
             self.code = self.program.code if self.program else None
             reply = {"compile_error": error} if error else reply
@@ -692,6 +705,8 @@ class Judge:
         compiled = recv(self.zsock)
         if compiled is None:
             return {"harness_error": "the zygote stopped while compiling"}
+        if "missing_tool" in compiled:
+            return {"harness_error": compiled["missing_tool"]}
         if "checker_error" in compiled:
             return {"checker_error": f"the checker does not compile: {compiled['checker_error']}"}
         if "compile_error" in compiled:
