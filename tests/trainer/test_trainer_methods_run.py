@@ -70,3 +70,41 @@ def test_method_settings_round_trip_through_yaml(tmp_path):
     cfg = TrainConfig(**{**ALL_METHODS, "eval_envs": "rlvr/Math-v1"})
     assert cfg.curriculum_band == (0.0, 0.01) and cfg.eval_envs == ("rlvr/Math-v1",)
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+
+
+def test_a_reference_reset_copies_the_policy_and_clears_adamw(tmp_path):
+    import torch
+
+    from rlvr.trainer import GRPOTrainer
+
+    tokenizer = char_tokenizer()
+    cfg = TrainConfig(model="tiny", envs={TOY_ENV: 1.0}, steps=1, prompts_per_step=2, group_size=4, max_new_tokens=4,
+                      lr=3e-2, beta=0.04, ref_reset_every=1, output_dir=str(tmp_path / "run"), tensorboard=False,
+                      progress=False, plots=False)
+    trainer = GRPOTrainer(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer)
+    trainer.optimise(trainer.rollout())  # a step without the reset: the policy leaves the reference
+    moved = any(not torch.equal(a, b) for a, b in zip(trainer.model.parameters(), trainer.ref_model.parameters(),
+                                                       strict=True))
+    assert moved and trainer.optimizer.state
+    trainer.reset_reference()
+    assert all(torch.equal(a, b) for a, b in zip(trainer.model.parameters(), trainer.ref_model.parameters(),
+                                                 strict=True))
+    assert not trainer.optimizer.state
+    trainer.close()
+
+
+def test_the_curriculum_moves_the_envs_own_level():
+    import gymnasium
+
+    from rlvr.trainer.curriculum import Curriculum
+
+    env = gymnasium.make(TOY_ENV, disable_env_checker=True).unwrapped
+    curriculum = Curriculum({TOY_ENV: env}, band=(0.2, 0.8), patience=2)
+    moves = [curriculum.update({TOY_ENV: rate}) for rate in (0.9, 0.9, 0.1, 0.1)]
+    assert moves == [{}, {TOY_ENV: 1}, {}, {TOY_ENV: 0}] and env.level == 0
+    curriculum.update({TOY_ENV: 0.9})
+    state = curriculum.state_dict()
+    again = Curriculum({TOY_ENV: gymnasium.make(TOY_ENV, disable_env_checker=True).unwrapped}, (0.2, 0.8), 2)
+    again.load_state_dict(state)
+    assert again.update({TOY_ENV: 0.9}) == {TOY_ENV: 1}  # the streak survived the checkpoint
+    assert again.metrics() == {f"level/{TOY_ENV}": 1}
