@@ -79,7 +79,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with fleet_front(app):
             yield
         return
-    pool = WorkerPool(PoolConfig(workers=settings.workers))  # a worker imports a family at its first check of it
+    # Each worker imports the warm families before it takes a job; any other family at its first check of it.
+    pool = WorkerPool(PoolConfig(workers=settings.workers, preload=settings.worker_preloads))
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
     # Import every verifier before the first request: no check pays for it, and no request thread imports a
     # family package while a lane imports one of its modules.

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rlvr.errors import ConfigError
+from rlvr.registry import FAMILIES
 
 PREFIX = "RLVR_"
 # The longest check the server admits by default: a code job's wall limit (rlvr/Code-v1's total_timeout_s, 60 s,
@@ -24,6 +25,9 @@ class Settings:
     `sandbox_socket_dir` is a directory of sandbox executor sockets (the compose volume); when set,
     /readyz also needs an executor there to answer a ping, and the server's Runtime runs code on those executors
     (`sandbox_slots` connections each: at most the executors' RLVR_SLOTS).
+    `warm_families` (comma-separated) are the worker families every worker imports before /readyz says ready, and
+    again when it is replaced, so no check waits for an import (about 1 s for math); a family not named is imported
+    by a worker at its first check of it (reasoning-gym's take seconds and most servers never see one).
     `ray_address` makes the server a stateless front for a verification fleet on that Ray cluster (docs/scaling.md):
     `ray_actors_per_node` verifier actors on each node, `sandbox_slots` code jobs per actor executor.
     """
@@ -48,6 +52,7 @@ class Settings:
     header_timeout_s: float = 10.0
     ray_address: str = ""
     ray_actors_per_node: int = 1
+    warm_families: str = "math"
 
     def __post_init__(self) -> None:
         for name in (
@@ -75,8 +80,22 @@ class Settings:
         for name in ("shutdown_grace_s", "max_connections"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be >= 0 (0 derives it), got {getattr(self, name)}")
+        unknown = sorted(set(self.warm_family_names) - set(FAMILIES))
+        if unknown:
+            raise ConfigError(f"{PREFIX}WARM_FAMILIES names unknown families {unknown}; the families are "
+                              f"{', '.join(FAMILIES)}")
         if not self.shutdown_grace_s:
             object.__setattr__(self, "shutdown_grace_s", max(self.verify_timeout_s, DEFAULT_CODE_JOB_S) + 5.0)
+
+    @property
+    def warm_family_names(self) -> list[str]:
+        return [name.strip() for name in self.warm_families.split(",") if name.strip()]
+
+    @property
+    def worker_preloads(self) -> tuple[str, ...]:
+        """The verifier modules each worker imports at start (`warm_families` that run in workers)."""
+        families = (FAMILIES[name] for name in self.warm_family_names)
+        return tuple(family.verifier_module for family in families if family.runs_in == "worker")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
