@@ -51,7 +51,8 @@ def docker_run(image: str, language: str, code: str, stdin: str) -> bool:
         steps.append(shlex.join(spec.compile))
     steps.append(f"printf %s {shlex.quote(stdin)} | {shlex.join(spec.run_argv(Limits()))}")
     argv = ["docker", "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/w:exec,size=256m", "-w", "/w",
-            "-e", "HOME=/w", "--pids-limit", "256", "--memory", "2g", image, "/bin/bash", "-c", " && ".join(steps)]
+            "-e", "HOME=/w", "-e", "TMPDIR=/w", "--pids-limit", "256", "--memory", "2g", image,
+            "/bin/bash", "-c", " && ".join(steps)]
     return subprocess.run(argv, capture_output=True).returncode == 0
 
 
