@@ -3,7 +3,8 @@
 #   1. install docker.io, debootstrap and g++ if missing
 #   2. start dockerd in the background if it is not answering, and wait for it
 #   3. build the local Debian base image with debootstrap + `docker import` if absent (no registry needed)
-#   4. docker build the executor image on top of it
+#   4. docker build the executor image on top of it (its apt layer installs the ten languages' toolchains
+#      from the same Debian mirror: ~1.4 GB, about 3 min; see docs/sandbox.md, Languages)
 # Env: RLVR_BASE_IMAGE (default rlvr-base:bookworm), RLVR_EXECUTOR_IMAGE (default rlvr-executor:latest),
 #      RLVR_DEBIAN_MIRROR (default: the first `deb` source of this host's apt that serves the suite),
 #      RLVR_DEBIAN_SUITE (default bookworm).
