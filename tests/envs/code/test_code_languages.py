@@ -271,3 +271,18 @@ def test_the_envs_take_a_language(runtime, env_id, language):
     _, reward, terminated, _, info = env.step(solution)
     assert reward == 1.0 and terminated and info["status"] == "correct", info["reason"]
     env.close()
+
+
+FENCE_TAGS = [("c", "c"), ("cpp", "c++"), ("java", "java"), ("javascript", "js"), ("javascript", "node"),
+              ("typescript", "ts"), ("go", "golang"), ("rust", "rs"), ("bash", "sh"), ("ruby", "rb"), ("python", "py3")]
+
+
+@pytest.mark.parametrize(("language", "tag"), FENCE_TAGS, ids=[f"{lang}-{tag}" for lang, tag in FENCE_TAGS])
+def test_the_fence_must_name_the_tasks_language(language, tag):
+    from rlvr.envs.code.extract import extract_code
+
+    other = "python" if language != "python" else "javascript"
+    completion = f"```{tag}\nmine()\n```\nand also\n```{other}\nnot_mine()\n```\n"
+    assert extract_code(completion, language) == "mine()\n"
+    assert extract_code(f"```{other}\nnot_mine()\n```\n", language) is None  # fail-closed: another language
+    assert extract_code(f"```{tag}\nmine()\n", language) == "mine()\n"  # cut off by the token limit
