@@ -82,9 +82,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Each worker imports the warm families before it takes a job; any other family at its first check of it.
     pool = WorkerPool(PoolConfig(workers=settings.workers, preload=settings.worker_preloads))
     warmup = [pool.submit(os.getpid, timeout_s=_WARMUP_TIMEOUT_S) for _ in range(settings.workers)]
-    # Import every verifier before the first request: no check pays for it, and no request thread imports a
-    # family package while a lane imports one of its modules.
-    await anyio.to_thread.run_sync(_import_verifiers)
+    # Import every inline verifier before the first request: no check pays for it, and no request thread imports a
+    # family package while a lane imports one of its modules. (Worker families run in the workers: see above.)
+    await anyio.to_thread.run_sync(_import_inline_verifiers)
     socket_dir = settings.sandbox_socket_dir
     if socket_dir:
         sandbox = await anyio.to_thread.run_sync(
@@ -120,8 +120,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             sandbox.close()
 
 
-def _import_verifiers() -> None:
+def _import_inline_verifiers() -> None:
     for family in FAMILIES.values():
+        if family.runs_in != "inline":
+            continue
         try:
             load_entry_point(family.verifier)
         except Exception:  # a family that cannot import answers its checks with the error, as without warm-up

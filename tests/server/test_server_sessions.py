@@ -147,7 +147,7 @@ def test_envs_list_levels_and_the_kwargs_a_client_may_set(http) -> None:
     assert envs[MATH]["levels"] == [0, 1, 2, 3, 4] and envs["rlvr/Code-v1"]["levels"] == [0]
     assert {"level", "kinds", "seed", "max_turns"} <= set(envs[MATH]["kwargs"])
     assert {"level", "clues", "box_rows"} <= set(envs["rlvr/Sudoku-v1"]["kwargs"])
-    assert envs["rlvr/Code-v1"]["kwargs"] == ["max_turns"]  # never a path: it would read the server's files
+    assert envs["rlvr/Code-v1"]["kwargs"] == ["language", "max_turns"]  # never a path: it would read the server's files
     assert not {"data_path", "path", "tasks", "runtime"} & {k for e in envs.values() for k in e["kwargs"]}
 
 
@@ -168,7 +168,7 @@ def test_reset_takes_env_kwargs_and_a_level(http) -> None:
     (MATH, {"kwargs": {"data_path": "/etc/passwd"}}, "takes no kwargs ['data_path']"),
     (MATH, {"kwargs": {"runtime": None}}, "takes no kwargs ['runtime']"),
     (MATH, {"kwargs": {"levle": 2}}, "takes no kwargs ['levle']"),
-    ("rlvr/Code-v1", {"kwargs": {"path": "/etc/passwd"}}, "it takes ['max_turns']"),
+    ("rlvr/Code-v1", {"kwargs": {"path": "/etc/passwd"}}, "it takes ['language', 'max_turns']"),
     (MATH, {"kwargs": {"level": 9}}, "difficulty levels 0..4; got 9"),
     (MATH, {"kwargs": {"kinds": 5}}, "kinds must be one of"),
     (MATH, {"kwargs": {"max_turns": "3"}}, "max_turns must be an int"),
