@@ -563,17 +563,21 @@ def wait_for(pid, timeout_s):
     finally:
         os.close(pidfd)
     if not ready:
-        kill_group(pid)
+        signal_group(pid)  # not kill_group: its reap would take the status (and rusage) wait4 reads here
     _, status, usage = os.wait4(pid, 0)
     return not ready, status, usage
 
 
-def kill_group(pid):
+def signal_group(pid):
     for target in (-pid, pid):
         try:
             os.kill(target, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def kill_group(pid):
+    signal_group(pid)
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
