@@ -500,7 +500,6 @@ class Zygote:
                 os._exit(127)
         timed_out, status, usage = wait_for(pid, timeout_s)
         wall = time.monotonic() - started
-        kill_group(pid)
         self.reap_strays()
         raw, out_cut = read_memfd(out_fd, output_bytes)
         err, _ = read_memfd(err_fd, 64 * 1024)
@@ -556,14 +555,16 @@ def own_children():
 
 
 def wait_for(pid, timeout_s):
-    """(timed out, wait status, rusage) of the child `pid`, killed at `timeout_s`."""
+    """(timed out, wait status, rusage) of the child `pid`, killed with its process group at `timeout_s` or
+    when it exits."""
     pidfd = os.pidfd_open(pid)
     try:
         ready, _, _ = select.select([pidfd], [], [], timeout_s)
     finally:
         os.close(pidfd)
-    if not ready:
-        signal_group(pid)  # not kill_group: its reap would take the status (and rusage) wait4 reads here
+    # Unreaped, the child keeps its pid and process group, so this kills what is left of the group and
+    # nothing else (kill_group would also reap it, taking the status and rusage that wait4 reads here).
+    signal_group(pid)
     _, status, usage = os.wait4(pid, 0)
     return not ready, status, usage
 
