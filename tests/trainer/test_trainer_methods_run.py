@@ -108,3 +108,17 @@ def test_the_curriculum_moves_the_envs_own_level():
     again.load_state_dict(state)
     assert again.update({TOY_ENV: 0.9}) == {TOY_ENV: 1}  # the streak survived the checkpoint
     assert again.metrics() == {f"level/{TOY_ENV}": 1}
+
+
+def test_periodic_evaluation_leaves_the_training_run_unchanged(tmp_path):
+    tokenizer = char_tokenizer()
+    histories = []
+    for name, every in (("plain", 0), ("evaluated", 1)):
+        cfg = TrainConfig(model="tiny", envs={TOY_ENV: 1.0}, steps=2, prompts_per_step=2, group_size=4,
+                          max_new_tokens=4, lr=3e-3, eval_every=every, eval_prompts=2, eval_k=2,
+                          output_dir=str(tmp_path / name), tensorboard=False, progress=False, plots=False)
+        histories.append(train(cfg, model=tiny_model(tokenizer), tokenizer=tokenizer).history)
+    plain, evaluated = histories
+    assert all(f"eval/{TOY_ENV}/pass@2" in h for h in evaluated)
+    assert [h["reward_mean"] for h in plain] == [h["reward_mean"] for h in evaluated]
+    assert [h["loss"] for h in plain] == [h["loss"] for h in evaluated]
