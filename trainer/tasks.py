@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import gymnasium
@@ -16,7 +16,9 @@ from rlvr.trainer.errors import ConfigError
 
 @dataclass(frozen=True)
 class Prompt:
-    """One task to roll out, with the env that poses and judges it."""
+    """One task to roll out, with the env that poses and judges it. The task's reference is the one the env scores
+    against (reset's `info["reference"]`, which carries env settings such as math's `extraction`), so a reward
+    server, a sample log and `rlvr reverify` all judge the task as the env does."""
 
     env_id: str
     task: Task
@@ -50,8 +52,8 @@ class TaskSampler:
         prompts = []
         for env_id in chosen:
             env = self.envs[env_id]
-            env.reset(seed=rng.randrange(2**31))
-            prompts.append(Prompt(env_id, env.task))
+            _, info = env.reset(seed=rng.randrange(2**31))
+            prompts.append(Prompt(env_id, replace(env.task, reference=dict(info["reference"]))))
         return prompts
 
     def close(self) -> None:

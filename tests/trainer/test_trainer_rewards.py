@@ -120,6 +120,15 @@ def test_task_sampler_is_a_pure_function_of_seed_and_step():
     assert [p.task.id for p in TaskSampler({TOY_ENV: 1.0}, seed=4).sample(5, 6)] != first
 
 
+def test_prompts_carry_the_reference_the_env_scores_against():
+    """Math with lenient extraction scores an unboxed final answer; a reward server (or `rlvr reverify`) given the
+    task's bare reference would read it strictly, so the prompt carries the env's own."""
+    sampler = TaskSampler({"rlvr/Math-v1": 1.0}, env_kwargs={"rlvr/Math-v1": {"extraction": "lenient"}}, seed=0)
+    (prompt,) = sampler.sample(0, 1)
+    sampler.close()
+    assert prompt.task.reference["extraction"] == "lenient"
+
+
 def test_a_mixture_of_registered_envs_is_sampled_by_weight_and_scored_by_their_verifiers():
     sampler = TaskSampler({"rlvr/Math-v1": 0.5, "rlvr/Sudoku-v1": 0.5}, seed=0)
     prompts = sampler.sample(0, 24)
