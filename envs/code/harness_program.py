@@ -765,7 +765,11 @@ class Judge:
         self.reached = 0
         if "stdin" in test:
             self.reached += 1
-            return self.check_stdio(test)
+            try:
+                return self.check_stdio(test)
+            except (CandidateDied, OSError) as exc:  # the program killed Z (a broken pipe once Z is gone)
+                return {"passed": False, "message": str(exc) or "the zygote stopped", "verdict": "runtime_error",
+                        "time_s": round(time.monotonic() - started, 4), "memory_bytes": 0}
         verdict = "wrong_answer"
         try:
             if "code" in test:

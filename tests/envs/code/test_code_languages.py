@@ -286,3 +286,13 @@ def test_the_fence_must_name_the_tasks_language(language, tag):
     assert extract_code(completion, language) == "mine()\n"
     assert extract_code(f"```{other}\nnot_mine()\n```\n", language) is None  # fail-closed: another language
     assert extract_code(f"```{tag}\nmine()\n", language) == "mine()\n"  # cut off by the token limit
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_a_program_that_kills_the_zygote_is_wrong_not_a_harness_error(runtime, partial):
+    code = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"  # its parent is Z; P lives on
+    reference = {**AB, "language": "python", "partial_credit": partial}
+    result = runtime.verify(ENV, completion=fenced("python", code), reference=reference)
+    assert result.status == "wrong" and result.reward == 0.0, result.reason
+    assert {test["verdict"] for test in result.details["tests"]} == {"runtime_error"}
+    assert len(result.details["tests"]) == (4 if partial else 1)
