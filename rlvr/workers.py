@@ -5,11 +5,16 @@ Python-level work cleanly. Its dispatcher thread in the parent is the guarantee:
 the deadline plus a grace period (C-level arithmetic that never returns to the interpreter), it kills
 the worker and starts a fresh one. So a call returns within its limit from any thread, asyncio loop or
 web handler, and one pathological input never poisons the pool.
+
+While a worker runs a job, its dispatcher has already sent it the next small one, so the worker never waits for
+its dispatcher to get the GIL back (in a busy server the event loop holds it much of the time): math checks went
+from ~2,900 to ~4,000 a second on 2 workers, and HTTP from ~2,150 to ~3,700 (bench/server_load.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
@@ -31,6 +36,7 @@ from rlvr.errors import ConfigError, JobTimeout, PoolClosed, WorkerCrashed
 log = logging.getLogger(__name__)
 
 IMPORTING, IMPORTED = ("importing", None), ("imported", None)  # a worker's notes around a job's imports
+AHEAD_BYTES = 32 << 10  # the largest job sent ahead of a running one (and a quarter of the socket's buffer at most)
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,25 @@ class _Job:
                 self.future.set_result(self.on_error(exc))
         except InvalidStateError:  # cancelled by its caller in the meantime
             pass
+
+
+@dataclass
+class _Ahead:
+    """A job sent to a worker (`worker`; None when not sent yet) before its previous job answered."""
+
+    job: _Job
+    request: bytes
+    worker: _Worker | None
+
+
+def _encode(job: _Job) -> bytes | None:
+    """The job as the worker reads it, or None when it cannot be sent (the job fails alone)."""
+    try:
+        return ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s, job.imports))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+        # e.g. a reference nested 100,000 deep: fail this job alone, the worker and this thread live on
+        job.fail(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
+        return None
 
 
 class WorkerPool:
@@ -144,19 +169,29 @@ class WorkerPool:
         self.close()
 
     def _dispatch(self) -> None:
+        """One worker's loop. While the worker runs a job, the next one (when small) is already in its socket, so
+        the worker starts it the moment it answers, however long this thread waits for the GIL; the deadline of a
+        job sent ahead starts when it becomes the one the worker runs. A worker that is killed or dies runs none of
+        the job sent ahead: it goes to the fresh worker."""
         worker: _Worker | None = None
+        ahead: _Ahead | None = None
         try:
-            while (job := self._jobs.get()) is not None:
-                if self._closed:
-                    job.fail(PoolClosed("the worker pool closed before the job ran"))
-                    continue
-                if not job.future.set_running_or_notify_cancel():
-                    continue
-                if worker is not None and worker.jobs_done >= self.config.max_jobs_per_worker:
-                    worker.stop()
-                    worker = None
+            while True:
+                if ahead is None:
+                    job = self._jobs.get()
+                    if job is None or not self._takes(job) or (request := _encode(job)) is None:
+                        if job is None:
+                            break
+                        continue
+                    if worker is not None and worker.jobs_done >= self.config.max_jobs_per_worker:
+                        worker.stop()
+                        worker = None
+                    sent_to = None
+                else:
+                    job, request, sent_to = ahead.job, ahead.request, ahead.worker
+                    ahead = None
                 worker = worker or _Worker(self.config)
-                if not worker.wait_ready(self.config.start_timeout_s):
+                if sent_to is not worker and not worker.wait_ready(self.config.start_timeout_s):
                     self._replace(worker, "failed to start")
                     worker = None
                     job.fail(WorkerCrashed("a verification worker failed to start"))
@@ -164,7 +199,11 @@ class WorkerPool:
                 with self._lock:
                     self._busy += 1
                 try:
-                    worker = self._run_one(worker, job)
+                    if sent_to is not worker:
+                        with contextlib.suppress(OSError):  # a dead worker: _finish reads that and fails the job
+                            worker.conn.send_bytes(request)
+                    ahead = self._send_ahead(worker)
+                    worker = self._finish(worker, job)
                 except Exception:  # never let one job take the dispatcher down: later jobs would hang
                     log.exception("verification job failed in the dispatcher")
                     if not job.future.done():
@@ -175,19 +214,43 @@ class WorkerPool:
                     with self._lock:
                         self._busy -= 1
         finally:
+            if ahead is not None:
+                ahead.job.fail(PoolClosed("the worker pool closed before the job ran"))
             if worker is not None:
                 worker.stop()
 
-    def _run_one(self, worker: _Worker, job: _Job) -> _Worker:
-        """Run a job; return the worker to keep, or a fresh one (already starting) when it had to be killed."""
+    def _takes(self, job: _Job) -> bool:
+        """Whether a dequeued job is to run: not when the pool has closed (it fails) or its caller cancelled it."""
+        if self._closed:
+            job.fail(PoolClosed("the worker pool closed before the job ran"))
+            return False
+        return job.future.set_running_or_notify_cancel()
+
+    def _send_ahead(self, worker: _Worker) -> _Ahead | None:
+        """Send the next queued job to the busy worker when it fits in the socket's buffer (so the send never
+        blocks while the worker runs a job that may hang) and the worker will not be recycled before it."""
+        if worker.jobs_done + 1 >= self.config.max_jobs_per_worker:
+            return None
         try:
-            request = ForkingPickler.dumps((job.fn, job.kwargs, job.timeout_s, job.imports))
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
-            # e.g. a reference nested 100,000 deep: fail this job alone, the worker and this thread live on
-            job.fail(WorkerCrashed(f"the job could not be sent to a worker ({type(exc).__name__})"))
-            return worker
+            job = self._jobs.get_nowait()
+        except queue.Empty:
+            return None
+        if job is None:  # the pool is closing: leave the stop for the main loop
+            self._jobs.put(None)
+            return None
+        if not self._takes(job) or (request := _encode(job)) is None:
+            return None
+        if len(request) > worker.ahead_bytes:
+            return _Ahead(job, request, None)
         try:
             worker.conn.send_bytes(request)
+        except OSError:  # the worker died: the job goes to the next one
+            return _Ahead(job, request, None)
+        return _Ahead(job, request, worker)
+
+    def _finish(self, worker: _Worker, job: _Job) -> _Worker:
+        """Wait for the job's answer; return the worker to keep, or a fresh one (starting) when it was killed."""
+        try:
             message = self._answer(worker, job)
         except (EOFError, OSError, BrokenPipeError):
             exitcode = worker.exitcode
@@ -241,6 +304,8 @@ class _Worker:
                    *config.preload]
         self.process = subprocess.Popen(command, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
         child.close()
+        # A job sent ahead must never block the send while the worker runs (or hangs in) the job before it.
+        self.ahead_bytes = min(AHEAD_BYTES, parent.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4)
         self.conn = Connection(parent.detach())
         self.jobs_done = 0
         self._ready = False

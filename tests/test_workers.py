@@ -129,6 +129,50 @@ def test_workers_are_recycled_after_their_job_budget() -> None:
     assert pids[0] == pids[1] != pids[2] == pids[3]
 
 
+@pytest.fixture()
+def one_worker():
+    """One worker, so the next queued job is always the one sent ahead of the running one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", str(Path(__file__).parent))
+        with WorkerPool(PoolConfig(workers=1, grace_s=0.5, max_jobs_per_worker=2)) as workers:
+            yield workers
+
+
+def test_a_job_sent_ahead_runs_on_the_fresh_worker_when_the_one_before_it_is_killed(one_worker: WorkerPool) -> None:
+    hang = one_worker.submit(pool_jobs.hang_with_signals_blocked, timeout_s=0.5, seconds=60)
+    crash = one_worker.submit(pool_jobs.crash, timeout_s=5)
+    after = [one_worker.submit(pool_jobs.add, timeout_s=5, a=i, b=1) for i in range(3)]
+    with pytest.raises(JobTimeout):
+        hang.result()
+    with pytest.raises(WorkerCrashed):
+        crash.result()
+    assert [f.result() for f in after] == [1, 2, 3]
+
+
+def test_a_job_sent_ahead_has_its_whole_deadline_from_when_it_starts(one_worker: WorkerPool) -> None:
+    """Each job takes 2 s of a 3 s limit (+0.5 s grace): a deadline counted from when the second was sent, while
+    the first ran, would have killed it at 3.5 s, before it finished at 4 s."""
+    futures = [one_worker.submit(pool_jobs.sleep_interruptibly, timeout_s=3, seconds=2) for _ in range(2)]
+    assert [f.result() for f in futures] == ["woke", "woke"]
+    assert one_worker.restarts == 0
+
+
+def test_a_job_too_large_to_send_ahead_waits_without_blocking_the_deadline(one_worker: WorkerPool) -> None:
+    """A 1 MB job does not fit in the socket: sent ahead of a hang, it would block the dispatcher in `send` and
+    the hang would never be killed."""
+    hang = one_worker.submit(pool_jobs.hang_with_signals_blocked, timeout_s=0.5, seconds=60)
+    big = one_worker.submit(pool_jobs.add, timeout_s=5, a="x" * (1 << 20), b="y")
+    with pytest.raises(JobTimeout):
+        hang.result(timeout=10)
+    assert big.result(timeout=30) == "x" * (1 << 20) + "y"
+
+
+def test_workers_are_recycled_on_budget_with_jobs_queued(one_worker: WorkerPool) -> None:
+    futures = [one_worker.submit(pool_jobs.pid, timeout_s=10) for _ in range(6)]
+    pids = [f.result() for f in futures]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] == pids[5]
+
+
 def test_a_closed_pool_refuses_jobs() -> None:
     pool = WorkerPool(PoolConfig(workers=1))
     pool.close()
