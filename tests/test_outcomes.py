@@ -13,15 +13,16 @@ from rlvr.outcomes import CRASHED, result_for, status_of
 from rlvr.results import Status
 from rlvr.sandbox.errors import DockerUnavailable
 
-# Raised only outside a check (HTTP edges, the trainer's own run, the HTTP client, an env's reset and step): a
-# check never sees them.
-OUTSIDE_CHECKS = {"ApiError", "TrainerError", "RemoteError", "EnvUsageError"}
+# Raised only outside a check (HTTP edges, the trainer's own run, the HTTP client, an env's reset and step, the model
+# endpoint `rlvr eval` samples from): a check never sees them.
+OUTSIDE_CHECKS = {"ApiError", "TrainerError", "RemoteError", "EnvUsageError", "EndpointError"}
 # Raised and caught inside one module, never out of a verifier: each is a verdict or a control-flow signal there.
 CAUGHT_WHERE_RAISED = {
     "Unreadable", "Undecidable", "NotANumber", "GoldUnreadable",  # math grammar and values: no_answer / wrong
     "AnswerError",  # logic answer grammars: no_answer
     "ProtocolError",  # sandbox client: the executor is healed or the job is a sandbox_error result
     "CandidateDied", "CandidateError", "UnsupportedTest", "ReferenceDefect", "NullOverrun",  # the harness program
+    "CheckerFailed",  # the harness program: a checker's own failure, reported as checker_error (status error)
     "_Deadline",  # a worker's own deadline: JobTimeout to the parent
     "_Died",  # the fleet's dispatcher: a dead actor's chunk is retried, or its items are ActorLost results
 }
