@@ -83,7 +83,9 @@ def test_a_node_lost_mid_batch_loses_no_item(ray_cluster: LocalCluster) -> None:
     finally:
         fleet.close()
         fleet.close()
-    assert not ours & executor_names()  # the lost node's executors too: the restarted actor's sandbox reaped them
+    # The lost node's executors too (the restarted actor's sandbox reaps them); Docker removes a container a moment
+    # after it is stopped, so the check waits for it.
+    _wait(lambda: not ours & executor_names(), "every executor of the fleet is gone", timeout_s=30)
     workers = len(ray_cluster.worker_nodes())
     _wait(lambda: ray.available_resources().get("CPU") == workers * NODE_CPUS, "the actors' CPUs are free", 30)
 
