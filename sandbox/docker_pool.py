@@ -251,7 +251,10 @@ class DockerExecutors:
                                                   getattr(container, "name", "?"), exc)
 
     def close(self) -> None:
+        """Remove our executors, and reap orphans again: an owner that was still dying when we started (a Ray
+        actor restarted while its lost predecessor exited) has died by now."""
         for index, container in enumerate(self._containers):
             self._remove(container)
             self._containers[index] = None
         shutil.rmtree(self._root, ignore_errors=True)
+        reap_orphans(self._client)

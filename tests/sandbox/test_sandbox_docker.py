@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -336,6 +338,37 @@ def test_close_removes_containers():
     name = box.provider.container(0).name
     box.close()
     assert not docker_client().containers.list(all=True, sparse=True, filters={"name": name})
+
+
+def test_close_reaps_the_executors_of_an_owner_that_died_after_we_started():
+    """A Ray actor can restart while its lost predecessor is still exiting, so starting finds that owner alive;
+    closing, later, finds it dead and removes what it left."""
+    owner = subprocess.Popen([sys.executable, "-c", DYING_OWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        name = owner.stdout.readline().strip()
+        assert name, "the owner process did not start its executor"
+        with Sandbox("docker", executors=1, slots=1):
+            owner.kill()  # SIGKILL: the owner cleans up nothing
+            owner.wait()
+            assert _containers_named(name), "the dead owner's executor went before anyone reaped it"
+        assert not _containers_named(name), "closing left the dead owner's executor behind"
+    finally:
+        owner.kill()
+        owner.wait()
+
+
+DYING_OWNER = """
+import sys
+from rlvr.sandbox import Sandbox
+box = Sandbox("docker", executors=1, slots=1)
+print(box.provider.container(0).name, flush=True)
+sys.stdin.read()
+"""
+
+
+def _containers_named(name: str) -> list:
+    return docker_client().containers.list(all=True, sparse=True, filters={"name": name})
 
 
 def test_threads_are_not_leaked_by_close():
