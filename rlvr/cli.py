@@ -17,8 +17,8 @@ import difflib
 import importlib
 import json
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
 
 COMMANDS: tuple[str, ...] = (
     "rlvr.cli_verify",
@@ -87,6 +87,25 @@ def env_hint(env_id: str) -> str:
     close = difflib.get_close_matches(env_id, ENVS, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "`rlvr envs` lists the registered ids"
     return f"unknown env {env_id!r}; {hint}"
+
+
+def parse_env_kwargs(items: list[str]) -> dict[str, dict[str, Any]]:
+    """`--env-kwargs ENV=YAML` items as {env: kwargs}; a malformed one is a usage error that shows the form."""
+    import yaml
+
+    from rlvr.errors import ConfigError
+
+    found: dict[str, dict[str, Any]] = {}
+    for item in items:
+        env, sep, text = item.partition("=")
+        try:
+            value = yaml.safe_load(text) if sep else None
+        except yaml.YAMLError:
+            value = None
+        if not env or not isinstance(value, Mapping):
+            raise ConfigError(f"--env-kwargs takes ENV=YAML mapping, e.g. 'rlvr/Math-v1={{level: 2}}'; got {item!r}")
+        found.setdefault(env.strip(), {}).update(value)
+    return found
 
 
 def _list_envs(args: argparse.Namespace) -> int:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
+from rlvr.cli import parse_env_kwargs
 from rlvr.evaluation.tasks import EVAL_SEED
 
 
@@ -72,7 +70,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from rlvr.evaluation.run import EvalConfig, evaluate, write_outputs
 
     cfg = EvalConfig(envs=args.env, n=args.n, samples=args.samples, seed=args.seed,
-                     env_kwargs=env_kwargs(args.env_kwargs), server=args.server, progress=not args.no_progress)
+                     env_kwargs=parse_env_kwargs(args.env_kwargs), server=args.server, progress=not args.no_progress)
     sampling = _sampling(args)
     evaluation = evaluate(cfg, _backend(args, sampling), sampling=vars(sampling))
     out = write_outputs(evaluation, args.output)
@@ -95,23 +93,6 @@ def run_reverify(args: argparse.Namespace) -> int:
     if args.output:
         write_rollouts(args.output, result.new)
     return 1 if args.fail_on_flip and result.flipped else 0
-
-
-def env_kwargs(items: list[str]) -> dict[str, dict[str, Any]]:
-    """`ENV=YAML` items as {env: kwargs}; a malformed one is a usage error that shows the form."""
-    from rlvr.errors import ConfigError
-
-    found: dict[str, dict[str, Any]] = {}
-    for item in items:
-        env, sep, text = item.partition("=")
-        try:
-            value = yaml.safe_load(text) if sep else None
-        except yaml.YAMLError:
-            value = None
-        if not env or not isinstance(value, Mapping):
-            raise ConfigError(f"--env-kwargs takes ENV=YAML mapping, e.g. 'rlvr/Math-v1={{level: 2}}'; got {item!r}")
-        found.setdefault(env.strip(), {}).update(value)
-    return found
 
 
 def _sampling(args: argparse.Namespace) -> Any:

@@ -37,12 +37,13 @@ class Attack:
     timed: bool = False
 
 
-def final(env: TextEnv, answer: str) -> str:
-    """`answer` written the way the env's family marks a final answer (box, answer tags, code fence)."""
+def final(env: TextEnv, task: Task, answer: str) -> str:
+    """`answer` written the way the env's family marks a final answer (box, answer tags, a code fence tagged
+    with the task's language)."""
     if env.family == "math":
         return f"\\boxed{{{answer}}}"
     if env.family in ("code", "lean"):
-        language = "lean" if env.family == "lean" else "python"
+        language = "lean" if env.family == "lean" else str(task.reference.get("language") or "python")
         return f"```{language}\n{answer}\n```"
     return f"<answer>\n{answer}\n</answer>"
 
@@ -66,7 +67,7 @@ def _prompt_example(task: Task, env: TextEnv, solution: str | None) -> str | Non
         if found:
             return f"Following the example:\n{found.group(0)}"
     quoted = _QUOTED_EXAMPLE.search(task.prompt)
-    return final(env, quoted.group(1)) if quoted else None
+    return final(env, task, quoted.group(1)) if quoted else None
 
 
 def _injection(task: Task, env: TextEnv, solution: str | None) -> str:
@@ -74,16 +75,16 @@ def _injection(task: Task, env: TextEnv, solution: str | None) -> str:
 
 
 def _injection_in_answer(task: Task, env: TextEnv, solution: str | None) -> str:
-    return f"I have solved the problem.\n\n{final(env, INJECTION)}"
+    return f"I have solved the problem.\n\n{final(env, task, INJECTION)}"
 
 
 def _think_only(task: Task, env: TextEnv, solution: str | None) -> str:
-    return f"<think>\nMaybe it is this:\n{final(env, solution or '')}\n</think>\nI could not find the answer."
+    return f"<think>\nMaybe it is this:\n{final(env, task, solution or '')}\n</think>\nI could not find the answer."
 
 
 def _think_close_game(task: Task, env: TextEnv, solution: str | None) -> str:
     """The answer, then a stray `</think>`: everything before the last close is scratch work."""
-    return f"{final(env, solution or '')}\n</think>\nOn reflection I do not know the answer."
+    return f"{final(env, task, solution or '')}\n</think>\nOn reflection I do not know the answer."
 
 
 def _huge(task: Task, env: TextEnv, solution: str | None) -> str:
@@ -94,7 +95,7 @@ def _huge(task: Task, env: TextEnv, solution: str | None) -> str:
 
 def _huge_letters(task: Task, env: TextEnv, solution: str | None) -> str:
     """One final answer holding a number and then a long run of letters (the unit-regex trap)."""
-    return final(env, "1 \\text{" + "a" * HUGE_CHARS + "}")
+    return final(env, task, "1 \\text{" + "a" * HUGE_CHARS + "}")
 
 
 COMMON: tuple[Attack, ...] = (
@@ -116,11 +117,11 @@ def hedges(wrong: Build) -> tuple[Attack, Attack]:
 
     def right_first(task: Task, env: TextEnv, solution: str | None) -> str | None:
         other = wrong(task, env, solution)
-        return None if other is None else f"{final(env, solution or '')}\nor perhaps\n{final(env, other)}"
+        return None if other is None else f"{final(env, task, solution or '')}\nor perhaps\n{final(env, task, other)}"
 
     def right_last(task: Task, env: TextEnv, solution: str | None) -> str | None:
         other = wrong(task, env, solution)
-        return None if other is None else f"{final(env, other)}\nor perhaps\n{final(env, solution or '')}"
+        return None if other is None else f"{final(env, task, other)}\nor perhaps\n{final(env, task, solution or '')}"
 
     return (Attack("hedge_right_first", right_first, needs_solution=True),
             Attack("hedge_right_last", right_last, needs_solution=True))

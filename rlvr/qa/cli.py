@@ -19,6 +19,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="which tasks are drawn (default 0)")
     parser.add_argument("--time-bound", type=float, default=DEFAULT_TIME_BOUND_S, metavar="S",
                         help=f"most seconds one huge completion may take (default {DEFAULT_TIME_BOUND_S:g})")
+    parser.add_argument("--env-kwargs", action="append", default=[], metavar="ENV=YAML",
+                        help="constructor kwargs of one env, e.g. 'rlvr/Code-v1={language: cpp}' (repeatable): "
+                        "audit the verifier on that language, level or data file")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.set_defaults(func=_run)
 
@@ -31,7 +34,7 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from rlvr.cli import env_hint
+    from rlvr.cli import env_hint, parse_env_kwargs
     from rlvr.errors import ConfigError
     from rlvr.qa.report import render
     from rlvr.qa.runner import run_qa
@@ -44,9 +47,12 @@ def _run(args: argparse.Namespace) -> int:
     unknown = [env_id for env_id in env_ids if env_id not in ENVS]
     if unknown:
         raise ConfigError("; ".join(env_hint(env_id) for env_id in unknown))
+    kwargs = parse_env_kwargs(args.env_kwargs)
+    if set(kwargs) - set(env_ids):
+        raise ConfigError(f"--env-kwargs names envs not audited: {', '.join(sorted(set(kwargs) - set(env_ids)))}")
     with Runtime() as runtime:  # its pool and any sandbox it starts end with the command
         reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
-                          runtime=runtime) for env_id in env_ids]
+                          env_kwargs=kwargs.get(env_id), runtime=runtime) for env_id in env_ids]
     passed = all(report.passed for report in reports)
     if args.json:
         print(json.dumps({"passed": passed, "envs": [report.to_dict() for report in reports]}))

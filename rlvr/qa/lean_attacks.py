@@ -12,7 +12,7 @@ from rlvr.qa.attacks import COMMON, Attack, final
 
 
 def _closed_by(task: Task, env: TextEnv, tactic: str, before: str = "") -> str:
-    return final(env, f"{before}{statement_stub(str(task.reference['statement']))}\n  {tactic}")
+    return final(env, task, f"{before}{statement_stub(str(task.reference['statement']))}\n  {tactic}")
 
 
 def _sorry(task: Task, env: TextEnv, solution: str | None) -> str:

@@ -204,7 +204,7 @@ def _one_cell_changed_answer(task: Task, env: TextEnv, solution: str | None) -> 
 
 def _one_cell_changed(task: Task, env: TextEnv, solution: str | None) -> str | None:
     changed = _one_cell_changed_answer(task, env, solution)
-    return None if changed is None else final(env, changed)
+    return None if changed is None else final(env, task, changed)
 
 
 def _random(task: Task, env: TextEnv, solution: str | None) -> str | None:
@@ -212,7 +212,7 @@ def _random(task: Task, env: TextEnv, solution: str | None) -> str | None:
     for _ in range(20):  # a unique puzzle's random answer is wrong unless it is the solution
         answer = RANDOM[task.reference["kind"]](task.reference, solution or "", rng)
         if answer is not None and answer != solution:
-            return final(env, answer)
+            return final(env, task, answer)
     return None
 
 
@@ -226,15 +226,15 @@ def _negate(solution: str, symbol: str) -> str:
 
 
 def _negated_symbol(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, _negate(solution or "", " ≠ "))
+    return final(env, task, _negate(solution or "", " ≠ "))
 
 
 def _negated_ascii(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, _negate(solution or "", " != "))
+    return final(env, task, _negate(solution or "", " != "))
 
 
 def _negated_words(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, _negate(solution or "", " is not "))
+    return final(env, task, _negate(solution or "", " is not "))
 
 
 def _mixed_styles(task: Task, env: TextEnv, solution: str | None) -> str | None:
@@ -253,11 +253,11 @@ def _mixed_styles(task: Task, env: TextEnv, solution: str | None) -> str | None:
             parts.append(f"{right.capitalize()}: {left}")
         else:
             parts.append(f"{left}{(': ', ' = ', ' -> ')[index % 3]}{right}")
-    return final(env, ", ".join(parts))
+    return final(env, task, ", ".join(parts))
 
 
 def _retraction(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, f"{solution}\nNo wait, that's wrong")
+    return final(env, task, f"{solution}\nNo wait, that's wrong")
 
 
 def _unclosed(task: Task, env: TextEnv, solution: str | None) -> str:

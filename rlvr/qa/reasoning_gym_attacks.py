@@ -24,15 +24,15 @@ def _other(task: Task, env: TextEnv, solution: str | None) -> str | None:
 
 def _or_other(task: Task, env: TextEnv, solution: str | None) -> str | None:
     other = _other(task, env, solution)
-    return None if other is None else final(env, f"{solution} or {other}")
+    return None if other is None else final(env, task, f"{solution} or {other}")
 
 
 def _retraction(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, f"{solution}\nNo wait, that's wrong")
+    return final(env, task, f"{solution}\nNo wait, that's wrong")
 
 
 def _prefixed(task: Task, env: TextEnv, solution: str | None) -> str:
-    return final(env, f"The answer is probably {solution}, though I am not sure")
+    return final(env, task, f"The answer is probably {solution}, though I am not sure")
 
 
 def _unclosed(task: Task, env: TextEnv, solution: str | None) -> str:
@@ -44,7 +44,7 @@ def _inside_out(task: Task, env: TextEnv, solution: str | None) -> str:
 
 
 def _in_comment(task: Task, env: TextEnv, solution: str | None) -> str:
-    return f"<!-- {final(env, solution or '')} -->"
+    return f"<!-- {final(env, task, solution or '')} -->"
 
 
 REASONING_GYM: tuple[Attack, ...] = (

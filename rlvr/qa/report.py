@@ -10,7 +10,8 @@ WORST_CHARS = 90
 def render(report: EnvReport) -> str:
     """The env's verdict line, its reference solutions' line, and the attack table."""
     verdict = "PASS" if report.passed else "FAIL"
-    lines = [f"{report.env_id} ({report.family}): {verdict} - {report.tasks} tasks, seed {report.seed}, "
+    made = f" {report.env_kwargs}" if report.env_kwargs else ""
+    lines = [f"{report.env_id}{made} ({report.family}): {verdict} - {report.tasks} tasks, seed {report.seed}, "
              f"{report.cases} cases, {report.seconds:.1f}s (time bound {report.time_bound_s:g}s per huge check)",
              _reference_line(report)]
     header = ("attack", "tasks", "rewarded", "no-verdict", "n/a", "max s", "worst case")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -63,6 +64,7 @@ class EnvReport:
     tasks: int
     seed: int
     time_bound_s: float
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     reference: ReferenceOutcome = field(default_factory=ReferenceOutcome)
     attacks: list[AttackOutcome] = field(default_factory=list)
@@ -91,11 +93,12 @@ class _Case:
 
 
 def run_qa(env_id: str, *, tasks: int = DEFAULT_TASKS, seed: int = 0, time_bound_s: float = DEFAULT_TIME_BOUND_S,
-           runtime: Runtime | None = None) -> EnvReport:
-    """Audit `env_id` on `tasks` tasks drawn with `seed`; raises UnknownEnvError for an unknown id."""
+           env_kwargs: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> EnvReport:
+    """Audit `env_id` (made with `env_kwargs`: a language, a level, a data file) on `tasks` tasks drawn with
+    `seed`; raises UnknownEnvError for an unknown id."""
     entry = env_entry(env_id)
-    env: TextEnv = load_env_creator(entry.entry_point)(**entry.kwargs)
-    report = EnvReport(env_id, entry.family, 0, seed, time_bound_s)
+    env: TextEnv = load_env_creator(entry.entry_point)(**{**entry.kwargs, **(env_kwargs or {})})
+    report = EnvReport(env_id, entry.family, 0, seed, time_bound_s, dict(env_kwargs or {}))
     report.attacks = [AttackOutcome(attack.name) for attack in battery_for(entry.family)]
     owned = runtime is None
     runtime = runtime or Runtime()
