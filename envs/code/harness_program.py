@@ -67,8 +67,8 @@ def recv_raw(sock, limit=MAX_REPLY):
     return recv_exact(sock, size)
 
 
-def recv(sock):
-    body = recv_raw(sock)
+def recv(sock, limit=MAX_REPLY):
+    body = recv_raw(sock, limit)
     return None if body is None else json.loads(body)
 
 
@@ -463,12 +463,14 @@ class Zygote:
 
     def check(self, message):
         """Run the checker on (input, the last run's output, the expected answer), testlib's argument order,
-        each a memfd it reads as /dev/fd/N. Nothing of the candidate's is alive meanwhile (reap_strays)."""
+        each a memfd it reads as /dev/fd/N. Nothing of the candidate's is alive meanwhile (reap_strays).
+        The judge's null check sends the output to use instead ("output")."""
         if not self.reap_strays():
             return {"timed_out": False, "exit_code": None, "signal": None, "stderr": "", "stray": True}
+        output = self.output if message.get("output") is None else message["output"].encode()
         fds = []
         try:
-            for data in (message["input"].encode(), self.output, message["answer"].encode()):
+            for data in (message["input"].encode(), output, message["answer"].encode()):
                 fds.append(memfd_with(data))
             program = Program([self.checker.argv[0], *(f"/dev/fd/{fd}" for fd in fds)], code=self.checker.code,
                               memfd=self.checker.memfd, crash_status=3)
@@ -646,6 +648,9 @@ class Judge:
         self.reached = 0
         self.null_deadline = None  # set while the null run answers calls in place of the program
         self.null_overran = False
+        # Z's replies carry the program's output (or its call's reply) JSON-escaped: a control character or
+        # a byte that is not UTF-8 takes 6 bytes there, a quote 2. Room for the most a program can print.
+        self.reply_limit = 2 * MAX_REPLY + 6 * int(payload["run_limits"]["output_bytes"]) + (1 << 20)
 
     def call(self, name, args, kwargs):
         self.reached += 1
@@ -662,7 +667,7 @@ class Judge:
                 from None
         send(self.zsock, {"op": "call", "name": name, "args": args_data, "kwargs": kwargs_data,
                           "timeout_s": remaining})
-        reply = recv(self.zsock)
+        reply = recv(self.zsock, self.reply_limit)
         if reply is None:
             raise CandidateDied("the zygote stopped (killed by the program?)")
         if "dead" in reply:
@@ -707,7 +712,7 @@ class Judge:
         payload = self.payload
         send(self.zsock, {key: payload.get(key) for key in ("spec", "source", "compile_limits", "run_limits",
                                                              "checker", "oom_markers")})
-        compiled = recv(self.zsock)
+        compiled = recv(self.zsock, self.reply_limit)
         if compiled is None:
             return {"harness_error": "the zygote stopped while compiling"}
         if "missing_tool" in compiled:
@@ -803,6 +808,8 @@ class Judge:
         earlier is in it); the program is not asked anything. A run that goes past its budget (test code
         looping on a value it never gets) or whose setup fails is a defect too: the judge cannot tell, and
         an unknown is never a pass."""
+        if self.payload["mode"] == "stdio":
+            return self.null_check() if self.payload.get("checker") else None
         tests = [test for test in self.payload["tests"] if "code" in test]
         if not tests:  # call-based tests compare in the judge: OPAQUE equals no expected value
             return None
@@ -842,6 +849,26 @@ class Judge:
         return ("every test passes even when every call into the program returns a value equal to nothing: "
                 "the tests check nothing about what the program returns")
 
+    def null_check(self):
+        """stdio's null run: ask the checker about an empty output on each test. A checker that accepts it on
+        every test passes a program that prints nothing: the reference is defective (as when every expected
+        output is empty). Any other answer (a rejection, a crash, a timeout) is not an acceptance; past the
+        budget with every answer so far an acceptance, whether it checks anything is unknown: a defect."""
+        deadline = time.monotonic() + float(self.payload.get("null_budget_s", 5.0))
+        for test in self.payload["tests"]:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "the checker accepted an empty output on every test it was asked about within the time " \
+                       "budget, so whether it checks the program's output is unknown"
+            send(self.zsock, {"op": "check", "input": test["stdin"], "answer": test["expected"], "output": "",
+                              "timeout_s": min(self.test_timeout_s, remaining)})
+            result = recv(self.zsock, self.reply_limit)
+            if result is None:
+                raise CandidateDied("the zygote stopped (killed by the program?)")
+            if result.get("stray") or result["timed_out"] or result["exit_code"] != 0:
+                return None
+        return "the checker accepts an empty output on every test, so a program that prints nothing passes"
+
     def check_call(self, test):
         got = self.call(self.payload["names"][0], test["args"], test.get("kwargs") or {})
         want, tol = test["expected"], self.payload.get("float_tol")
@@ -854,7 +881,7 @@ class Judge:
     def check_stdio(self, test):
         """Run the program on the test's input and judge it: the verdict, and a message for a failure."""
         send(self.zsock, {"op": "run", "stdin": test["stdin"], "timeout_s": self.test_timeout_s})
-        result = recv(self.zsock)
+        result = recv(self.zsock, self.reply_limit)
         if result is None:
             raise CandidateDied("the zygote stopped (killed by the program?)")
         shown = _short(test["stdin"], 200)
@@ -889,7 +916,7 @@ class Judge:
         (another code, a signal, a timeout) is the checker's failure: CheckerFailed, never a pass."""
         send(self.zsock, {"op": "check", "input": test["stdin"], "answer": test["expected"],
                           "timeout_s": self.test_timeout_s})
-        result = recv(self.zsock)
+        result = recv(self.zsock, self.reply_limit)
         if result is None:
             raise CandidateDied("the zygote stopped (killed by the program?)")
         if result.get("stray"):
@@ -951,14 +978,32 @@ def _lines(text):
 
 
 def _close(a, b, tol):
-    """`a` (printed) is within `tol` of `b` (expected); an integer token is a count and must be exact."""
-    if b.lstrip("+-").isdigit():
-        return a.lstrip("+-").isdigit() and int(a) == int(b)
+    """`a` (printed) is within `tol` of `b` (expected); an integer token is a count and must be exact. Only
+    ASCII decimal numbers count: a printed token must never crash the judge (int() of `²`, `-+3` or of
+    5,000 digits raises), and no other spelling (`３`, `1_0`, `infinity`) is a number."""
+    if _is_integer(b):
+        return _is_integer(a) and _int_key(a) == _int_key(b)
+    if not (set(a) <= _DECIMAL_CHARS and set(b) <= _DECIMAL_CHARS):
+        return False
     try:
         x, y = float(a), float(b)
     except ValueError:
         return False
     return math.isfinite(x) and math.isfinite(y) and math.isclose(x, y, rel_tol=tol, abs_tol=tol)
+
+
+_DECIMAL_CHARS = frozenset("0123456789+-.eE")
+
+
+def _is_integer(token):
+    digits = token[1:] if token[:1] in ("+", "-") else token
+    return digits.isascii() and digits.isdigit()
+
+
+def _int_key(token):
+    """An integer token's value as text (`+007` is `7`, `-0` is `0`), without int()'s 4,300-digit limit."""
+    digits = token.lstrip("+-").lstrip("0")
+    return ("-" if token.startswith("-") and digits else "") + digits
 
 
 def _short(value, limit=120):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import json
 import keyword
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -129,7 +130,7 @@ def _number(value: Any, kind: type) -> Any:
     if value is None:
         return None
     number = float(value)
-    if isinstance(value, bool) or not number >= 0:
+    if isinstance(value, bool) or not 0 <= number < math.inf:  # inf: no limit, and a tolerance equal to all
         raise ValueError(value)
     return kind(number)
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rlvr.sandbox import ExecResult, Sandbox
 
 HARNESS_LANGUAGE = "python-subprocess"  # a fresh interpreter: the job's memory holds no request data
-NULL_BUDGET_S = 5.0  # the most the judge's null run may take (Judge.null_run in harness_program.py)
+NULL_BUDGET_S = 5.0  # the most the judge's null run may take (Judge.null_run, null_check in harness_program.py)
 VERDICTS = ("accepted", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "output_limit")
 
 
@@ -178,7 +178,8 @@ def _limits(suite: Suite, config: CodeConfig, limits: TaskLimits) -> Limits:
 
 
 def _null_budget(suite: Suite, test_timeout_s: float) -> float:
-    return min(test_timeout_s, NULL_BUDGET_S) if suite.mode == "call" else 0.0
+    """The judge's null run: the tests again (call mode), or the checker on an empty output (stdio)."""
+    return min(test_timeout_s, NULL_BUDGET_S) if suite.mode == "call" or suite.checker else 0.0
 
 
 def interpret(result: ExecResult, *, nonce: str, suite: Suite, partial: bool) -> VerifyResult:
