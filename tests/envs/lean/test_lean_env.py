@@ -88,9 +88,12 @@ def test_statement_stub(statement, stub):
 
 
 def test_packaging_lists_the_lean_packages_and_data():
-    pyproject = (Path(__file__).parents[3] / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"rlvr.envs.lean",' in pyproject
-    assert '"rlvr.envs.lean" = ["data/*.jsonl"]' in pyproject
+    import tomllib
+
+    setuptools = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = setuptools["tool"]["setuptools"]
+    assert {"rlvr.envs.lean", "rlvr.envs.lean.data"} <= set(setuptools["packages"])
+    assert setuptools["package-data"]["rlvr.envs.lean.data"] == ["*.jsonl"]
 
 
 def test_lean_compose_profile_is_opt_in():
