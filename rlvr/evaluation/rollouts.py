@@ -40,6 +40,7 @@ class RolloutRecord:
     completion_tokens: int | None = None
     truncated: bool | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    vote: str | None = None  # the answer's class among its task's samples (rlvr.evaluation.votes), when known
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -53,14 +54,17 @@ class RolloutRecord:
     def rescored(self, result: VerifyResult) -> RolloutRecord:
         """This completion as a new check scored it."""
         return dataclasses.replace(self, reward=result.reward, status=result.status.value, reason=result.reason,
-                                   env_version=env_version(self.env), details=dict(result.details))
+                                   env_version=env_version(self.env), details=dict(result.details), vote=None)
 
     @property
     def answer(self) -> str | None:
-        """The majority-vote key: the verifier's extracted answer, else the completion's last non-empty line;
-        None when the verdict was `no_answer` or there was none."""
+        """The majority-vote key: the answer's class (`vote`, when the verifier compared the task's answers),
+        else the verifier's extracted answer, else the completion's last non-empty line; None when the verdict
+        was `no_answer` or there was none."""
         if self.reward is None or self.status == Status.NO_ANSWER.value:
             return None
+        if self.vote is not None:
+            return self.vote
         extracted = self.details.get("extracted")
         if isinstance(extracted, str) and extracted.strip():
             return extracted.strip()

@@ -16,6 +16,7 @@ from rlvr.evaluation.backends import Backend
 from rlvr.evaluation.rollouts import RolloutRecord, summarize_rollouts, write_rollouts
 from rlvr.evaluation.scoring import Scorer
 from rlvr.evaluation.tasks import EVAL_SEED, draw_tasks
+from rlvr.evaluation.votes import with_votes
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,11 @@ def _run_env(env: str, tasks: Sequence[Any], cfg: EvalConfig, backend: Backend, 
              for sample, c in enumerate(group)]
     results = scorer.score([{"env": env, "completion": c.text, "reference": dict(task.reference)}
                             for task, _, c in pairs])
+    records = with_votes([RolloutRecord.scored(env=env, task_id=task.id, reference=task.reference,
+                                               prompt=task.prompt, completion=c.text, result=result, sample=sample,
+                                               completion_tokens=c.tokens, truncated=c.truncated)
+                          for (task, sample, c), result in zip(pairs, results, strict=True)], scorer.score)
     scored = time.perf_counter()
-    records = [RolloutRecord.scored(env=env, task_id=task.id, reference=task.reference, prompt=task.prompt,
-                                    completion=c.text, result=result, sample=sample, completion_tokens=c.tokens,
-                                    truncated=c.truncated)
-               for (task, sample, c), result in zip(pairs, results, strict=True)]
     gen_s, score_s = generated - start, scored - generated
     return records, {"generate_s": gen_s, "score_s": score_s, "s_per_completion": gen_s / max(len(pairs), 1),
                      "score_share": score_s / max(gen_s + score_s, 1e-9)}
