@@ -179,9 +179,9 @@ class WorkerPool:
             while True:
                 if ahead is None:
                     job = self._jobs.get()
-                    if job is None or not self._takes(job) or (request := _encode(job)) is None:
-                        if job is None:
-                            break
+                    if job is None:
+                        break
+                    if not self._takes(job) or (request := _encode(job)) is None:
                         continue
                     if worker is not None and worker.jobs_done >= self.config.max_jobs_per_worker:
                         worker.stop()

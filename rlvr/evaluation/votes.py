@@ -34,7 +34,8 @@ def with_votes(records: Sequence[RolloutRecord], score: Score) -> list[RolloutRe
     pairs: list[tuple[str, str, int, int]] = []  # (gold text, answer text, its first record, an earlier one)
     for indices in tasks.values():
         passed = [i for i in indices if records[i].reward == 1.0]
-        votes.update((i, str(records[passed[0]].answer)) for i in passed)
+        if passed:
+            votes.update(dict.fromkeys(passed, str(records[passed[0]].answer)))
         distinct: dict[str, int] = {}
         for i in indices:
             if i not in votes:

@@ -48,8 +48,9 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise ConfigError("; ".join(env_hint(env_id) for env_id in unknown))
     kwargs = parse_env_kwargs(args.env_kwargs)
-    if set(kwargs) - set(env_ids):
-        raise ConfigError(f"--env-kwargs names envs not audited: {', '.join(sorted(set(kwargs) - set(env_ids)))}")
+    stray = sorted(set(kwargs) - set(env_ids))
+    if stray:
+        raise ConfigError(f"--env-kwargs names envs not audited: {', '.join(stray)}")
     with Runtime() as runtime:  # its pool and any sandbox it starts end with the command
         reports = [run_qa(env_id, tasks=args.tasks, seed=args.seed, time_bound_s=args.time_bound,
                           env_kwargs=kwargs.get(env_id), runtime=runtime) for env_id in env_ids]
